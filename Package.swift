@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "dus",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dus", targets: ["dus"]),
+        .library(name: "DUSCore", targets: ["DUSCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "DUSCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                "CCmarkGFM",
+            ],
+            resources: [.embedInCode("Resources/catalogue.json")]
+        ),
+        .executableTarget(
+            name: "dus",
+            dependencies: [
+                "DUSCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DUSCoreTests",
+            dependencies: ["DUSCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DUSEndToEndTests",
+            dependencies: ["DUSCore"]
+        ),
+    ]
+)

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// What an import did, or (with `dryRun`) would do.
+public struct ImportReport: Equatable, Sendable {
+    public var added: [String] = []
+    public var replaced: [String] = []
+    public var unchanged: [String] = []
+    public var isDryRun = false
+
+    public var total: Int { added.count + replaced.count + unchanged.count }
+}
+
+public struct ImportOptions: Sendable {
+    /// Update references already in the database.
+    public var replace = false
+    /// Check everything and report, but write nothing.
+    public var dryRun = false
+    /// Why a published review is being replaced (an amendment, kept in the audit trail).
+    public var reason: String?
+
+    public init(replace: Bool = false, dryRun: Bool = false, reason: String? = nil) {
+        self.replace = replace
+        self.dryRun = dryRun
+        self.reason = reason
+    }
+}
+
+/// Imports review files into the store, all or nothing.
+///
+/// Files are read one review at a time (a `.jsonl` file as a stream) inside one write
+/// transaction; any problem anywhere rolls the whole import back, after every problem of
+/// every file has been collected.
+public struct Importer {
+    public let store: Store
+    public let files: ReviewFiles
+
+    public init(store: Store, today: Day = .today()) {
+        self.store = store
+        self.files = ReviewFiles(catalogue: store.catalogue, today: today)
+    }
+
+    /// Imports the files and folders at `paths`. Throws `ProblemsError` with every problem
+    /// when anything is wrong, and then nothing has changed.
+    public func run(paths: [String], options: ImportOptions = ImportOptions(), progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        let (paths, pathProblems) = ReviewFiles.files(in: paths)
+        var problems = pathProblems
+        var report = ImportReport(isDryRun: options.dryRun)
+        var seen: [String: String] = [:]
+        let now = Store.timestamp()
+        let body = { (db: Database) throws -> ImportReport in
+            for path in paths {
+                try files.readReviews(inFile: path) { read in
+                    guard let review = read.review else {
+                        problems += read.problems
+                        return
+                    }
+                    let location = read.file + (read.line.map { ":\($0)" } ?? "")
+                    if let first = seen[review.reference] {
+                        problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
+                        return
+                    }
+                    seen[review.reference] = location
+                    try apply(review, read: read, db: db, options: options, now: now, problems: &problems, report: &report)
+                    progress?(seen.count)
+                }
+            }
+            if !problems.isEmpty { throw ProblemsError(problems) }
+            return report
+        }
+        return options.dryRun ? try store.rehearse(body) : try store.write(body)
+    }
+
+    private func apply(
+        _ review: Review, read: ReadReview, db: Database, options: ImportOptions, now: String,
+        problems: inout [Problem], report: inout ImportReport
+    ) throws {
+        let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first
+        guard let stored else {
+            if problems.isEmpty { try store.insert(review, db, now: now) }
+            if problems.isEmpty { try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: review) }
+            report.added.append(review.reference)
+            return
+        }
+        if stored == review {
+            report.unchanged.append(review.reference)
+            return
+        }
+        guard options.replace else {
+            problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is already in the database with different content; use --replace to update it"))
+            return
+        }
+        if stored.status == .published && options.reason == nil {
+            problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is published: replacing it is an amendment and needs --reason"))
+            return
+        }
+        if problems.isEmpty {
+            try store.deleteReview(reference: review.reference, db)
+            try store.insert(review, db, now: now)
+            let event = stored.status == .published ? "amended" : "replaced"
+            try store.audit(db, reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: review)
+        }
+        report.replaced.append(review.reference)
+    }
+}
+
+/// Checks review files without a database: every problem of every file, and references
+/// that appear twice.
+public func validateReviewFiles(_ paths: [String], today: Day = .today(), catalogue: Catalogue = .standard) throws -> (reviews: Int, problems: [Problem]) {
+    let (files, pathProblems) = ReviewFiles.files(in: paths)
+    var problems = pathProblems
+    var seen: [String: String] = [:]
+    var count = 0
+    let reader = ReviewFiles(catalogue: catalogue, today: today)
+    for path in files {
+        try reader.readReviews(inFile: path) { read in
+            problems += read.problems
+            guard let review = read.review else { return }
+            count += 1
+            let location = read.file + (read.line.map { ":\($0)" } ?? "")
+            if let first = seen[review.reference] {
+                problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice (first in \(first))"))
+            } else {
+                seen[review.reference] = location
+            }
+        }
+    }
+    return (count, problems)
+}

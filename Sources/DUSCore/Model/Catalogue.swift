@@ -1,0 +1,100 @@
+import Foundation
+
+/// The risk-factor catalogue and controlled lists: the data dictionary of `dus`.
+///
+/// It is read from one data file embedded in the package (`Resources/catalogue.json`);
+/// validation, patterns, filters and `dus factors` all read it from here.
+public struct Catalogue: Sendable, Decodable {
+    public struct Factor: Sendable, Decodable, Hashable {
+        public let id: String
+        public let group: String
+        public let question: String
+        /// The answer that counts as risk present.
+        public let risk: Answer
+        /// When the factor can be answered.
+        public let applies: Applicability
+        /// Computed from dates and lists; never typed in.
+        public let derived: Bool
+    }
+
+    public enum Applicability: String, Sendable, Decodable, Hashable {
+        case all, released, death
+        case nearMiss = "near-miss"
+    }
+
+    public struct Entry: Sendable, Decodable, Hashable {
+        public let id: String
+        public let note: String?
+    }
+
+    public struct Region: Sendable, Decodable, Hashable {
+        public let name: String
+        public let code: String
+        public let slug: String
+    }
+
+    public let version: Int
+    public let factors: [Factor]
+    public let lists: [String: [Entry]]
+    public let regions: [Region]
+    public let eventCircumstances: [String: [String]]
+
+    enum CodingKeys: String, CodingKey {
+        case version, factors, lists, regions
+        case eventCircumstances = "event_circumstances"
+    }
+
+    /// The catalogue shipped with this build.
+    public static let standard: Catalogue = {
+        do {
+            return try JSONDecoder().decode(Catalogue.self, from: Data(PackageResources.catalogue_json))
+        } catch {
+            fatalError("the embedded catalogue.json is malformed: \(error)")
+        }
+    }()
+
+    private let positions: [String: Int]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        factors = try container.decode([Factor].self, forKey: .factors)
+        lists = try container.decode([String: [Entry]].self, forKey: .lists)
+        regions = try container.decode([Region].self, forKey: .regions)
+        eventCircumstances = try container.decode([String: [String]].self, forKey: .eventCircumstances)
+        positions = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1.id, $0) })
+    }
+
+    /// The factor with this id, or nil.
+    public func factor(_ id: String) -> Factor? {
+        positions[id].map { factors[$0] }
+    }
+
+    /// Zero-based position of a factor in catalogue order (and in the store's answers string).
+    public func position(of id: String) -> Int? {
+        positions[id]
+    }
+
+    public func ids(of list: String) -> [String] {
+        (lists[list] ?? []).map(\.id)
+    }
+
+    public var substances: [String] { ids(of: "substances") }
+    public var themes: [String] { ids(of: "themes") }
+
+    /// The region's display name for any accepted spelling: the name in any case, with
+    /// `and` or `&`, with or without commas, the hyphenated slug, or the code.
+    public func region(matching spelling: String) -> Region? {
+        let key = Catalogue.regionKey(spelling)
+        return regions.first { Catalogue.regionKey($0.name) == key || $0.code.lowercased() == key }
+    }
+
+    static func regionKey(_ text: String) -> String {
+        text.lowercased()
+            .replacingOccurrences(of: "&", with: " and ")
+            .replacingOccurrences(of: ",", with: " ")
+            .replacingOccurrences(of: "-", with: " ")
+            .split(whereSeparator: { $0 == " " || $0 == "\t" })
+            .joined(separator: " ")
+    }
+}

@@ -1,0 +1,47 @@
+/// A table of text cells, rendered aligned for a terminal, as GitHub Markdown, or as CSV.
+public struct Table: Sendable, Equatable {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]] = []) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    /// Columns padded to their widest cell, two spaces apart.
+    public func text() -> String {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            var out = ""
+            for (index, cell) in cells.enumerated() {
+                if index == cells.count - 1 { out += cell } else { out += cell + String(repeating: " ", count: widths[index] - cell.count + 2) }
+            }
+            return out
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    public func markdown() -> String {
+        func escape(_ cell: String) -> String {
+            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        }
+        var out = "| " + headers.map(escape).joined(separator: " | ") + " |\n"
+        out += "|" + headers.map { _ in "---|" }.joined() + "\n"
+        for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    /// RFC 4180 CSV with a header row and CRLF line ends.
+    public func csv() -> String {
+        ([headers] + rows).map { $0.map(Table.csvField).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    public static func csvField(_ cell: String) -> String {
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+import Foundation

@@ -1,0 +1,143 @@
+import GRDB
+
+/// The database schema, as versioned migrations. A shipped migration is never edited:
+/// a change is a new migration appended to the list.
+enum Schema {
+    /// Marks a SQLite file as a dus database (`PRAGMA application_id`, "DUS1").
+    static let applicationID: Int32 = 0x4455_5331
+
+    static func migrator(catalogue: Catalogue) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-reviews") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.create(table: "factor") { t in
+                t.primaryKey("id", .text)
+                t.column("position", .integer).notNull().unique()
+                t.column("grouping", .text).notNull()
+                t.column("question", .text).notNull()
+                t.column("risk_answer", .text).notNull()
+                t.column("applies", .text).notNull()
+                t.column("derived", .boolean).notNull()
+                t.column("catalogue_version", .integer).notNull()
+            }
+            for (index, factor) in catalogue.factors.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO factor VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [factor.id, index + 1, factor.group, factor.question, factor.risk.rawValue,
+                                factor.applies.rawValue, factor.derived, catalogue.version])
+            }
+            try db.create(table: "review") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("reference", .text).notNull().unique()
+                t.column("kind", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("classification", .text).notNull()
+                t.column("event_date", .text).notNull()
+                t.column("release_date", .text)
+                t.column("review_date", .text)
+                t.column("region", .text).notNull()
+                t.column("supervision", .text).notNull()
+                t.column("age", .integer)
+                t.column("sex", .text).notNull()
+                t.column("ethnicity", .text).notNull()
+                t.column("event_place", .text).notNull()
+                t.column("bystander_present", .text).notNull()
+                t.column("naloxone_given_at_event", .text).notNull()
+                t.column("ambulance_attended", .text).notNull()
+                t.column("substances", .text).notNull()
+                t.column("agencies", .text).notNull()
+                t.column("summary", .text)
+                t.column("answers", .text).notNull()
+                t.column("days_since_release", .integer)
+                t.column("release_band", .text).notNull()
+                t.column("age_band", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+            try db.create(index: "review_on_event_date", on: "review", columns: ["event_date"])
+            for table in ["finding", "learning"] {
+                try db.create(table: table) { t in
+                    t.autoIncrementedPrimaryKey("id")
+                    t.column("review_id", .integer).notNull().references("review", onDelete: .cascade)
+                    t.column("position", .integer).notNull()
+                    t.column("text", .text).notNull()
+                    t.column("themes", .text).notNull()
+                    t.uniqueKey(["review_id", "position"])
+                }
+            }
+            try db.create(table: "recommendation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("review_id", .integer).notNull().references("review", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("label", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("addressed_to", .text)
+                t.column("response", .text).notNull()
+                t.column("reason_category", .text)
+                t.column("reason", .text)
+                t.column("themes", .text).notNull()
+                t.uniqueKey(["review_id", "label"])
+            }
+            try db.create(table: "action") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("recommendation_id", .integer).notNull().references("recommendation", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("label", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("target_date", .text).notNull()
+                t.column("current_target_date", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("completed_date", .text)
+                t.column("withdrawn_reason", .text)
+                t.uniqueKey(["recommendation_id", "label"])
+            }
+            try db.create(table: "action_revision") { t in
+                t.column("action_id", .integer).notNull().references("action", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("target_date", .text).notNull()
+                t.primaryKey(["action_id", "position"])
+            }
+            try db.create(table: "action_update") { t in
+                t.column("action_id", .integer).notNull().references("action", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("date", .text).notNull()
+                t.column("note", .text).notNull()
+                t.primaryKey(["action_id", "position"])
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("reference", .text).notNull().indexed()
+                t.column("at", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("reason", .text)
+                t.column("detail", .text)
+                t.column("content", .text)
+            }
+            try createViews(db, catalogue: catalogue)
+        }
+        return migrator
+    }
+
+    /// Views for analysts: factor answers one column per factor, and one row per answer.
+    private static func createViews(_ db: Database, catalogue: Catalogue) throws {
+        func decode(_ position: Int) -> String {
+            "CASE substr(answers, \(position), 1) WHEN 'y' THEN 'yes' WHEN 'n' THEN 'no' WHEN '-' THEN 'not-applicable' ELSE 'unknown' END"
+        }
+        let columns = catalogue.factors.enumerated().map { "\(decode($0.offset + 1)) AS \($0.element.id)" }
+        try db.execute(sql: """
+            CREATE VIEW review_factors AS
+            SELECT id AS review_id, reference, \(columns.joined(separator: ",\n  "))
+            FROM review
+            """)
+        try db.execute(sql: """
+            CREATE VIEW review_factor_answer AS
+            SELECT review.id AS review_id, review.reference AS reference, factor.id AS factor,
+              CASE substr(review.answers, factor.position, 1) WHEN 'y' THEN 'yes' WHEN 'n' THEN 'no'
+                WHEN '-' THEN 'not-applicable' ELSE 'unknown' END AS answer,
+              CASE WHEN substr(review.answers, factor.position, 1) = (CASE factor.risk_answer WHEN 'yes' THEN 'y' ELSE 'n' END)
+                THEN 1 ELSE 0 END AS is_risk
+            FROM review CROSS JOIN factor
+            """)
+    }
+}

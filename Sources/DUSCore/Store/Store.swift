@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// The SQLite file that holds the reviews: one type owns it, keeps the migrator private,
+/// and offers reads and writes that keep the invariants.
+public final class Store: Sendable {
+    public let catalogue: Catalogue
+    let writer: DatabaseQueue
+
+    /// How long a command waits for another writer before giving up: 10 s unless told.
+    public static let defaultBusyTimeout: TimeInterval = 10
+
+    /// Opens (creating and migrating on first use) the database at `path`, in WAL mode with
+    /// foreign keys on. A database written by a newer version of `dus` is refused and left
+    /// untouched; so is a SQLite file that is not a dus database.
+    public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
+        self.catalogue = catalogue
+        let migrator = Schema.migrator(catalogue: catalogue)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
+        if !isNew { try Store.checkCompatible(path: path, migrator: migrator) }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        do {
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            try migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path)
+        }
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    public init(inMemory catalogue: Catalogue = .standard) throws {
+        self.catalogue = catalogue
+        writer = try DatabaseQueue()
+        try Schema.migrator(catalogue: catalogue).migrate(writer)
+    }
+
+    /// Refuses a file that is not a dus database or was migrated by a newer dus, reading only.
+    private static func checkCompatible(path: String, migrator: DatabaseMigrator) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(defaultBusyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb_%'") ?? 0
+                if applicationID != Schema.applicationID && tableCount > 0 {
+                    throw StoreError.notADusDatabase(path: path)
+                }
+                if try db.tableExists("grdb_migrations"), try migrator.hasBeenSuperseded(db) {
+                    throw StoreError.newerDatabase(path: path)
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path)
+        }
+    }
+
+    /// The SQLite file's path, or nil in memory.
+    public var path: String? { writer.path == ":memory:" || writer.path.isEmpty ? nil : writer.path }
+
+    /// Runs `body` in one write transaction: all or nothing.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path ?? ":memory:")
+        }
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path ?? ":memory:")
+        }
+    }
+
+    /// Runs `body` in a transaction that is always rolled back (a dry run).
+    public func rehearse<T>(_ body: (Database) throws -> T) throws -> T {
+        var result: T?
+        do {
+            try writer.inTransaction { db in
+                result = try body(db)
+                return .rollback
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path ?? ":memory:")
+        }
+        return result!
+    }
+
+    /// A consistent copy of the database in `path` (SQLite's online backup).
+    public func backup(to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try writer.backup(to: destination)
+    }
+}
+
+public enum StoreError: LocalizedError, Equatable {
+    case newerDatabase(path: String)
+    case notADusDatabase(path: String)
+    case busy(path: String)
+    case notFound(reference: String)
+    case sqlite(path: String, message: String)
+
+    init(databaseError error: DatabaseError, path: String) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
+        case .SQLITE_NOTADB: self = .notADusDatabase(path: path)
+        default: self = .sqlite(path: path, message: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    public var errorDescription: String? {
+        switch self {
+        case .newerDatabase(let path):
+            return "\(path): this database was written by a newer version of dus; it was not opened or changed. Use that version, or a newer dus."
+        case .notADusDatabase(let path):
+            return "\(path): not a dus database; it was not changed. Name another file with --db or DUS_DB."
+        case .busy(let path):
+            return "\(path): the database is busy (another dus is writing); nothing was changed. Try again, or raise --busy-timeout."
+        case .notFound(let reference):
+            return "\(reference): no such review"
+        case .sqlite(let path, let message):
+            return "\(path): database error: \(message)"
+        }
+    }
+}

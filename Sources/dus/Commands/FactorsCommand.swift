@@ -1,0 +1,23 @@
+import ArgumentParser
+import DUSCore
+
+struct FactorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "factors",
+        abstract: "The risk-factor catalogue and controlled lists, as a data dictionary.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, md
+    }
+
+    @Option(help: "text, json or md.") var format: Format = .text
+
+    func run() {
+        let dictionary = FactorDictionary()
+        switch format {
+        case .text: print(dictionary.text(), terminator: "")
+        case .md: print(dictionary.markdown(), terminator: "")
+        case .json: print(dictionary.json().serialized(pretty: true))
+        }
+    }
+}

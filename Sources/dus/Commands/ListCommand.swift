@@ -1,0 +1,25 @@
+import ArgumentParser
+import DUSCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the reviews that match the filters, by event date.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    @Option(help: "text, json, csv or md.") var format: OutputFormat = .text
+
+    func run() throws {
+        let summaries = try reportingErrors { try database.open().summaries(matching: try filters.makeFilter()) }
+        let listing = ReviewListing(summaries: summaries)
+        switch format {
+        case .json: print(listing.json().serialized(pretty: true))
+        case .csv: print(listing.table.csv(), terminator: "")
+        case .md: print(listing.table.markdown(), terminator: "")
+        case .text:
+            print(listing.table.text(), terminator: "")
+            print("\(summaries.count) review\(summaries.count == 1 ? "" : "s")")
+        }
+    }
+}

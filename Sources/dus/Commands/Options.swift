@@ -1,0 +1,124 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+/// `--db` and `--busy-timeout`, shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file (default: $DUS_DB, else ./dus.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Seconds to wait for another writer before giving up.")
+    var busyTimeout: Double = Store.defaultBusyTimeout
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["DUS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "dus.sqlite"
+    }
+
+    func open() throws -> Store {
+        try Store(path: path, busyTimeout: busyTimeout)
+    }
+}
+
+/// The filters shared by list, patterns, search, similar, actions and export.
+struct FilterOptions: ParsableArguments {
+    @Option(help: "Event date on or after (YYYY-MM-DD).") var from: String?
+    @Option(help: "Event date on or before (YYYY-MM-DD).") var to: String?
+    @Option(help: "A quarter (2025-Q1), year (2025) or financial year (FY2025-26).") var period: String?
+    @Option(help: "death or near-miss.") var kind: String?
+    @Option(help: "A probation region (name, slug or code).") var region: String?
+    @Option(help: "Supervision type.") var supervision: String?
+    @Option(help: "draft, agreed or published.") var status: String?
+    @Option(help: "confirmed, suspected or not-drug-related.") var classification: String?
+    @Option(name: .customLong("factor"), help: "ID (risk present) or ID=ANSWER; repeatable, combined with AND.")
+    var factors: [String] = []
+
+    func validate() throws {
+        _ = try makeFilter()
+    }
+
+    func makeFilter(catalogue: Catalogue = .standard) throws -> ReviewFilter {
+        var filter = ReviewFilter()
+        if period != nil && (from != nil || to != nil) {
+            throw ValidationError("--period cannot be combined with --from or --to")
+        }
+        do {
+            if let period {
+                let range = try ReviewFilter.period(period)
+                filter.from = range.from
+                filter.to = range.to
+            }
+            filter.factors = try factors.map { try ReviewFilter.FactorCondition(parsing: $0, catalogue: catalogue) }
+        } catch let error as FilterError {
+            throw ValidationError(error.description)
+        }
+        if let from {
+            guard let day = Day(from) else { throw ValidationError("--from '\(from)' is not a real date YYYY-MM-DD") }
+            filter.from = day
+        }
+        if let to {
+            guard let day = Day(to) else { throw ValidationError("--to '\(to)' is not a real date YYYY-MM-DD") }
+            filter.to = day
+        }
+        filter.kind = try parse(kind, "--kind")
+        filter.supervision = try parse(supervision, "--supervision")
+        filter.status = try parse(status, "--status")
+        filter.classification = try parse(classification, "--classification")
+        if let region {
+            guard let match = catalogue.region(matching: region) else {
+                throw ValidationError(FilterError.unknownRegion(region).description)
+            }
+            filter.region = match.name
+        }
+        return filter
+    }
+
+    private func parse<T: RawRepresentable & CaseIterable>(_ value: String?, _ option: String) throws -> T? where T.RawValue == String {
+        guard let value else { return nil }
+        guard let parsed = T(rawValue: value) else {
+            throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv, md
+}
+
+/// Prints problems to standard error and exits 1: the input had problems; nothing changed.
+func fail(with problems: [Problem], summary: String) throws -> Never {
+    var standardError = FileHandle.standardError
+    for problem in problems { print(problem.description, to: &standardError) }
+    print(summary, to: &standardError)
+    throw ExitCode(1)
+}
+
+/// Prints a library error to standard error and exits 1.
+func fail(_ message: String) throws -> Never {
+    var standardError = FileHandle.standardError
+    print("dus: " + message, to: &standardError)
+    throw ExitCode(1)
+}
+
+/// Runs `body`, turning the library's errors into messages on standard error and exit 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ProblemsError {
+        try fail(with: error.problems, summary: "\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); nothing was changed")
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as LocalizedError {
+        try fail(error.errorDescription ?? "\(error)")
+    } catch {
+        try fail("\(error)")
+    }
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) {
+        write(Data(string.utf8))
+    }
+}

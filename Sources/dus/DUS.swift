@@ -1,0 +1,20 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+@main
+struct DUS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dus",
+        abstract: "Learning reviews of drug-related deaths and near misses among people under probation supervision.",
+        discussion: """
+            Every command reads its database from --db, else DUS_DB, else ./dus.sqlite.
+            Exit codes: 0 success; 1 problems with the input or the data, or a refused operation; 64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            ImportCommand.self, ValidateCommand.self, ShowCommand.self, ListCommand.self,
+            ExportCommand.self, FactorsCommand.self,
+        ]
+    )
+}
