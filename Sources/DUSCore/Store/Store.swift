@@ -20,12 +20,21 @@ public final class Store: Sendable {
         let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
         if !isNew { try Store.checkCompatible(path: path, migrator: migrator) }
         var configuration = Configuration()
-        configuration.journalMode = .wal
+        // WAL is set once, when the file is created (it persists in the file). Setting it up
+        // again on every open would touch the file, and a read must leave it as it was.
+        configuration.journalMode = isNew ? .wal : .default
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
-            try migrator.migrate(writer)
+            // Migrate only when needed: a migration pass writes to the file even when it
+            // has nothing to do, and a command that changes nothing must leave it as it was.
+            if try writer.read({ try String.fetchOne($0, sql: "PRAGMA journal_mode") }) != "wal" {
+                try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
+            if try !writer.read(migrator.hasCompletedMigrations) {
+                try migrator.migrate(writer)
+            }
         } catch let error as DatabaseError {
             throw StoreError(databaseError: error, path: path)
         }

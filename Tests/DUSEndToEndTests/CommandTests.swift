@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+
+/// End-to-end: the built `dus` binary, its output, its errors and its exit codes.
+@Suite struct CommandTests {
+    static let newReview = """
+        ---
+        reference: TST-2025-0001
+        kind: near-miss
+        event_date: 2025-03-04
+        release_date: 2025-02-28
+        region: wales
+        supervision: licence
+        factors:
+          naloxone_supplied_on_release: no
+        ---
+        ## Summary
+        Found unresponsive in a hostel two days after release; revived by staff.
+        """
+
+    @Test func importListsAndReimportsAsUnchanged() throws {
+        let dus = try Harness()
+        let first = try dus.run("import", Harness.examples)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("imported 29 reviews: 29 new, 0 replaced, 0 unchanged"))
+        let list = try dus.run("list")
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("NW-2024-0011"))
+        #expect(list.stdout.hasSuffix("29 reviews\n"))
+        let again = try dus.run("import", Harness.examples)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("0 new, 0 replaced, 29 unchanged"))
+    }
+
+    @Test func failedImportReportsEveryProblemAndLeavesTheDatabaseByteForByteUnchanged() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let before = try #require(dus.data("dus.sqlite"))
+        try dus.write("batch/a-good.md", Self.newReview)
+        try dus.write("batch/b-bad.md", Self.newReview
+            .replacingOccurrences(of: "TST-2025-0001", with: "TST-2025-0002")
+            .replacingOccurrences(of: "2025-03-04", with: "2025-02-30"))
+        try dus.write("batch/c-bad.json", #"{"reference": "tst-1", "kind": "death"}"#)
+        let result = try dus.run("import", dus.path("batch"))
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("b-bad.md:4: event_date: 2025-02-30 is not a real calendar date"))
+        #expect(result.stderr.contains("c-bad.json: reference: \"tst-1\" must be 3–40 characters of A-Z, 0-9 and - (lower case is refused, not changed)"))
+        #expect(result.stderr.contains("c-bad.json: event_date: is required"))
+        #expect(result.stderr.contains("nothing was changed"))
+        #expect(dus.data("dus.sqlite") == before)
+        #expect(!FileManager.default.fileExists(atPath: dus.path("dus.sqlite-wal")) || dus.data("dus.sqlite-wal")?.isEmpty == true)
+        let list = try dus.run("list", "--format", "csv")
+        #expect(!list.stdout.contains("TST-2025-0001"))
+    }
+
+    @Test func validateNeedsNoDatabaseAndReportsOneLinePerProblem() throws {
+        let dus = try Harness()
+        let good = try dus.run("validate", Harness.examples)
+        #expect(good.status == 0)
+        #expect(good.stdout == "29 reviews checked: no problems\n")
+        try dus.write("bad.md", Self.newReview.replacingOccurrences(of: "region: wales", with: "region: Atlantis\nage: 12"))
+        let bad = try dus.run("validate", dus.path("bad.md"))
+        #expect(bad.status == 1)
+        let lines = bad.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.hasSuffix("bad.md:6: region: unknown region \"Atlantis\"; use one of: North East, North West, Greater Manchester, Yorkshire and the Humber, East Midlands, West Midlands, East of England, London, Kent, Surrey and Sussex, South Central, South West, Wales") })
+        #expect(lines.contains { $0.hasSuffix("bad.md:7: age: 12 is outside 18–110 (the age at the event)") })
+        #expect(!FileManager.default.fileExists(atPath: dus.path("dus.sqlite")))
+    }
+
+    @Test func showGivesTheReviewFileAndJSONWithDerivedFields() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let json = try dus.run("show", "NW-2024-0011", "--format", "json")
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["reference"] as? String == "NW-2024-0011")
+        let derived = try #require(object["derived"] as? [String: Any])
+        #expect(derived["days_since_release"] as? Int == 13)
+        #expect(derived["release_band"] as? String == "0-13")
+        #expect(derived["first_fortnight"] as? String == "yes")
+        let markdown = try dus.run("show", "NW-2024-0011")
+        #expect(markdown.stdout.hasPrefix("---\nreference: NW-2024-0011\n"))
+        #expect(markdown.stdout.contains("## Findings\n- "))
+        let missing = try dus.run("show", "NW-2099-0001")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "dus: NW-2099-0001: no such review\n")
+    }
+
+    @Test func showJSONImportsAgainUnchanged() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let json = try dus.run("show", "KSS-2024-0005", "--format", "json")
+        try dus.write("again.json", json.stdout)
+        let result = try dus.run("import", dus.path("again.json"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("0 new, 0 replaced, 1 unchanged"))
+    }
+
+    @Test func listFilters() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        func references(_ arguments: String...) throws -> [String] {
+            let result = try dus.run(["list", "--format", "json"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            return array.compactMap { $0["reference"] as? String }
+        }
+        #expect(try references("--period", "2025-Q1") == ["SC-2025-0002", "SW-2025-0010"])
+        #expect(try references("--period", "FY2024-25", "--kind", "near-miss") == ["GM-2024-0004", "EE-2024-0008"])
+        #expect(try references("--region", "kss") == ["KSS-2024-0005", "KSS-2025-0014"])
+        #expect(try references("--classification", "not-drug-related") == ["EM-2024-0006", "KSS-2025-0014"])
+        #expect(try references("--from", "2026-08-01", "--to", "2026-08-31") == ["GM-2026-0012", "LDN-2026-0008"])
+        let fortnight = try references("--factor", "first_fortnight")
+        #expect(fortnight.contains("NW-2024-0011") && !fortnight.contains("YH-2024-0009"))
+        let notReleased = try references("--factor", "first_fortnight=not-applicable")
+        #expect(notReleased.contains("EM-2024-0006") && notReleased.count == 5)
+        let both = try references("--factor", "first_fortnight", "--factor", "naloxone_supplied_on_release")
+        #expect(!both.isEmpty && both.allSatisfy(fortnight.contains))
+        let usage = try dus.run("list", "--period", "2025-Q5")
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("'2025-Q5' is not a period"))
+        let combined = try dus.run("list", "--period", "2025", "--from", "2025-01-01")
+        #expect(combined.status == 64)
+    }
+
+    @Test func exportThenImportIntoAnEmptyDatabaseReproducesEveryReview() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let references = try dus.run("list", "--format", "csv").stdout
+            .split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        #expect(references.count == 29)
+        for format in ["md", "json"] {
+            let out = dus.path("export-\(format)")
+            let export = try dus.run("export", "--format", format, "--out", out)
+            #expect(export.status == 0)
+            #expect(export.stdout == "wrote 29 files to \(out)\n")
+            let copy = dus.path("copy-\(format).sqlite")
+            let imported = try dus.run("import", "--db", copy, out)
+            #expect(imported.stdout.contains("29 new"), "\(imported.stderr)")
+            for reference in references {
+                let original = try dus.run("show", reference, "--format", "json").stdout
+                let copied = try dus.run("show", "--db", copy, reference, "--format", "json").stdout
+                #expect(original == copied, "\(format) \(reference)")
+            }
+        }
+    }
+
+    @Test func csvExportHasOneFilePerTableWithHeaders() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let result = try dus.run("export", "--format", "csv", "--out", dus.path("csv"))
+        #expect(result.status == 0)
+        let reviews = try String(contentsOfFile: dus.path("csv/reviews.csv"), encoding: .utf8)
+        #expect(reviews.hasPrefix("reference,kind,status,classification,event_date,release_date,"))
+        #expect(reviews.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count >= 30)
+        let actions = try String(contentsOfFile: dus.path("csv/actions.csv"), encoding: .utf8)
+        #expect(actions.hasPrefix("reference,recommendation,action,text,owner,target_date,current_target_date,status"))
+        for name in ["findings", "learning", "recommendations", "action_revisions", "action_updates"] {
+            #expect(FileManager.default.fileExists(atPath: dus.path("csv/\(name).csv")))
+        }
+    }
+
+    @Test func replaceNeedsTheFlagAndAReasonForAPublishedReview() throws {
+        let dus = try Harness()
+        try dus.write("one/r.md", Self.newReview)
+        try dus.run("import", dus.path("one"))
+        try dus.write("two/r.md", Self.newReview.replacingOccurrences(of: "revived by staff", with: "revived by hostel staff"))
+        let refused = try dus.run("import", dus.path("two"))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("TST-2025-0001 is already in the database with different content; use --replace to update it"))
+        let dry = try dus.run("import", "--replace", "--dry-run", dus.path("two"))
+        #expect(dry.stdout.contains("would import 1 review: 0 new, 1 replaced"))
+        #expect(try dus.run("show", "TST-2025-0001").stdout.contains("revived by staff"))
+        let replaced = try dus.run("import", "--replace", dus.path("two"))
+        #expect(replaced.status == 0)
+        #expect(try dus.run("show", "TST-2025-0001").stdout.contains("revived by hostel staff"))
+
+        let published = Self.newReview
+            .replacingOccurrences(of: "kind: near-miss", with: "kind: near-miss\nstatus: published\nclassification: confirmed")
+            + "\n## Findings\n- No naloxone on release. #naloxone\n\n## Learning\n- Offer naloxone at the gate. #naloxone\n"
+        try dus.write("three/r.md", published)
+        #expect(try dus.run("import", "--replace", dus.path("three")).status == 0)
+        try dus.write("four/r.md", published.replacingOccurrences(of: "at the gate", with: "at the gate and again at the first appointment"))
+        let noReason = try dus.run("import", "--replace", dus.path("four"))
+        #expect(noReason.status == 1)
+        #expect(noReason.stderr.contains("TST-2025-0001 is published: replacing it is an amendment and needs --reason"))
+        let amended = try dus.run("import", "--replace", "--reason", "Panel corrected the learning point", dus.path("four"))
+        #expect(amended.status == 0)
+    }
+
+    @Test func factorsPrintsTheCatalogue() throws {
+        let dus = try Harness()
+        let json = try dus.run("factors", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let factors = try #require(object["factors"] as? [[String: Any]])
+        #expect(factors.count == 45)
+        #expect(factors.contains { $0["id"] as? String == "naloxone_supplied_on_release" && $0["risk"] as? String == "no" })
+        let text = try dus.run("factors")
+        #expect(text.stdout.contains("first_fortnight"))
+        #expect(text.stdout.split(separator: "\n").contains { $0.hasPrefix("Kent, Surrey and Sussex ") && $0.contains(" KSS ") && $0.hasSuffix("kent-surrey-and-sussex") })
+        let markdown = try dus.run("factors", "--format", "md")
+        #expect(markdown.stdout.contains("## Naloxone"))
+    }
+
+    @Test func aDatabaseThatIsNotDusIsRefusedAndUntouched() throws {
+        let dus = try Harness()
+        try dus.write("notes.sqlite", "this is not a database at all, just text that someone saved")
+        let before = dus.data("notes.sqlite")
+        let result = try dus.run("list", "--db", dus.path("notes.sqlite"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a dus database"))
+        #expect(dus.data("notes.sqlite") == before)
+    }
+}
