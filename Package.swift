@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DUSCoreTests",
-            dependencies: ["DUSCore"],
+            dependencies: ["DUSCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

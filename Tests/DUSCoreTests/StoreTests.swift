@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Testing
+@testable import DUSCore
+
+@Suite struct StoreTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("dus-store-\(UUID().uuidString).sqlite").path
+    }
+
+    private var examples: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("reviews").path
+    }
+
+    @Test func opensInWALModeWithForeignKeysAndAnAuditTrail() throws {
+        let path = temporaryPath()
+        let store = try Store(path: path)
+        let report = try Importer(store: store, today: Day("2026-11-22")!).run(paths: [examples])
+        #expect(report.added.count == 29)
+        func value<T: DatabaseValueConvertible>(_ sql: String, as type: T.Type = T.self) throws -> T? {
+            try store.read { db in try T.fetchOne(db, sql: sql) }
+        }
+        #expect(try value("PRAGMA journal_mode", as: String.self) == "wal")
+        #expect(try value("PRAGMA foreign_keys", as: Bool.self) == true)
+        #expect(try value("SELECT count(*) FROM audit WHERE event = 'imported'", as: Int.self) == 29)
+        // Analysts' views decode the answers string.
+        #expect(try value("SELECT first_fortnight FROM review_factors WHERE reference = 'NW-2024-0011'", as: String.self) == "yes")
+        #expect(try value("SELECT homeless_on_release FROM review_factors WHERE reference = 'EM-2024-0006'", as: String.self) == "not-applicable")
+        #expect(try value("SELECT count(*) FROM review_factor_answer", as: Int.self) == 29 * 45)
+    }
+
+    @Test func keepsEveryRevisedTargetDateUpdateAndWithdrawalReason() throws {
+        let store = try Store(inMemory: .standard)
+        var review = Review(reference: "TST-2025-0001", kind: .death, eventDate: Day("2025-01-10")!, region: "Wales", supervision: .licence)
+        var recommendation = Recommendation(id: "R1", text: "Do the thing.", to: "Someone", response: .notAgreed)
+        recommendation.reasonCategory = .affordability
+        recommendation.reason = "No money."
+        var action = Action(id: "A1", text: "Try anyway.", owner: "Head of Service", targetDate: Day("2025-06-30")!)
+        action.revisedTargetDates = [Day("2025-09-30")!, Day("2025-12-31")!]
+        action.status = .withdrawn
+        action.withdrawnReason = "Superseded by a regional contract."
+        action.updates = [ActionUpdate(date: Day("2025-07-01")!, note: "Delayed."), ActionUpdate(date: Day("2025-10-01")!, note: "Delayed again.")]
+        recommendation.actions = [action]
+        review.recommendations = [recommendation]
+        try store.write { db in try store.insert(review, db, now: "2026-01-01T00:00:00Z") }
+        let stored = try #require(try store.review("TST-2025-0001"))
+        #expect(stored == review)
+        #expect(stored.recommendations[0].actions[0].currentTargetDate == Day("2025-12-31")!)
+    }
+
+    @Test func aDatabaseFromANewerDusIsRefusedAndNotModified() throws {
+        let path = temporaryPath()
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
+        try queue.close()
+        let before = FileManager.default.contents(atPath: path)
+        #expect(throws: StoreError.newerDatabase(path: path)) { try Store(path: path) }
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test func aZeroLengthFileCountsAsNew() throws {
+        let path = temporaryPath()
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let store = try Store(path: path)
+        #expect(try store.summaries(matching: ReviewFilter()).isEmpty)
+    }
+
+    @Test func aBusyDatabaseIsReportedAsBusy() throws {
+        let path = temporaryPath()
+        _ = try Store(path: path)
+        let holder = try DatabaseQueue(path: path)
+        try holder.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            let store = try Store(path: path, busyTimeout: 0.2)
+            #expect(throws: StoreError.busy(path: path)) {
+                try Importer(store: store, today: Day("2026-11-22")!).run(paths: [examples])
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+    }
+}
