@@ -1,0 +1,37 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct PatternsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "What recurs across reviews: totals, release timing, risk factors with Wilson intervals, substances, themes, pairs.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    @Option(help: "Slices side by side: quarter, year, region, supervision or kind.") var by: PatternReport.Grouping?
+    @Flag(help: "Count reviews classified not-drug-related too.") var includeNotDrugRelated = false
+    @Option(help: "text, json or csv.") var format: OutputFormat = .text
+
+    func validate() throws {
+        if format == .md { throw ValidationError("--format must be text, json or csv") }
+    }
+
+    func run() throws {
+        let report = try reportingErrors {
+            var filter = try filters.makeFilter()
+            filter.includesNotDrugRelated = includeNotDrugRelated || filter.classification == .notDrugRelated
+            return try PatternEngine(store: try database.open()).report(matching: filter, by: by)
+        }
+        let renderer = PatternRenderer(report: report)
+        switch format {
+        case .json: print(renderer.json().serialized(pretty: true))
+        case .csv: print(renderer.csv(), terminator: "")
+        default:
+            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            print(renderer.text(colour: colour), terminator: "")
+        }
+    }
+}
+
+extension PatternReport.Grouping: ExpressibleByArgument {}
