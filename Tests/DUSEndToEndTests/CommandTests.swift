@@ -213,3 +213,48 @@ import Testing
         #expect(dus.data("notes.sqlite") == before)
     }
 }
+
+@Suite struct PatternsCommandTests {
+    @Test func patternsJSONFollowsTheContract() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let result = try dus.run("patterns", "--format", "json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let totals = try #require(object["totals"] as? [String: Int])
+        // 29 examples, two of them not drug-related and left out by default.
+        #expect(totals["reviews"] == 27)
+        #expect(totals["deaths"]! + totals["near_misses"]! == 27)
+        let bands = try #require(object["release_bands"] as? [String: Int])
+        #expect(Set(bands.keys) == ["0-13", "14-27", "28-83", "84+", "not-released"])
+        #expect(bands.values.reduce(0, +) == 27)
+        let factors = try #require(object["factors"] as? [[String: Any]])
+        #expect(factors.count == 45)
+        for factor in factors {
+            for key in ["id", "risk", "no_risk", "unknown", "not_applicable", "share", "ci_low", "ci_high"] {
+                #expect(factor.keys.contains(key), "\(key)")
+            }
+        }
+        #expect(object["pairs"] is [[String: Any]] && object["substances"] is [[String: Any]] && object["themes"] is [[String: Any]])
+        let all = try dus.run("patterns", "--format", "json", "--include-not-drug-related")
+        #expect(all.stdout.contains(#""reviews": 29"#))
+    }
+
+    @Test func patternsTextStatesDefinitionsAndHasNoColourWhenPiped() throws {
+        let dus = try Harness()
+        try dus.run("import", Harness.examples)
+        let result = try dus.run("patterns", "--kind", "death")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("first fortnight = release day and the 13 days after it"))
+        #expect(result.stdout.contains("unknown is never counted as no"))
+        #expect(!result.stdout.contains("\u{1B}["))
+        let sliced = try dus.run("patterns", "--by", "kind", "--format", "csv")
+        #expect(sliced.stdout.hasPrefix("slice,factor,risk,no_risk,unknown,not_applicable,share,ci_low,ci_high,completeness,change\r\n"))
+        #expect(sliced.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 2 * 45)
+        let empty = try dus.run("patterns", "--period", "2030")
+        #expect(empty.status == 0)
+        #expect(empty.stdout.contains("No reviews match these filters."))
+        let bad = try dus.run("patterns", "--by", "month")
+        #expect(bad.status == 64)
+    }
+}
