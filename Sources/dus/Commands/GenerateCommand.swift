@@ -1,0 +1,22 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write reproducible synthetic reviews (references SYN-...) for training and benchmarks.")
+
+    @Option(help: "How many reviews.") var count: Int = 100
+    @Option(help: "The seed: the same seed gives byte-identical output.") var seed: UInt64 = 1
+    @Option(help: "A .jsonl file (one review per line), or a folder (one .md review file each).") var out: String
+
+    func validate() throws {
+        guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
+    }
+
+    func run() throws {
+        try reportingErrors { try SyntheticWriter(count: count, seed: seed).write(to: out) }
+        print("wrote \(count) synthetic review\(count == 1 ? "" : "s") to \(out)")
+    }
+}
