@@ -11,6 +11,12 @@ public struct ImportReport: Equatable, Sendable {
     public var total: Int { added.count + replaced.count + unchanged.count }
 }
 
+public struct ImportProgress: Sendable {
+    public var reviews: Int
+    public var bytesRead: Int
+    public var totalBytes: Int
+}
+
 public struct ImportOptions: Sendable {
     /// Update references already in the database.
     public var replace = false
@@ -42,15 +48,26 @@ public struct Importer {
 
     /// Imports the files and folders at `paths`. Throws `ProblemsError` with every problem
     /// when anything is wrong, and then nothing has changed.
-    public func run(paths: [String], options: ImportOptions = ImportOptions(), progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+    /// `progress` is called after each review with the reviews read and the bytes read so
+    /// far, and the total bytes of all the files.
+    public func run(
+        paths: [String], options: ImportOptions = ImportOptions(), progress: ((ImportProgress) -> Void)? = nil
+    ) throws -> ImportReport {
         let (paths, pathProblems) = ReviewFiles.files(in: paths)
+        let sizes = paths.map { ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? NSNumber)?.intValue ?? 0 }
+        let totalBytes = sizes.reduce(0, +)
+        var finishedBytes = 0
+        var reviewsRead = 0
         var problems = pathProblems
         var report = ImportReport(isDryRun: options.dryRun)
         var seen: [String: String] = [:]
         let now = Store.timestamp()
         let body = { (db: Database) throws -> ImportReport in
-            for path in paths {
+            for (path, size) in zip(paths, sizes) {
+                defer { finishedBytes += size }
                 try files.readReviews(inFile: path) { read in
+                    reviewsRead += 1
+                    progress?(ImportProgress(reviews: reviewsRead, bytesRead: finishedBytes + read.bytesRead, totalBytes: totalBytes))
                     guard let review = read.review else {
                         problems += read.problems
                         return
@@ -62,7 +79,6 @@ public struct Importer {
                     }
                     seen[review.reference] = location
                     try apply(review, read: read, db: db, options: options, now: now, problems: &problems, report: &report)
-                    progress?(seen.count)
                 }
             }
             if !problems.isEmpty { throw ProblemsError(problems) }

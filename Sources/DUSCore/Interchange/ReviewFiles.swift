@@ -9,6 +9,8 @@ public struct ReadReview: Sendable {
     public var file: String
     /// The line the review starts on (a `.jsonl` line; a review in a `.json` array).
     public var line: Int?
+    /// How far into the file reading has got, in bytes (for progress).
+    public var bytesRead: Int = 0
 }
 
 /// Finds review files and reads reviews from them, in both spellings.
@@ -92,9 +94,14 @@ public struct ReviewFiles: Sendable {
             return
         }
         if fileExtension == "md" {
-            try body(readMarkdown(text, file: path))
+            var read = readMarkdown(text, file: path)
+            read.bytesRead = data.count
+            try body(read)
         } else {
-            for review in readJSON(text, file: path) { try body(review) }
+            for var review in readJSON(text, file: path) {
+                review.bytesRead = data.count
+                try body(review)
+            }
         }
     }
 
@@ -194,7 +201,9 @@ public struct ReviewFiles: Sendable {
                 try body(ReadReview(review: nil, problems: [Problem(file: path, line: number, field: "review", message: "this line is over 1 MiB; a single review may be at most 1 MiB")], file: path, line: number))
             case .line(let bytes):
                 if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                try body(readJSONLine(bytes, file: path, line: number))
+                var read = readJSONLine(bytes, file: path, line: number)
+                read.bytesRead = reader.consumed
+                try body(read)
             }
         }
     }
@@ -247,6 +256,9 @@ struct LineReader {
     let maximumLineLength: Int
     private var buffer: [UInt8] = []
     private var position = 0
+    /// Bytes of the file handed out so far, line ends included.
+    private(set) var consumed = 0
+    private var bufferStart = 0
     private var atEnd = false
     private var discarding = false
 
@@ -261,6 +273,7 @@ struct LineReader {
             if let newline = buffer[searchFrom...].firstIndex(of: 10) {
                 let line = Data(buffer[position..<newline])
                 position = newline + 1
+                consumed = bufferStart + position
                 if discarding {
                     discarding = false
                     return .tooLong
@@ -268,6 +281,7 @@ struct LineReader {
                 return .line(line)
             }
             if buffer.count - position > maximumLineLength {
+                bufferStart += buffer.count
                 buffer.removeAll(keepingCapacity: true)
                 position = 0
                 discarding = true
@@ -279,6 +293,7 @@ struct LineReader {
             }
             if position > 0 {
                 buffer.removeSubrange(0..<position)
+                bufferStart += position
                 position = 0
             }
             searchFrom = buffer.count

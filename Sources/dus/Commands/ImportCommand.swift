@@ -25,10 +25,40 @@ struct ImportCommand: ParsableCommand {
         let report = try reportingErrors {
             let store = try database.open()
             let options = ImportOptions(replace: replace, dryRun: dryRun, reason: reason)
-            return try Importer(store: store).run(paths: paths, options: options)
+            let meter = isatty(STDERR_FILENO) == 1 ? ProgressMeter() : nil
+            defer { meter?.finish() }
+            return try Importer(store: store).run(paths: paths, options: options, progress: meter.map { meter in { meter.update($0) } })
         }
         let verb = report.isDryRun ? "would import" : "imported"
         print("\(verb) \(report.total) review\(report.total == 1 ? "" : "s"): \(report.added.count) new, \(report.replaced.count) replaced, \(report.unchanged.count) unchanged")
         for reference in report.replaced { print("\(report.isDryRun ? "would replace" : "replaced"): \(reference)") }
+    }
+}
+
+/// Count, rate and time left on standard error, redrawn at most a few times a second, only
+/// on a terminal.
+final class ProgressMeter {
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    func update(_ progress: ImportProgress) {
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        guard elapsed > 0.5 else { return }
+        let rate = Double(progress.reviews) / elapsed
+        var line = "\r\(progress.reviews) reviews  \(Int(rate))/s"
+        if progress.totalBytes > 0, progress.bytesRead > 0 {
+            let left = elapsed * Double(progress.totalBytes - progress.bytesRead) / Double(progress.bytesRead)
+            line += String(format: "  %d%%  about %d:%02d left", 100 * progress.bytesRead / progress.totalBytes, Int(left) / 60, Int(left) % 60)
+        }
+        FileHandle.standardError.write(line + "\u{1B}[K")
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write("\r\u{1B}[K") }
     }
 }

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Benchmarks dus against the analyst's comparison script (analyst.py), side by side.
+
+Run by bench/run, which builds dus in release first. For each size it generates synthetic
+reviews with `dus generate` (fixed seed), then measures, over several runs, the median
+wall time (process start included) and the peak memory (max RSS) of each step, and
+writes a Markdown table to bench/results/latest.md.
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "work")
+RESULTS = os.path.join(HERE, "results")
+
+
+def run(command, env=None):
+    """Wall seconds and peak RSS (MB) of one command; fails loudly."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"failed ({status}): {' '.join(command)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(make_command, runs, prepare=None):
+    times, peaks = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        elapsed, peak = run(make_command())
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def remove(path):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dus", required=True)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    os.makedirs(RESULTS, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("DUS_DB", None)
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        data = os.path.join(WORK, f"synthetic-{size}.jsonl")
+        if not os.path.exists(data):
+            run([args.dus, "generate", "--count", str(size), "--seed", "2026", "--out", data])
+        dus_db = os.path.join(WORK, f"dus-{size}.sqlite")
+        py_db = os.path.join(WORK, f"analyst-{size}.sqlite")
+        runs = args.runs if size < 1_000_000 else 1
+        dus_import = measure(lambda: [args.dus, "import", "--db", dus_db, data], runs, lambda: remove(dus_db))
+        py_import = measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "load", py_db, data], runs, lambda: remove(py_db))
+        rows.append((size, "import", dus_import, py_import))
+        rows.append((size, "patterns (all)", measure(lambda: [args.dus, "patterns", "--db", dus_db, "--format", "json"], runs * 2 + 1),
+                     measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "patterns", py_db], runs * 2 + 1)))
+        rows.append((size, "patterns (--kind death)",
+                     measure(lambda: [args.dus, "patterns", "--db", dus_db, "--format", "json", "--kind", "death"], runs * 2 + 1),
+                     measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "patterns", py_db, "--kind", "death"], runs * 2 + 1)))
+        rows.append((size, "search (rare, common)", None, (
+            measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "search", py_db, "bereavement"], runs)[0],
+            measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "search", py_db, "naloxone"], runs)[0])))
+        rows.append((size, "bulletin (a quarter)", None, None))
+        rows.append((size, "database bytes per review", os.path.getsize(dus_db) / size, os.path.getsize(py_db) / size))
+
+    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+             f"median of {args.runs} runs (patterns {args.runs * 2 + 1}), wall time including process start.", "",
+             "| reviews | step | dus | dus peak MB | analyst.py | analyst peak MB | dus / analyst |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for size, step, ours, theirs in rows:
+        if step == "database bytes per review":
+            lines.append(f"| {size:,} | {step} | {ours:,.0f} B | | {theirs:,.0f} B | | {ours / theirs:.2f} |")
+        elif step.startswith("search"):
+            lines.append(f"| {size:,} | {step} | not built yet | | {theirs[0]:.3f} s, {theirs[1]:.3f} s | | |")
+        elif ours is None:
+            lines.append(f"| {size:,} | {step} | not built yet | | | | |")
+        else:
+            lines.append(f"| {size:,} | {step} | {ours[0]:.3f} s | {ours[1]:.0f} | {theirs[0]:.3f} s | {theirs[1]:.0f} | {ours[0] / theirs[0]:.2f} |")
+    report = "\n".join(lines) + "\n"
+    with open(os.path.join(RESULTS, "latest.md"), "w") as handle:
+        handle.write(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
