@@ -60,7 +60,8 @@ def patterns(db_path, kind=None):
 
 def search(db_path, term):
     db = sqlite3.connect(db_path)
-    rows = db.execute("""SELECT review_id, snippet(text_fts, 0, '[', ']', '…', 10) FROM text_fts
+    rows = db.execute("""SELECT text.review_id, snippet(text_fts, 0, '[', ']', '…', 10)
+                         FROM text_fts JOIN text ON text.id = text_fts.rowid
                          WHERE text_fts MATCH ? ORDER BY rank LIMIT 20""", (term,)).fetchall()
     print(json.dumps(rows))
 

@@ -74,7 +74,7 @@ def main():
                      measure(lambda: [args.dus, "patterns", "--db", dus_db, "--format", "json", "--kind", "death"], runs * 2 + 1),
                      measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "patterns", py_db, "--kind", "death"], runs * 2 + 1)))
         rows.append((size, "search (rare, common)", None, (
-            measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "search", py_db, "bereavement"], runs)[0],
+            measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "search", py_db, "disability"], runs)[0],
             measure(lambda: [sys.executable, os.path.join(HERE, "analyst.py"), "search", py_db, "naloxone"], runs)[0])))
         rows.append((size, "bulletin (a quarter)", None, None))
         rows.append((size, "database bytes per review", os.path.getsize(dus_db) / size, os.path.getsize(py_db) / size))

@@ -258,3 +258,32 @@ import Testing
         #expect(bad.status == 64)
     }
 }
+
+@Suite struct GenerateCommandTests {
+    @Test func theSameSeedGivesByteIdenticalValidReviews() throws {
+        let dus = try Harness()
+        #expect(try dus.run("generate", "--count", "300", "--seed", "42", "--out", dus.path("a.jsonl")).status == 0)
+        #expect(try dus.run("generate", "--count", "300", "--seed", "42", "--out", dus.path("b.jsonl")).status == 0)
+        #expect(try dus.run("generate", "--count", "300", "--seed", "43", "--out", dus.path("c.jsonl")).status == 0)
+        let a = try #require(dus.data("a.jsonl"))
+        #expect(a == dus.data("b.jsonl"))
+        #expect(a != dus.data("c.jsonl"))
+        let lines = String(decoding: a, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 300)
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"reference":"SYN-"#) })
+        let validate = try dus.run("validate", dus.path("a.jsonl"))
+        #expect(validate.stdout == "300 reviews checked: no problems\n", "\(validate.stderr)")
+        // Not on a terminal: no progress on standard error.
+        let imported = try dus.run("import", dus.path("a.jsonl"))
+        #expect(imported.status == 0)
+        #expect(imported.stderr.isEmpty)
+        let patterns = try dus.run("patterns", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(patterns.stdout.utf8)) as? [String: Any])
+        let bands = try #require(object["release_bands"] as? [String: Int])
+        // Post-release deaths are concentrated in the first fortnight.
+        #expect(bands["0-13"]! > bands["14-27"]!)
+        let folder = try dus.run("generate", "--count", "3", "--seed", "1", "--out", dus.path("md"))
+        #expect(folder.status == 0)
+        #expect(try dus.run("validate", dus.path("md")).stdout == "3 reviews checked: no problems\n")
+    }
+}
