@@ -25,12 +25,7 @@ public struct CSVExport {
         var update = Table(headers: ["reference", "recommendation", "action", "position", "date", "note"])
         for item in reviews {
             let derived = Derived(for: item)
-            let answers = factorIDs.map { id -> String in
-                let factor = catalogue.factor(id)!
-                if factor.derived { return derived.answer(forFactor: id)?.rawValue ?? "unknown" }
-                if factor.applies == .released && item.releaseDate == nil { return "not-applicable" }
-                return item.answer(id).rawValue
-            }
+            let answers = catalogue.factors.map { item.answer(to: $0, derived: derived).rawValue }
             review.rows.append([
                 item.reference, item.kind.rawValue, item.status.rawValue, item.classification.rawValue,
                 item.eventDate.description, item.releaseDate?.description ?? "", item.reviewDate?.description ?? "",

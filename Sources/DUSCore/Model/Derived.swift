@@ -69,6 +69,24 @@ public struct Derived: Equatable, Sendable {
     }
 }
 
+extension Review {
+    /// The answer to one catalogue factor: computed for a derived factor, not applicable
+    /// where the factor does not apply to this review, otherwise as recorded.
+    public func answer(to factor: Catalogue.Factor, derived: Derived) -> DerivedAnswer {
+        if factor.derived { return derived.answer(forFactor: factor.id) ?? .unknown }
+        switch factor.applies {
+        case .released where releaseDate == nil, .death where kind != .death, .nearMiss where kind != .nearMiss:
+            return .notApplicable
+        default:
+            switch answer(factor.id) {
+            case .yes: return .yes
+            case .no: return .no
+            case .unknown: return .unknown
+            }
+        }
+    }
+}
+
 /// A yes/no answer that may also be not applicable (a release-only factor with no release).
 public enum DerivedAnswer: String, CaseIterable, Sendable {
     case yes, no, unknown

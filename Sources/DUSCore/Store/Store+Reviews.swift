@@ -18,34 +18,14 @@ extension Store {
     /// One character per catalogue factor, in catalogue order: `y`, `n`, `u` (unknown) or
     /// `-` (not applicable). Derived factors are computed here.
     func answers(for review: Review, derived: Derived) -> String {
-        var characters: [Character] = []
-        characters.reserveCapacity(catalogue.factors.count)
-        for factor in catalogue.factors {
-            if factor.derived {
-                switch derived.answer(forFactor: factor.id) ?? .unknown {
-                case .yes: characters.append("y")
-                case .no: characters.append("n")
-                case .unknown: characters.append("u")
-                case .notApplicable: characters.append("-")
-                }
-                continue
+        String(catalogue.factors.map { factor -> Character in
+            switch review.answer(to: factor, derived: derived) {
+            case .yes: return "y"
+            case .no: return "n"
+            case .unknown: return "u"
+            case .notApplicable: return "-"
             }
-            switch factor.applies {
-            case .released where review.releaseDate == nil,
-                 .death where review.kind != .death,
-                 .nearMiss where review.kind != .nearMiss:
-                characters.append("-")
-                continue
-            default:
-                break
-            }
-            switch review.factors[factor.id] {
-            case .yes: characters.append("y")
-            case .no: characters.append("n")
-            default: characters.append("u")
-            }
-        }
-        return String(characters)
+        })
     }
 
     // MARK: Writing
