@@ -93,8 +93,11 @@ public struct Importer {
     ) throws {
         let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first
         guard let stored else {
-            if problems.isEmpty { try store.insert(review, db, now: now) }
-            if problems.isEmpty { try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: review) }
+            // Once anything is wrong the import will roll back: keep checking, stop writing.
+            if problems.isEmpty {
+                try store.insert(review, db, now: now)
+                try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: review)
+            }
             report.added.append(review.reference)
             return
         }

@@ -24,7 +24,6 @@ public struct ReviewWriter: Sendable {
         if !review.recommendations.isEmpty {
             pairs.append(("recommendations", .array(review.recommendations.map(recommendation))))
         }
-        // Keep recommendations last, as in the Markdown front matter ordering's spirit.
         if derived { pairs.append(("derived", Self.derivedJSON(Derived(for: review)))) }
         return .object(pairs)
     }

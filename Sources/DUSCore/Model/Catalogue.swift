@@ -54,6 +54,8 @@ public struct Catalogue: Sendable, Decodable {
     }()
 
     private let positions: [String: Int]
+    /// Every accepted spelling's normal form (and each code), to the region's index.
+    private let regionIndex: [String: Int]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -63,6 +65,12 @@ public struct Catalogue: Sendable, Decodable {
         regions = try container.decode([Region].self, forKey: .regions)
         eventCircumstances = try container.decode([String: [String]].self, forKey: .eventCircumstances)
         positions = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1.id, $0) })
+        var regionIndex: [String: Int] = [:]
+        for (index, region) in regions.enumerated() {
+            regionIndex[Catalogue.regionKey(region.name)] = index
+            regionIndex[region.code.lowercased()] = index
+        }
+        self.regionIndex = regionIndex
     }
 
     /// The factor with this id, or nil.
@@ -85,8 +93,7 @@ public struct Catalogue: Sendable, Decodable {
     /// The region's display name for any accepted spelling: the name in any case, with
     /// `and` or `&`, with or without commas, the hyphenated slug, or the code.
     public func region(matching spelling: String) -> Region? {
-        let key = Catalogue.regionKey(spelling)
-        return regions.first { Catalogue.regionKey($0.name) == key || $0.code.lowercased() == key }
+        regionIndex[Catalogue.regionKey(spelling)].map { regions[$0] }
     }
 
     static func regionKey(_ text: String) -> String {

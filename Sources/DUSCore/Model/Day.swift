@@ -39,9 +39,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + m + "-" + d
     }
 
-    /// `YYYY-MM`, the finest date a bulletin may show.
-    public var monthText: String { String(description.prefix(7)) }
-
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }

@@ -165,7 +165,7 @@ struct Accumulator {
         slice.themeReviews = themeReviews
         var pairs: [(a: String, b: String, count: Int)] = []
         for a in 0..<factorCount {
-            for b in (a + 1)..<max(a + 1, factorCount) where pairCounts[a * factorCount + b] > 0 {
+            for b in (a + 1)..<factorCount where pairCounts[a * factorCount + b] > 0 {
                 pairs.append((catalogue.factors[a].id, catalogue.factors[b].id, pairCounts[a * factorCount + b]))
             }
         }

@@ -104,11 +104,6 @@ public final class Store: Sendable {
         return result!
     }
 
-    /// A consistent copy of the database in `path` (SQLite's online backup).
-    public func backup(to path: String) throws {
-        let destination = try DatabaseQueue(path: path)
-        try writer.backup(to: destination)
-    }
 }
 
 public enum StoreError: LocalizedError, Equatable {
