@@ -24,6 +24,8 @@ let package = Package(
             name: "DUSCore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for the two hot loops (import and patterns); see RawStatement.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CCmarkGFM",

@@ -91,12 +91,12 @@ public struct Importer {
         _ review: Review, read: ReadReview, db: Database, options: ImportOptions, now: String,
         problems: inout [Problem], report: inout ImportReport
     ) throws {
-        let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first
-        guard let stored else {
+        guard try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
             // Once anything is wrong the import will roll back: keep checking, stop writing.
             if problems.isEmpty {
                 try store.insert(review, db, now: now)
-                try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: review)
+                // The review itself is the content of an import: the audit entry points at it.
+                try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: nil)
             }
             report.added.append(review.reference)
             return
@@ -117,7 +117,8 @@ public struct Importer {
             try store.deleteReview(reference: review.reference, db)
             try store.insert(review, db, now: now)
             let event = stored.status == .published ? "amended" : "replaced"
-            try store.audit(db, reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: review)
+            // The audit entry keeps the review as it was before: nothing recorded is lost.
+            try store.audit(db, reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored)
         }
         report.replaced.append(review.reference)
     }

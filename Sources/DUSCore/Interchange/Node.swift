@@ -38,7 +38,12 @@ public struct Node: Sendable {
     var isNull: Bool {
         switch value {
         case .null: return true
-        case .scalar(let text, let plain): return plain && ["", "~", "null", "Null", "NULL"].contains(text)
+        case .scalar(let text, let plain):
+            guard plain else { return false }
+            switch text {
+            case "", "~", "null", "Null", "NULL": return true
+            default: return false
+            }
         default: return false
         }
     }
@@ -67,40 +72,7 @@ extension Node {
 
 // MARK: - JSON
 
-extension Node: Decodable {
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            let keys = object.allKeys.sorted { $0.stringValue < $1.stringValue }
-            self.init(.map(try keys.map { (key: $0.stringValue, value: try object.decode(Node.self, forKey: $0)) }))
-            return
-        }
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [Node] = []
-            while !array.isAtEnd { items.append(try array.decode(Node.self)) }
-            self.init(.list(items))
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            self.init(.null)
-        } else if let flag = try? single.decode(Bool.self) {
-            self.init(.bool(flag))
-        } else if let text = try? single.decode(String.self) {
-            self.init(.scalar(text, plain: false))
-        } else if let integer = try? single.decode(Int.self) {
-            self.init(.number(String(integer)))
-        } else {
-            self.init(.number(String(try single.decode(Double.self))))
-        }
-    }
-
+extension Node {
     /// Sets `line` on this node and every node below it (a `.jsonl` line, say).
     func withLine(_ line: Int?) -> Node {
         var copy = self

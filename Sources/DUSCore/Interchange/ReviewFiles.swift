@@ -173,9 +173,9 @@ public struct ReviewFiles: Sendable {
     public func readJSON(_ source: String, file: String) -> [ReadReview] {
         let node: Node
         do {
-            node = try JSONDecoder().decode(Node.self, from: Data(source.utf8))
+            node = try JSONParser.parse(source)
         } catch {
-            return [ReadReview(review: nil, problems: [Problem(file: file, field: "file", message: "is not valid JSON: \(Self.describe(jsonError: error))")], file: file)]
+            return [ReadReview(review: nil, problems: [Problem(file: file, line: error.line, field: "file", message: "is not valid JSON: \(error.message) (column \(error.column))")], file: file)]
         }
         if case .list(let items) = node.value {
             return items.map { item in
@@ -209,14 +209,13 @@ public struct ReviewFiles: Sendable {
     }
 
     func readJSONLine(_ bytes: Data, file: String, line: Int) -> ReadReview {
-        guard String(data: bytes, encoding: .utf8) != nil else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not UTF-8 text")], file: file, line: line)
         }
         do {
-            let node = try JSONDecoder().decode(Node.self, from: bytes)
-            return read(node.withLine(line), file: file, line: line)
+            return read(try JSONParser.parse(text, line: line), file: file, line: line)
         } catch {
-            return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not valid JSON: \(Self.describe(jsonError: error))")], file: file, line: line)
+            return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not valid JSON: \(error.message) (column \(error.column))")], file: file, line: line)
         }
     }
 
@@ -224,14 +223,6 @@ public struct ReviewFiles: Sendable {
         var reader = ReviewReader(catalogue: catalogue, today: today, file: file)
         let review = reader.read(node)
         return ReadReview(review: reader.problems.isEmpty ? review : nil, problems: reader.problems, file: file, line: line)
-    }
-
-    private static func describe(jsonError error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 
     /// The line of a review's `"reference"` in the source, so problems in a JSON array can name it.

@@ -56,6 +56,8 @@ public struct Catalogue: Sendable, Decodable {
     private let positions: [String: Int]
     /// Every accepted spelling's normal form (and each code), to the region's index.
     private let regionIndex: [String: Int]
+    /// The ids of each controlled list, for the membership checks run on every review read.
+    private let listIDs: [String: Set<String>]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -68,9 +70,16 @@ public struct Catalogue: Sendable, Decodable {
         var regionIndex: [String: Int] = [:]
         for (index, region) in regions.enumerated() {
             regionIndex[Catalogue.regionKey(region.name)] = index
+            regionIndex[region.name] = index
             regionIndex[region.code.lowercased()] = index
         }
         self.regionIndex = regionIndex
+        listIDs = lists.mapValues { Set($0.map(\.id)) }
+    }
+
+    /// Whether `id` is in the controlled list named `list`.
+    public func isListed(_ id: String, in list: String) -> Bool {
+        listIDs[list]?.contains(id) ?? false
     }
 
     /// The factor with this id, or nil.
@@ -93,7 +102,8 @@ public struct Catalogue: Sendable, Decodable {
     /// The region's display name for any accepted spelling: the name in any case, with
     /// `and` or `&`, with or without commas, the hyphenated slug, or the code.
     public func region(matching spelling: String) -> Region? {
-        regionIndex[Catalogue.regionKey(spelling)].map { regions[$0] }
+        // The display name as written is by far the most common spelling: skip the normalising.
+        (regionIndex[spelling] ?? regionIndex[Catalogue.regionKey(spelling)]).map { regions[$0] }
     }
 
     static func regionKey(_ text: String) -> String {

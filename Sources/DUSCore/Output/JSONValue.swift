@@ -64,6 +64,12 @@ public enum JSONValue: Equatable, Sendable {
 
     static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most text needs no escape (0xE2 starts U+2028 and U+2029): append it whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

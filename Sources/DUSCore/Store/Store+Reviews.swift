@@ -31,63 +31,69 @@ extension Store {
     // MARK: Writing
 
     /// Inserts a review with all its parts. The caller holds the transaction.
+    ///
+    /// This is the import's inner loop, so it binds values through the SQLite C API
+    /// (`RawStatement`) rather than GRDB's general arguments.
     func insert(_ review: Review, _ db: Database, now: String) throws {
         let derived = Derived(for: review)
-        try db.execute(
-            sql: """
-                INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
-                  region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
-                  ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
-                  created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                review.reference, review.kind.rawValue, review.status.rawValue, review.classification.rawValue,
-                review.eventDate.description, review.releaseDate?.description, review.reviewDate?.description,
-                review.region, review.supervision.rawValue, review.age, review.sex.rawValue, review.ethnicity.rawValue,
-                review.eventPlace.rawValue, review.bystanderPresent.rawValue, review.naloxoneGivenAtEvent.rawValue,
-                review.ambulanceAttended.rawValue, Store.jsonList(review.substances), Store.jsonList(review.agencies),
-                review.summary, answers(for: review, derived: derived), derived.daysSinceRelease,
-                derived.releaseBand.rawValue, derived.ageBand, now, now,
-            ])
-        let reviewID = db.lastInsertedRowID
-        for (table, notes) in [("finding", review.findings), ("learning", review.learning)] {
-            let statement = try db.cachedStatement(sql: "INSERT INTO \(table) (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
+        let reviewID = try RawStatement(db, sql: """
+            INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
+              region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
+              ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
+              created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).execute(
+            .text(review.reference), .text(review.kind.rawValue), .text(review.status.rawValue),
+            .text(review.classification.rawValue), .text(review.eventDate.description),
+            SQLValue(review.releaseDate?.description), SQLValue(review.reviewDate?.description),
+            .text(review.region), .text(review.supervision.rawValue), SQLValue(review.age), .text(review.sex.rawValue),
+            .text(review.ethnicity.rawValue), .text(review.eventPlace.rawValue), .text(review.bystanderPresent.rawValue),
+            .text(review.naloxoneGivenAtEvent.rawValue), .text(review.ambulanceAttended.rawValue),
+            .text(Store.jsonList(review.substances)), .text(Store.jsonList(review.agencies)), SQLValue(review.summary),
+            .text(answers(for: review, derived: derived)), SQLValue(derived.daysSinceRelease),
+            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now))
+        for (table, notes) in [("finding", review.findings), ("learning", review.learning)] where !notes.isEmpty {
+            let statement = try RawStatement(db, sql: "INSERT INTO \(table) (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
             for (index, note) in notes.enumerated() {
-                try statement.execute(arguments: [reviewID, index + 1, note.text, Store.jsonList(note.themes)])
+                try statement.execute(.integer(Int(reviewID)), .integer(index + 1), .text(note.text), .text(Store.jsonList(note.themes)))
             }
         }
         for (index, recommendation) in review.recommendations.enumerated() {
-            try db.cachedStatement(sql: """
+            let recommendationID = try RawStatement(db, sql: """
                 INSERT INTO recommendation (review_id, position, label, text, addressed_to, response, reason_category, reason, themes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    reviewID, index + 1, recommendation.id, recommendation.text, recommendation.to,
-                    recommendation.response.rawValue, recommendation.reasonCategory?.rawValue, recommendation.reason,
-                    Store.jsonList(recommendation.themes),
-                ])
-            let recommendationID = db.lastInsertedRowID
+                """
+            ).execute(
+                .integer(Int(reviewID)), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
+                SQLValue(recommendation.to), .text(recommendation.response.rawValue),
+                SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
+                .text(Store.jsonList(recommendation.themes)))
             for (actionIndex, action) in recommendation.actions.enumerated() {
-                try db.cachedStatement(sql: """
+                let actionID = try RawStatement(db, sql: """
                     INSERT INTO action (recommendation_id, position, label, text, owner, target_date, current_target_date,
                       status, completed_date, withdrawn_reason)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        recommendationID, actionIndex + 1, action.id, action.text, action.owner,
-                        action.targetDate.description, action.currentTargetDate.description, action.status.rawValue,
-                        action.completedDate?.description, action.withdrawnReason,
-                    ])
-                let actionID = db.lastInsertedRowID
+                    """
+                ).execute(
+                    .integer(Int(recommendationID)), .integer(actionIndex + 1), .text(action.id), .text(action.text),
+                    .text(action.owner), .text(action.targetDate.description), .text(action.currentTargetDate.description),
+                    .text(action.status.rawValue), SQLValue(action.completedDate?.description), SQLValue(action.withdrawnReason))
                 for (position, day) in action.revisedTargetDates.enumerated() {
-                    try db.cachedStatement(sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
-                        .execute(arguments: [actionID, position + 1, day.description])
+                    try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
+                        .execute(.integer(Int(actionID)), .integer(position + 1), .text(day.description))
                 }
                 for (position, update) in action.updates.enumerated() {
-                    try db.cachedStatement(sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
-                        .execute(arguments: [actionID, position + 1, update.date.description, update.note])
+                    try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
+                        .execute(.integer(Int(actionID)), .integer(position + 1), .text(update.date.description), .text(update.note))
                 }
             }
         }
+    }
+
+    /// Whether a review with this reference is stored.
+    func contains(_ reference: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM review WHERE reference = ?)"), arguments: [reference]) ?? false
     }
 
     /// Removes a review and everything that belongs to it (the audit trail stays).
@@ -96,12 +102,19 @@ extension Store {
     }
 
     func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
-        try db.cachedStatement(sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [reference, now, event, reason, detail, content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }])
+        try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(.text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
+                     SQLValue(content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }))
     }
 
+    /// A list of strings as compact JSON (`["a","b"]`), the stored form of list columns.
     static func jsonList(_ items: [String]) -> String {
-        JSONValue.array(items.map(JSONValue.string)).serialized()
+        var out = "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeString(item, to: &out)
+        }
+        return out + "]"
     }
 
     static func parseList(_ text: String?) -> [String] {

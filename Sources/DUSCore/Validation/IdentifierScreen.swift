@@ -9,12 +9,14 @@ import Foundation
 public enum IdentifierScreen {
     /// The first kind of identifier found in `text`, described for a message, or nil.
     public static func identifier(in text: String) -> String? {
-        // Every pattern needs a digit or an @: most narrative text has neither.
-        guard text.utf8.contains(where: { ($0 >= 48 && $0 <= 57) || $0 == 64 }) else { return nil }
+        let clues = Clues(text)
+        guard clues.digits > 0 || clues.hasAt else { return nil }
         let range = NSRange(text.startIndex..., in: text)
-        for (name, regex) in patterns where regex.firstMatch(in: text, range: range) != nil {
+        for (name, regex, needs) in patterns where needs(clues) && regex.firstMatch(in: text, range: range) != nil {
             return name
         }
+        // An NHS number has ten digits; a UK phone number ten or eleven.
+        guard clues.digits >= 10 else { return nil }
         for match in nhsCandidate.matches(in: text, range: range) {
             let digits = String(text[Range(match.range, in: text)!].filter(\.isNumber))
             if isValidNHSNumber(digits) { return "an NHS number" }
@@ -52,13 +54,48 @@ public enum IdentifierScreen {
         try! NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
     }
 
-    private static let patterns: [(String, NSRegularExpression)] = [
-        ("an e-mail address", regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)),
-        ("a prison number", regex(#"\b[A-Z][0-9]{4}[A-Z]{2}\b"#)),
-        ("a case reference number", regex(#"\b[A-Z][0-9]{6}\b"#)),
-        ("a police national computer id", regex(#"\b([0-9]{2}|[0-9]{4})/[0-9]{1,7}[A-Z]\b"#)),
-        ("a postcode", regex(#"\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b"#, caseInsensitive: true)),
+    /// Each pattern with a cheap test its matches cannot fail, so that the regular
+    /// expressions run only on text that could match.
+    private static let patterns: [(String, NSRegularExpression, @Sendable (Clues) -> Bool)] = [
+        ("an e-mail address", regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#), { $0.hasAt }),
+        ("a prison number", regex(#"\b[A-Z][0-9]{4}[A-Z]{2}\b"#), { $0.longestDigitRunAfterLetter >= 4 }),
+        ("a case reference number", regex(#"\b[A-Z][0-9]{6}\b"#), { $0.longestDigitRunAfterLetter >= 6 }),
+        ("a police national computer id", regex(#"\b([0-9]{2}|[0-9]{4})/[0-9]{1,7}[A-Z]\b"#), { $0.hasSlash }),
+        ("a postcode", regex(#"\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b"#, caseInsensitive: true), { $0.hasDigitLetterLetter }),
     ]
+
+    /// What one pass over the bytes tells about which patterns could match.
+    struct Clues {
+        var digits = 0
+        var hasAt = false
+        var hasSlash = false
+        /// The longest run of digits straight after an ASCII letter.
+        var longestDigitRunAfterLetter = 0
+        /// A digit followed by two ASCII letters (the inward part of a postcode).
+        var hasDigitLetterLetter = false
+
+        init(_ text: String) {
+            func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            var run = 0, runAfterLetter = false
+            var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+            for byte in text.utf8 {
+                if isDigit(byte) {
+                    digits += 1
+                    if run == 0 { runAfterLetter = isLetter(previous) }
+                    run += 1
+                    if runAfterLetter { longestDigitRunAfterLetter = max(longestDigitRunAfterLetter, run) }
+                } else {
+                    run = 0
+                    if byte == 0x40 { hasAt = true }
+                    if byte == 0x2F { hasSlash = true }
+                    if isLetter(byte), isLetter(previous), isDigit(beforePrevious) { hasDigitLetterLetter = true }
+                }
+                beforePrevious = previous
+                previous = byte
+            }
+        }
+    }
 
     private static let nhsCandidate = regex(#"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])"#)
     private static let phoneCandidate = regex(#"(?<![0-9A-Za-z])(\+44|0044|\(?0)[0-9 ()-]{8,16}[0-9](?![0-9])"#)

@@ -92,7 +92,7 @@ struct ReviewReader {
         review.bystanderPresent = answer(fields["bystander_present"], "bystander_present") ?? .unknown
         review.naloxoneGivenAtEvent = answer(fields["naloxone_given_at_event"], "naloxone_given_at_event") ?? .unknown
         review.ambulanceAttended = answer(fields["ambulance_attended"], "ambulance_attended") ?? .unknown
-        review.substances = idList(fields["substances"], "substances", allowed: Set(catalogue.substances), what: "substance")
+        review.substances = idList(fields["substances"], "substances", in: "substances", what: "substance")
         review.reviewDate = date(fields["review_date"], "review_date", required: false, at: node)
         if let reviewDate = review.reviewDate, knows.eventDate, reviewDate < review.eventDate {
             problem("review_date", "\(reviewDate) is before the event date \(review.eventDate)", at: fields["review_date"])
@@ -214,12 +214,41 @@ struct ReviewReader {
         return value
     }
 
+    /// Line endings become `\n`; white space (Unicode's, as Foundation's
+    /// `whitespacesAndNewlines`) is trimmed from both ends.
     static func normalise(_ text: String) -> String {
-        var value = text
-        if value.contains("\r") {
-            value = value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let utf8 = text.utf8
+        // Most texts need nothing: they start and end with a visible ASCII character and hold no CR.
+        if let first = utf8.first, let last = utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last),
+           !utf8.contains(0x0D) {
+            return text
         }
-        return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        var scalars = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\r" {
+                scalars.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if !(scalar == "\n" && previousWasCR) { scalars.append(scalar) }
+            previousWasCR = false
+        }
+        guard let start = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let end = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
+        return String(scalars[start...end])
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85: return true
+        case 0..<0x80: return false
+        default:
+            switch scalar.properties.generalCategory {
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+            default: return false
+            }
+        }
     }
 
     private mutating func date(_ node: Node?, _ field: String, required: Bool, at parent: Node?) -> Day? {
@@ -320,15 +349,15 @@ struct ReviewReader {
     }
 
     /// A list of ids from a controlled list, with no duplicates.
-    private mutating func idList(_ node: Node?, _ field: String, allowed: Set<String>, what: String) -> [String] {
+    private mutating func idList(_ node: Node?, _ field: String, in listName: String, what: String) -> [String] {
         var values: [String] = []
         for item in list(node, field) {
             guard case .scalar(let raw, _) = item.value else {
                 problem(field, "expected a \(what), found \(item.kindName)", at: item)
                 continue
             }
-            let id = raw.trimmingCharacters(in: .whitespaces)
-            if !allowed.contains(id) {
+            let id = Self.normalise(raw)
+            if !catalogue.isListed(id, in: listName) {
                 problem(field, "unknown \(what) \"\(id)\"; see `dus factors` for the list", at: item)
             } else if values.contains(id) {
                 problem(field, "\(what) \"\(id)\" is listed twice", at: item)
@@ -346,7 +375,7 @@ struct ReviewReader {
     }
 
     private mutating func themes(_ node: Node?, _ field: String) -> [String] {
-        idList(node, field, allowed: Set(catalogue.themes), what: "theme")
+        idList(node, field, in: "themes", what: "theme")
     }
 
     private mutating func notes(_ node: Node?, _ field: String) -> [Note] {

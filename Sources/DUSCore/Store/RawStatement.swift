@@ -1,0 +1,117 @@
+import GRDB
+import GRDBSQLite
+
+/// A value to bind to a statement parameter.
+enum SQLValue {
+    case text(String)
+    case integer(Int)
+    case null
+
+    init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    init(_ integer: Int?) { self = integer.map(SQLValue.integer) ?? .null }
+}
+
+/// A GRDB statement driven through the SQLite C API, for the two hot loops: writing
+/// reviews on import and reading answers for patterns. There, GRDB's general conversions
+/// (arguments as existentials, rows as dictionaries of `DatabaseValue`) cost several times
+/// SQLite's own work. Everything else goes through GRDB as usual.
+///
+/// Use it only inside the `Database` closure that made it.
+struct RawStatement {
+    private let statement: Statement
+    private let connection: OpaquePointer
+    private var handle: OpaquePointer { statement.sqliteStatement }
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database is closed") }
+        self.connection = connection
+    }
+
+    // MARK: Writing
+
+    /// Runs the statement with `values` bound in order; returns the row id of an INSERT.
+    @discardableResult
+    func execute(_ values: SQLValue...) throws -> Int64 {
+        defer { sqlite3_reset(handle) }
+        try bind(values)
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+        return sqlite3_last_insert_rowid(connection)
+    }
+
+    // MARK: Reading
+
+    /// Binds the parameters (GRDB's arguments: reads are not the hot part) and rewinds.
+    func start(arguments: StatementArguments) throws {
+        sqlite3_reset(handle)
+        try statement.setArguments(arguments)
+    }
+
+    /// Moves to the next row; false after the last.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE:
+            sqlite3_reset(handle)
+            return false
+        default:
+            sqlite3_reset(handle)
+            throw failure(code)
+        }
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+
+    func integer(_ column: Int32) -> Int {
+        Int(sqlite3_column_int64(handle, column))
+    }
+
+    /// The column's UTF-8 bytes, valid until the next `step`.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let start = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    func text(_ column: Int32) -> String {
+        String(decoding: bytes(column), as: UTF8.self)
+    }
+
+    // MARK: Details
+
+    private func bind(_ values: [SQLValue]) throws {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch value {
+            case .null:
+                code = sqlite3_bind_null(handle, index)
+            case .integer(let integer):
+                code = sqlite3_bind_int64(handle, index, Int64(integer))
+            case .text(var text):
+                code = text.withUTF8 { buffer in
+                    // An empty buffer may have no address, which SQLite would bind as NULL.
+                    guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                        return sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                    }
+                    return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.transient)
+                    }
+                }
+            }
+            guard code == SQLITE_OK else { throw failure(code) }
+        }
+    }
+
+    /// SQLite copies the bound text (the Swift string's storage may move).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
+            sql: statement.sql)
+    }
+}
