@@ -3,8 +3,9 @@
 /// Reviews arrive by the hundred thousand in `.jsonl` files, and Foundation's `JSONDecoder`
 /// going through `Decodable` spent more time building a generic tree than the rest of the
 /// import put together. This parser reads UTF-8 bytes once and builds the tree directly.
-/// It keeps object keys in the order written and refuses a key written twice in one object
-/// (which JSON leaves undefined, and which would otherwise silently drop a value).
+/// It keeps object keys in the order written, and every pair: a key written twice in one
+/// object (which JSON leaves undefined) reaches the review reader, which reports it by name
+/// rather than silently keeping one of the values.
 struct JSONParser {
     /// Why the text is not JSON, and where (1-based line and column, in bytes).
     struct SyntaxError: Error, Equatable {
@@ -74,12 +75,7 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else { throw error("expected a key in double quotes, found \(describe(at: index))") }
-            let keyStart = index
             let key = try string()
-            if pairs.contains(where: { $0.key == key }) {
-                index = keyStart
-                throw error("the key \"\(key)\" appears twice in one object")
-            }
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after a key, found \(describe(at: index))") }
             index += 1

@@ -1,6 +1,10 @@
+import Foundation
 import GRDB
 
 /// Counts what recurs across the reviews of a filter, in one pass over the stored rows.
+///
+/// The pass reads the covering index `review_patterns` (migration v2) through the SQLite
+/// C API and counts straight from the column bytes, without making strings.
 public struct PatternEngine {
     public let store: Store
 
@@ -12,157 +16,373 @@ public struct PatternEngine {
     public func report(matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
         let catalogue = store.catalogue
         let (clause, arguments) = store.sqlCondition(for: filter)
-        var accumulators: [String: Accumulator] = [:]
-        var order: [String] = []
-        var all = Accumulator(catalogue: catalogue)
-        var keyByReview: [Int64: String] = [:]
-
-        try store.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, kind, event_date, region, supervision, days_since_release, answers, substances
-                FROM review WHERE \(clause)
-                """, arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                let isDeath = (row[1] as String) == "death"
-                let days: Int? = row[5]
-                let answers: String = row[6]
-                let substances: String = row[7]
-                all.add(isDeath: isDeath, days: days, answers: answers, substances: substances)
-                if let grouping {
-                    let key: String
-                    switch grouping {
-                    case .quarter:
-                        let date: String = row[2]
-                        let month = Int(date.dropFirst(5).prefix(2)) ?? 1
-                        key = "\(date.prefix(4))-Q\((month - 1) / 3 + 1)"
-                    case .year: key = String((row[2] as String).prefix(4))
-                    case .region: key = row[3]
-                    case .supervision: key = row[4]
-                    case .kind: key = row[1]
+        // Two threads: this one steps SQLite and copies each row's bytes into batches; a
+        // second one counts them. On two cores that nearly halves a large report.
+        let batches = RowBatches()
+        let counting = CountingThread(catalogue: catalogue, batches: batches)
+        counting.start()
+        do {
+            try store.read { db in
+                let rows = try RawStatement(db, sql: """
+                    SELECT kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes
+                    FROM review WHERE \(clause)
+                    """)
+                try rows.start(arguments: StatementArguments(arguments))
+                var batch = RowBatch()
+                while try rows.step() {
+                    batch.append(
+                        isDeath: rows.bytes(0).elementsEqual("death".utf8), days: rows.isNull(4) ? nil : rows.integer(4),
+                        key: grouping.map { Self.key($0, rows) }, answers: rows.bytes(5), substances: rows.bytes(6),
+                        findingThemes: rows.bytes(7))
+                    if batch.isFull {
+                        batches.put(batch)
+                        batch = RowBatch()
                     }
-                    keyByReview[id] = key
-                    if accumulators[key] == nil {
-                        accumulators[key] = Accumulator(catalogue: catalogue)
-                        order.append(key)
-                    }
-                    accumulators[key]!.add(isDeath: isDeath, days: days, answers: answers, substances: substances)
                 }
+                batches.put(batch)
             }
-            let themes = try Row.fetchCursor(db, sql: """
-                SELECT review_id, themes FROM finding JOIN review ON review.id = finding.review_id WHERE \(clause)
-                ORDER BY review_id
-                """, arguments: StatementArguments(arguments))
-            while let row = try themes.next() {
-                let reviewID: Int64 = row[0]
-                let list = Accumulator.words(in: row[1] as String)
-                all.addThemes(list, review: reviewID)
-                if let key = keyByReview[reviewID] { accumulators[key]!.addThemes(list, review: reviewID) }
-            }
+        } catch {
+            batches.finish()
+            _ = counting.result()
+            throw error
         }
+        batches.finish()
+        let (all, accumulators) = counting.result()
 
         var report = PatternReport(all: all.slice(key: nil, catalogue: catalogue), grouping: grouping)
         if let grouping {
+            let present = Set(accumulators.keys)
             let keys: [String]
             switch grouping {
-            case .quarter, .year: keys = order.sorted()
-            case .region: keys = catalogue.regions.map(\.name).filter(order.contains)
-            case .supervision: keys = Supervision.allCases.map(\.rawValue).filter(order.contains)
-            case .kind: keys = Kind.allCases.map(\.rawValue).filter(order.contains)
+            case .quarter, .year: keys = present.sorted()
+            case .region: keys = catalogue.regions.map(\.name).filter(present.contains)
+            case .supervision: keys = Supervision.allCases.map(\.rawValue).filter(present.contains)
+            case .kind: keys = Kind.allCases.map(\.rawValue).filter(present.contains)
             }
             report.slices = keys.map { accumulators[$0]!.slice(key: $0, catalogue: catalogue) }
         }
         return report
     }
+
+    /// The slice a row belongs to with `--by`.
+    private static func key(_ grouping: PatternReport.Grouping, _ rows: RawStatement) -> String {
+        switch grouping {
+        case .quarter:
+            // event_date is YYYY-MM-DD (validated on the way in).
+            let date = rows.bytes(1)
+            let month = Int(date[5] &- 48) * 10 + Int(date[6] &- 48)
+            return String(decoding: UnsafeBufferPointer(rebasing: date[0..<4]), as: UTF8.self) + "-Q\((month - 1) / 3 + 1)"
+        case .year: return String(decoding: UnsafeBufferPointer(rebasing: rows.bytes(1)[0..<4]), as: UTF8.self)
+        case .region: return rows.text(2)
+        case .supervision: return rows.text(3)
+        case .kind: return rows.text(0)
+        }
+    }
+}
+
+/// Rows copied out of SQLite for the counting thread: the bytes of the counted columns
+/// in one buffer, and where each row's columns are in it.
+struct RowBatch: Sendable {
+    struct Record: Sendable {
+        var isDeath: Bool
+        var days: Int?
+        var key: String?
+        var answers: Range<Int>
+        var substances: Range<Int>
+        var findingThemes: Range<Int>
+    }
+
+    static let capacity = 2048
+    var bytes: [UInt8] = []
+    var records: [Record] = []
+
+    var isFull: Bool { records.count >= Self.capacity }
+
+    init() {
+        bytes.reserveCapacity(Self.capacity * 160)
+        records.reserveCapacity(Self.capacity)
+    }
+
+    mutating func append(
+        isDeath: Bool, days: Int?, key: String?, answers: UnsafeBufferPointer<UInt8>,
+        substances: UnsafeBufferPointer<UInt8>, findingThemes: UnsafeBufferPointer<UInt8>
+    ) {
+        func copy(_ span: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+            let start = bytes.count
+            bytes.append(contentsOf: span)
+            return start..<bytes.count
+        }
+        records.append(Record(
+            isDeath: isDeath, days: days, key: key, answers: copy(answers), substances: copy(substances),
+            findingThemes: copy(findingThemes)))
+    }
+}
+
+/// A queue of batches between the reading thread and the counting thread, holding at
+/// most two waiting batches so that memory stays flat however many reviews there are.
+final class RowBatches: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: [RowBatch] = []
+    private var finished = false
+
+    /// Hands over a batch, waiting while two are already waiting.
+    func put(_ batch: RowBatch) {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.count >= 2 && !finished { condition.wait() }
+        if !finished { waiting.append(batch) }
+        condition.broadcast()
+    }
+
+    /// No more batches will come (after the last, or on an error).
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, or nil once finished and empty.
+    func take() -> RowBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.isEmpty && !finished { condition.wait() }
+        guard !waiting.isEmpty else { return nil }
+        let batch = waiting.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+}
+
+/// The thread that counts the batches into accumulators (all reviews, and one per key).
+final class CountingThread: @unchecked Sendable {
+    private let catalogue: Catalogue
+    private let batches: RowBatches
+    private let done = DispatchSemaphore(value: 0)
+    private var all: Accumulator
+    private var byKey: [String: Accumulator] = [:]
+
+    init(catalogue: Catalogue, batches: RowBatches) {
+        self.catalogue = catalogue
+        self.batches = batches
+        all = Accumulator(catalogue: catalogue)
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            while let batch = batches.take() {
+                batch.bytes.withUnsafeBufferPointer { bytes in
+                    for record in batch.records {
+                        let row = Accumulator.Row(
+                            isDeath: record.isDeath, days: record.days,
+                            answers: UnsafeBufferPointer(rebasing: bytes[record.answers]),
+                            substances: UnsafeBufferPointer(rebasing: bytes[record.substances]),
+                            findingThemes: UnsafeBufferPointer(rebasing: bytes[record.findingThemes]))
+                        all.add(row)
+                        if let key = record.key {
+                            byKey[key, default: Accumulator(catalogue: catalogue)].add(row)
+                        }
+                    }
+                }
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the counting to end (after `finish` on the batches) and returns it.
+    func result() -> (all: Accumulator, byKey: [String: Accumulator]) {
+        done.wait()
+        return (all, byKey)
+    }
+}
+
+/// The ids of a controlled list, looked up by their UTF-8 bytes.
+struct IDTable {
+    let ids: [String]
+    private let bytes: [[UInt8]]
+
+    var count: Int { ids.count }
+
+    init(_ ids: [String]) {
+        self.ids = ids
+        bytes = ids.map { Array($0.utf8) }
+    }
+
+    /// The position of the id spelled by `span`, or nil when it is not in the list.
+    /// The lists are short (under twenty ids): comparing length and first byte before the
+    /// bytes is quicker than hashing.
+    func index(of span: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = span.first else { return nil }
+        for (position, id) in bytes.enumerated() where id.count == span.count && id[0] == first {
+            if id.withUnsafeBufferPointer({ memcmp($0.baseAddress!, span.baseAddress!, span.count) == 0 }) { return position }
+        }
+        return nil
+    }
+
+    /// Calls `body` with the bytes of each string in stored JSON made of lists of ids
+    /// (ids from controlled lists hold no quotes or escapes).
+    static func forEachString(in json: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start: Int?
+        for position in json.indices where json[position] == UInt8(ascii: "\"") {
+            if let opening = start {
+                body(UnsafeBufferPointer(rebasing: json[(opening + 1)..<position]))
+                start = nil
+            } else {
+                start = position
+            }
+        }
+    }
 }
 
 /// Running counts for one slice.
 struct Accumulator {
-    var reviews = 0, deaths = 0, nearMisses = 0, released = 0
-    var bands: [ReleaseBand: Int] = [:]
+    /// One stored review, as the bytes of its columns (valid only while it is added).
+    struct Row {
+        var isDeath: Bool
+        var days: Int?
+        var answers: UnsafeBufferPointer<UInt8>
+        var substances: UnsafeBufferPointer<UInt8>
+        var findingThemes: UnsafeBufferPointer<UInt8>
+    }
+
+    var reviews = 0, deaths = 0, released = 0
+    /// Reviews per release band, in `ReleaseBand.allCases` order.
+    var bands = Array(repeating: 0, count: ReleaseBand.allCases.count)
     var days = Array(repeating: 0, count: 28)
-    /// Per factor: risk, no risk, unknown, not applicable.
-    var counts: [[Int]]
-    let riskAnswers: [UInt8]
+    /// Per factor, four counts in a row: risk, no risk, unknown, not applicable.
+    var counts: [Int]
+    /// Per factor, 256 entries: the counter of each answer byte (`y`, `n`, `u`, `-`).
+    let slotTable: [UInt8]
+    /// Pairs both at risk, indexed `a * factorCount + b` with `a < b`.
     var pairCounts: [Int]
-    var substances: [String: Int] = [:]
-    var themeFindings: [String: Int] = [:]
-    var themeReviews: [String: Int] = [:]
-    var lastThemeReview: Int64 = -1
-    var themesOfReview: Set<String> = []
+    /// Scratch: the factors at risk in the review being added.
+    var atRisk: [Int]
+    /// Controlled-list ids, found in the stored JSON without making strings.
+    let substanceIDs: IDTable
+    let themeIDs: IDTable
+    /// Reviews per substance, by position in the substance list.
+    var substances: [Int]
+    /// Findings and reviews per theme, by position in the theme list.
+    var themeFindings: [Int]
+    var themeReviews: [Int]
+    /// The review count when a theme was last counted for a review (so once per review).
+    var themeLastReview: [Int]
+    /// Ids not in today's lists (stored under an older catalogue): counted by name.
+    var otherSubstances: [String: Int] = [:]
+    var otherThemeFindings: [String: Int] = [:]
+    var otherThemeReviews: [String: Int] = [:]
     let factorCount: Int
 
     init(catalogue: Catalogue) {
         factorCount = catalogue.factors.count
-        riskAnswers = catalogue.factors.map { $0.risk == .yes ? UInt8(ascii: "y") : UInt8(ascii: "n") }
-        counts = Array(repeating: [0, 0, 0, 0], count: factorCount)
+        substanceIDs = IDTable(catalogue.substances)
+        themeIDs = IDTable(catalogue.themes)
+        substances = Array(repeating: 0, count: substanceIDs.count)
+        themeFindings = Array(repeating: 0, count: themeIDs.count)
+        themeReviews = themeFindings
+        themeLastReview = themeFindings
+        var slotTable = [UInt8](repeating: 2, count: factorCount * 256)
+        for (index, factor) in catalogue.factors.enumerated() {
+            slotTable[index * 256 + Int(UInt8(ascii: "y"))] = factor.risk == .yes ? 0 : 1
+            slotTable[index * 256 + Int(UInt8(ascii: "n"))] = factor.risk == .yes ? 1 : 0
+            slotTable[index * 256 + Int(UInt8(ascii: "-"))] = 3
+        }
+        self.slotTable = slotTable
+        counts = Array(repeating: 0, count: factorCount * 4)
         pairCounts = Array(repeating: 0, count: factorCount * factorCount)
+        atRisk = Array(repeating: 0, count: factorCount)
     }
 
-    mutating func add(isDeath: Bool, days daysSinceRelease: Int?, answers: String, substances list: String) {
+    mutating func add(_ row: Row) {
         reviews += 1
-        if isDeath { deaths += 1 } else { nearMisses += 1 }
-        if let daysSinceRelease {
+        if row.isDeath { deaths += 1 }
+        if let daysSinceRelease = row.days {
             released += 1
-            bands[ReleaseBand(days: daysSinceRelease), default: 0] += 1
+            switch daysSinceRelease {
+            case ..<14: bands[0] += 1
+            case 14...27: bands[1] += 1
+            case 28...83: bands[2] += 1
+            default: bands[3] += 1
+            }
             if (0..<28).contains(daysSinceRelease) { days[daysSinceRelease] += 1 }
         } else {
-            bands[.notReleased, default: 0] += 1
+            bands[4] += 1
         }
-        var atRisk: [Int] = []
-        var index = 0
-        for byte in answers.utf8 where index < factorCount {
-            switch byte {
-            case UInt8(ascii: "-"): counts[index][3] += 1
-            case UInt8(ascii: "u"): counts[index][2] += 1
-            case riskAnswers[index]: counts[index][0] += 1; atRisk.append(index)
-            default: counts[index][1] += 1
+        // The hot loop: buffers rather than arrays, so there is no copy check per count.
+        let answered = min(row.answers.count, factorCount)
+        let factorCount = factorCount
+        var risks = 0
+        slotTable.withUnsafeBufferPointer { slots in
+            counts.withUnsafeMutableBufferPointer { counts in
+                atRisk.withUnsafeMutableBufferPointer { atRisk in
+                    // Branch-free: the answers are unpredictable, so a table gives each
+                    // byte its counter (0 risk, 1 no risk, 2 unknown, 3 not applicable).
+                    for index in 0..<answered {
+                        let slot = Int(slots[index &* 256 &+ Int(row.answers[index])])
+                        counts[index &* 4 &+ slot] &+= 1
+                        atRisk[risks] = index
+                        risks &+= slot == 0 ? 1 : 0
+                    }
+                    // Factors added to the catalogue after the review was stored read as unknown.
+                    for index in answered..<factorCount { counts[index &* 4 &+ 2] &+= 1 }
+                }
             }
-            index += 1
         }
-        // Factors added to the catalogue after the review was stored read as unknown.
-        while index < factorCount {
-            counts[index][2] += 1
-            index += 1
+        atRisk.withUnsafeBufferPointer { atRisk in
+            pairCounts.withUnsafeMutableBufferPointer { pairCounts in
+                for first in 0..<risks {
+                    let row = atRisk[first] &* factorCount
+                    for second in (first &+ 1)..<risks { pairCounts[row &+ atRisk[second]] &+= 1 }
+                }
+            }
         }
-        for (position, a) in atRisk.enumerated() {
-            for b in atRisk[(position + 1)...] { pairCounts[a * factorCount + b] += 1 }
+        IDTable.forEachString(in: row.substances) { span in
+            if let index = substanceIDs.index(of: span) {
+                substances[index] += 1
+            } else {
+                otherSubstances[String(decoding: span, as: UTF8.self), default: 0] += 1
+            }
         }
-        for substance in Accumulator.words(in: list) { substances[substance, default: 0] += 1 }
-    }
-
-    /// Themes come ordered by review, so a review's distinct themes are counted once.
-    mutating func addThemes(_ themes: [String], review: Int64) {
-        if review != lastThemeReview {
-            lastThemeReview = review
-            themesOfReview = []
+        // `[["a","b"],["a"]]`: one inner list per finding.
+        var otherThemesOfReview: Set<String> = []
+        IDTable.forEachString(in: row.findingThemes) { span in
+            if let index = themeIDs.index(of: span) {
+                themeFindings[index] += 1
+                if themeLastReview[index] != reviews {
+                    themeLastReview[index] = reviews
+                    themeReviews[index] += 1
+                }
+            } else {
+                let theme = String(decoding: span, as: UTF8.self)
+                otherThemeFindings[theme, default: 0] += 1
+                if otherThemesOfReview.insert(theme).inserted { otherThemeReviews[theme, default: 0] += 1 }
+            }
         }
-        for theme in themes {
-            themeFindings[theme, default: 0] += 1
-            if themesOfReview.insert(theme).inserted { themeReviews[theme, default: 0] += 1 }
-        }
-    }
-
-    /// The strings of a stored JSON list of ids (ids never hold quotes or escapes).
-    static func words(in list: String) -> [String] {
-        list.split(separator: "\"").enumerated().compactMap { $0.offset % 2 == 1 ? String($0.element) : nil }
     }
 
     func slice(key: String?, catalogue: Catalogue) -> PatternSlice {
         var slice = PatternSlice(key: key)
         slice.reviews = reviews
         slice.deaths = deaths
-        slice.nearMisses = nearMisses
+        slice.nearMisses = reviews - deaths
         slice.released = released
-        slice.releaseBands = bands
+        for (index, band) in ReleaseBand.allCases.enumerated() where bands[index] > 0 {
+            slice.releaseBands[band] = bands[index]
+        }
         slice.days = days
         slice.factors = catalogue.factors.enumerated().map { index, factor in
-            FactorCount(id: factor.id, isDerived: factor.derived, risk: counts[index][0], noRisk: counts[index][1],
-                        unknown: counts[index][2], notApplicable: counts[index][3])
+            FactorCount(id: factor.id, isDerived: factor.derived, risk: counts[index * 4], noRisk: counts[index * 4 + 1],
+                        unknown: counts[index * 4 + 2], notApplicable: counts[index * 4 + 3])
         }
-        slice.substances = substances
-        slice.themeFindings = themeFindings
-        slice.themeReviews = themeReviews
+        slice.substances = otherSubstances
+        for (index, id) in substanceIDs.ids.enumerated() where substances[index] > 0 { slice.substances[id] = substances[index] }
+        slice.themeFindings = otherThemeFindings
+        slice.themeReviews = otherThemeReviews
+        for (index, id) in themeIDs.ids.enumerated() where themeFindings[index] > 0 {
+            slice.themeFindings[id] = themeFindings[index]
+            slice.themeReviews[id] = themeReviews[index]
+        }
         var pairs: [(a: String, b: String, count: Int)] = []
         for a in 0..<factorCount {
             for b in (a + 1)..<factorCount where pairCounts[a * factorCount + b] > 0 {

@@ -40,8 +40,8 @@ extension Store {
             INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
               region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
               ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
-              created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              created_at, updated_at, finding_themes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).execute(
             .text(review.reference), .text(review.kind.rawValue), .text(review.status.rawValue),
@@ -52,7 +52,8 @@ extension Store {
             .text(review.naloxoneGivenAtEvent.rawValue), .text(review.ambulanceAttended.rawValue),
             .text(Store.jsonList(review.substances)), .text(Store.jsonList(review.agencies)), SQLValue(review.summary),
             .text(answers(for: review, derived: derived)), SQLValue(derived.daysSinceRelease),
-            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now))
+            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
+            .text("[" + review.findings.map { Store.jsonList($0.themes) }.joined(separator: ",") + "]"))
         for (table, notes) in [("finding", review.findings), ("learning", review.learning)] where !notes.isEmpty {
             let statement = try RawStatement(db, sql: "INSERT INTO \(table) (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
             for (index, note) in notes.enumerated() {
