@@ -81,3 +81,43 @@ import Testing
         }
     }
 }
+
+/// A large `.jsonl` import goes through the reading thread in batches: every problem is
+/// still reported, in order, and nothing is written unless everything is right.
+@Suite struct LargeImportTests {
+    @Test func problemsInLaterBatchesRollBackTheWholeImport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = Generator(seed: 5)
+        let writer = ReviewWriter(catalogue: .standard)
+        var lines = (1...1_000).map { writer.json(generator.review(number: $0)).serialized() }
+        let good = lines.joined(separator: "\n") + "\n"
+        lines[299] = lines[299].replacingOccurrences(of: "\"kind\":", with: "\"knid\":")
+        lines[899] = "{not json"
+        let bad = folder.appendingPathComponent("bad.jsonl").path
+        try lines.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+
+        let path = folder.appendingPathComponent("dus.sqlite").path
+        let store = try Store(path: path)
+        let importer = Importer(store: store, today: Day("2026-11-22")!)
+        #expect {
+            _ = try importer.run(paths: [bad])
+        } throws: { error in
+            let problems = (error as? ProblemsError)?.problems ?? []
+            return problems.map(\.line) == [300, 300, 900] && problems[0].field == "knid" && problems[1].field == "kind" && problems[2].message.hasPrefix("is not valid JSON")
+        }
+        #expect(try store.summaries(matching: ReviewFilter()).isEmpty)
+
+        let goodPath = folder.appendingPathComponent("good.jsonl").path
+        try good.write(toFile: goodPath, atomically: true, encoding: .utf8)
+        var calls = 0
+        let report = try importer.run(paths: [goodPath]) { progress in
+            calls += 1
+            #expect(progress.bytesRead <= progress.totalBytes)
+        }
+        #expect(report.added.count == 1_000)
+        #expect(calls == 1_000)
+        #expect(try store.summaries(matching: ReviewFilter()).count == 1_000)
+    }
+}

@@ -56,35 +56,81 @@ public struct Importer {
         let (paths, pathProblems) = ReviewFiles.files(in: paths)
         let sizes = paths.map { ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? NSNumber)?.intValue ?? 0 }
         let totalBytes = sizes.reduce(0, +)
-        var finishedBytes = 0
-        var reviewsRead = 0
         var problems = pathProblems
         var report = ImportReport(isDryRun: options.dryRun)
         var seen: [String: String] = [:]
         let now = Store.timestamp()
+        let files = self.files
         let body = { (db: Database) throws -> ImportReport in
-            for (path, size) in zip(paths, sizes) {
-                defer { finishedBytes += size }
-                try files.readReviews(inFile: path) { read in
+            // Reading and checking run on a second thread, a few hundred reviews ahead of
+            // the writing here: on two cores that nearly halves a large import.
+            let reads = Channel<[ReadItem]>(capacity: 4)
+            let reading = BackgroundWork { Self.read(paths, sizes: sizes, files: files, into: reads) }
+            defer {
+                reads.close()
+                _ = reading.wait()
+            }
+            var reviewsRead = 0
+            while let batch = reads.take() {
+                for item in batch {
+                    let read = item.read
                     reviewsRead += 1
-                    progress?(ImportProgress(reviews: reviewsRead, bytesRead: finishedBytes + read.bytesRead, totalBytes: totalBytes))
+                    progress?(ImportProgress(reviews: reviewsRead, bytesRead: item.bytesBefore + read.bytesRead, totalBytes: totalBytes))
                     guard let review = read.review else {
                         problems += read.problems
-                        return
+                        continue
                     }
                     let location = read.file + (read.line.map { ":\($0)" } ?? "")
                     if let first = seen[review.reference] {
                         problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
-                        return
+                        continue
                     }
                     seen[review.reference] = location
                     try apply(review, read: read, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
             }
+            if let failure = reading.wait() { throw failure.error }
             if !problems.isEmpty { throw ProblemsError(problems) }
             return report
         }
         return options.dryRun ? try store.rehearse(body) : try store.write(body)
+    }
+
+    /// A review read, and the bytes of the files before its file (for progress).
+    struct ReadItem: Sendable {
+        var read: ReadReview
+        var bytesBefore: Int
+    }
+
+    /// An error that stopped the reading thread.
+    struct ReadingFailure: @unchecked Sendable {
+        var error: any Error
+    }
+
+    /// The reading thread: every review of every file, in order, in batches.
+    private static func read(_ paths: [String], sizes: [Int], files: ReviewFiles, into reads: Channel<[ReadItem]>) -> ReadingFailure? {
+        defer { reads.finish() }
+        var batch: [ReadItem] = []
+        var bytesBefore = 0
+        do {
+            for (path, size) in zip(paths, sizes) {
+                try files.readReviews(inFile: path) { read in
+                    batch.append(ReadItem(read: read, bytesBefore: bytesBefore))
+                    if batch.count == 256 {
+                        // A closed channel means the writer has stopped: stop reading too.
+                        guard reads.put(batch) else { throw CancellationError() }
+                        batch = []
+                    }
+                }
+                bytesBefore += size
+            }
+            reads.put(batch)
+            return nil
+        } catch is CancellationError {
+            return nil
+        } catch {
+            return ReadingFailure(error: error)
+        }
     }
 
     private func apply(

@@ -18,9 +18,8 @@ public struct PatternEngine {
         let (clause, arguments) = store.sqlCondition(for: filter)
         // Two threads: this one steps SQLite and copies each row's bytes into batches; a
         // second one counts them. On two cores that nearly halves a large report.
-        let batches = RowBatches()
-        let counting = CountingThread(catalogue: catalogue, batches: batches)
-        counting.start()
+        let batches = Channel<RowBatch>()
+        let counting = BackgroundWork { Counts.count(batches, catalogue: catalogue) }
         do {
             try store.read { db in
                 let rows = try RawStatement(db, sql: """
@@ -42,12 +41,13 @@ public struct PatternEngine {
                 batches.put(batch)
             }
         } catch {
-            batches.finish()
-            _ = counting.result()
+            batches.close()
+            _ = counting.wait()
             throw error
         }
         batches.finish()
-        let (all, accumulators) = counting.result()
+        let counts = counting.wait()
+        let (all, accumulators) = (counts.all, counts.byKey)
 
         var report = PatternReport(all: all.slice(key: nil, catalogue: catalogue), grouping: grouping)
         if let grouping {
@@ -118,82 +118,30 @@ struct RowBatch: Sendable {
     }
 }
 
-/// A queue of batches between the reading thread and the counting thread, holding at
-/// most two waiting batches so that memory stays flat however many reviews there are.
-final class RowBatches: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var waiting: [RowBatch] = []
-    private var finished = false
+/// What the counting thread returns: all reviews, and one accumulator per `--by` key.
+struct Counts: @unchecked Sendable {
+    var all: Accumulator
+    var byKey: [String: Accumulator] = [:]
 
-    /// Hands over a batch, waiting while two are already waiting.
-    func put(_ batch: RowBatch) {
-        condition.lock()
-        defer { condition.unlock() }
-        while waiting.count >= 2 && !finished { condition.wait() }
-        if !finished { waiting.append(batch) }
-        condition.broadcast()
-    }
-
-    /// No more batches will come (after the last, or on an error).
-    func finish() {
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch, or nil once finished and empty.
-    func take() -> RowBatch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while waiting.isEmpty && !finished { condition.wait() }
-        guard !waiting.isEmpty else { return nil }
-        let batch = waiting.removeFirst()
-        condition.broadcast()
-        return batch
-    }
-}
-
-/// The thread that counts the batches into accumulators (all reviews, and one per key).
-final class CountingThread: @unchecked Sendable {
-    private let catalogue: Catalogue
-    private let batches: RowBatches
-    private let done = DispatchSemaphore(value: 0)
-    private var all: Accumulator
-    private var byKey: [String: Accumulator] = [:]
-
-    init(catalogue: Catalogue, batches: RowBatches) {
-        self.catalogue = catalogue
-        self.batches = batches
-        all = Accumulator(catalogue: catalogue)
-    }
-
-    func start() {
-        let thread = Thread { [self] in
-            while let batch = batches.take() {
-                batch.bytes.withUnsafeBufferPointer { bytes in
-                    for record in batch.records {
-                        let row = Accumulator.Row(
-                            isDeath: record.isDeath, days: record.days,
-                            answers: UnsafeBufferPointer(rebasing: bytes[record.answers]),
-                            substances: UnsafeBufferPointer(rebasing: bytes[record.substances]),
-                            findingThemes: UnsafeBufferPointer(rebasing: bytes[record.findingThemes]))
-                        all.add(row)
-                        if let key = record.key {
-                            byKey[key, default: Accumulator(catalogue: catalogue)].add(row)
-                        }
+    /// Takes batches until the channel is finished, counting each row.
+    static func count(_ batches: Channel<RowBatch>, catalogue: Catalogue) -> Counts {
+        var counts = Counts(all: Accumulator(catalogue: catalogue))
+        while let batch = batches.take() {
+            batch.bytes.withUnsafeBufferPointer { bytes in
+                for record in batch.records {
+                    let row = Accumulator.Row(
+                        isDeath: record.isDeath, days: record.days,
+                        answers: UnsafeBufferPointer(rebasing: bytes[record.answers]),
+                        substances: UnsafeBufferPointer(rebasing: bytes[record.substances]),
+                        findingThemes: UnsafeBufferPointer(rebasing: bytes[record.findingThemes]))
+                    counts.all.add(row)
+                    if let key = record.key {
+                        counts.byKey[key, default: Accumulator(catalogue: catalogue)].add(row)
                     }
                 }
             }
-            done.signal()
         }
-        thread.start()
-    }
-
-    /// Waits for the counting to end (after `finish` on the batches) and returns it.
-    func result() -> (all: Accumulator, byKey: [String: Accumulator]) {
-        done.wait()
-        return (all, byKey)
+        return counts
     }
 }
 
