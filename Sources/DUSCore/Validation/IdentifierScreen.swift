@@ -75,11 +75,16 @@ public enum IdentifierScreen {
         var hasDigitLetterLetter = false
 
         init(_ text: String) {
+            var text = text
+            self = text.withUTF8 { Clues(bytes: $0) }
+        }
+
+        private init(bytes: UnsafeBufferPointer<UInt8>) {
             func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
             func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
             var run = 0, runAfterLetter = false
             var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-            for byte in text.utf8 {
+            for byte in bytes {
                 if isDigit(byte) {
                     digits += 1
                     if run == 0 { runAfterLetter = isLetter(previous) }

@@ -141,6 +141,7 @@ struct ReviewReader {
         _ pairs: [(key: String, value: Node)], allowed: Set<String>, prefix: String, at node: Node
     ) -> [String: Node] {
         var fields: [String: Node] = [:]
+        fields.reserveCapacity(pairs.count)
         for (key, value) in pairs {
             if !allowed.contains(key) {
                 let hint = allowed.sorted().first { Self.isNear($0, key) }.map { " (did you mean \($0)?)" } ?? ""
@@ -326,6 +327,13 @@ struct ReviewReader {
         case .bool(let flag):
             return flag ? .yes : .no
         case .scalar(let raw, _):
+            // The usual spellings first, without making a lower-case copy.
+            switch raw {
+            case "yes": return .yes
+            case "no": return .no
+            case "unknown": return .unknown
+            default: break
+            }
             switch raw.lowercased() {
             case "yes", "true", "on": return .yes
             case "no", "false", "off": return .no
@@ -402,8 +410,10 @@ struct ReviewReader {
         }
         var answers: [String: Answer] = [:]
         var seen: Set<String> = []
+        answers.reserveCapacity(pairs.count)
+        seen.reserveCapacity(pairs.count)
         for (id, valueNode) in pairs {
-            let field = "factors.\(id)"
+            var field: String { "factors.\(id)" }
             guard let factor = catalogue.factor(id) else {
                 problem(field, "unknown factor; see `dus factors` for the catalogue", at: valueNode)
                 continue
