@@ -85,9 +85,14 @@ import Testing
 /// A large `.jsonl` import goes through the reading thread in batches: every problem is
 /// still reported, in order, and nothing is written unless everything is right.
 @Suite struct LargeImportTests {
-    @Test func problemsInLaterBatchesRollBackTheWholeImport() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-large-\(UUID().uuidString)")
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func problemsInLaterBatchesRollBackTheWholeImport() throws {
+        let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         var generator = Generator(seed: 5)
         let writer = ReviewWriter(catalogue: .standard)
@@ -119,5 +124,28 @@ import Testing
         #expect(report.added.count == 1_000)
         #expect(calls == 1_000)
         #expect(try store.summaries(matching: ReviewFilter()).count == 1_000)
+    }
+
+    @Test func aReferenceTwiceInOneImportNamesWhereItFirstCame() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = Generator(seed: 9)
+        let writer = ReviewWriter(catalogue: .standard)
+        let first = generator.review(number: 1), second = generator.review(number: 2)
+        var again = generator.review(number: 3)
+        again.reference = first.reference
+        let a = folder.appendingPathComponent("a.jsonl").path, b = folder.appendingPathComponent("b.jsonl").path
+        try [first, second].map { writer.json($0).serialized() }.joined(separator: "\n").write(toFile: a, atomically: true, encoding: .utf8)
+        try writer.json(again).serialized().write(toFile: b, atomically: true, encoding: .utf8)
+
+        let expected = Problem(file: b, line: 1, field: "reference", message: "\(first.reference) appears twice in this import (first in \(a):1)")
+        let store = try Store(inMemory: .standard)
+        #expect {
+            _ = try Importer(store: store, today: Day("2026-11-22")!).run(paths: [a, b])
+        } throws: { error in
+            (error as? ProblemsError)?.problems == [expected]
+        }
+        let checked = try validateReviewFiles([a, b], today: Day("2026-11-22")!)
+        #expect(checked.problems.map(\.message) == ["\(first.reference) appears twice (first in \(a):1)"])
     }
 }

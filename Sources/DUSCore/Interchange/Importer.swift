@@ -58,7 +58,7 @@ public struct Importer {
         let totalBytes = sizes.reduce(0, +)
         var problems = pathProblems
         var report = ImportReport(isDryRun: options.dryRun)
-        var seen: [String: String] = [:]
+        var seen = FirstSeen()
         let now = Store.timestamp()
         let files = self.files
         let body = { (db: Database) throws -> ImportReport in
@@ -80,12 +80,10 @@ public struct Importer {
                         problems += read.problems
                         continue
                     }
-                    let location = read.file + (read.line.map { ":\($0)" } ?? "")
-                    if let first = seen[review.reference] {
+                    if let first = seen.record(review.reference, file: read.file, line: read.line) {
                         problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
                         continue
                     }
-                    seen[review.reference] = location
                     try apply(review, read: read, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
             }
@@ -175,7 +173,7 @@ public struct Importer {
 public func validateReviewFiles(_ paths: [String], today: Day = .today(), catalogue: Catalogue = .standard) throws -> (reviews: Int, problems: [Problem]) {
     let (files, pathProblems) = ReviewFiles.files(in: paths)
     var problems = pathProblems
-    var seen: [String: String] = [:]
+    var seen = FirstSeen()
     var count = 0
     let reader = ReviewFiles(catalogue: catalogue, today: today)
     for path in files {
@@ -183,13 +181,36 @@ public func validateReviewFiles(_ paths: [String], today: Day = .today(), catalo
             problems += read.problems
             guard let review = read.review else { return }
             count += 1
-            let location = read.file + (read.line.map { ":\($0)" } ?? "")
-            if let first = seen[review.reference] {
+            if let first = seen.record(review.reference, file: read.file, line: read.line) {
                 problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice (first in \(first))"))
-            } else {
-                seen[review.reference] = location
             }
         }
     }
     return (count, problems)
+}
+
+/// Where each reference was first read in one run, kept small so that a million
+/// references fit in tens of megabytes: each file name is stored once.
+struct FirstSeen {
+    private var files: [String] = []
+    private var fileNumbers: [String: Int32] = [:]
+    private var places: [String: (file: Int32, line: Int32)] = [:]
+
+    /// Records where `reference` was read. When it was read before, records nothing and
+    /// returns where (`file` or `file:line`).
+    mutating func record(_ reference: String, file: String, line: Int?) -> String? {
+        if let place = places[reference] {
+            return files[Int(place.file)] + (place.line > 0 ? ":\(place.line)" : "")
+        }
+        let number: Int32
+        if let known = fileNumbers[file] {
+            number = known
+        } else {
+            number = Int32(files.count)
+            files.append(file)
+            fileNumbers[file] = number
+        }
+        places[reference] = (number, Int32(clamping: line ?? 0))
+        return nil
+    }
 }
