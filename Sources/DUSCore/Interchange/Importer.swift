@@ -84,7 +84,7 @@ public struct Importer {
                         problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
                         continue
                     }
-                    try apply(review, read: read, db: db, options: options, now: now, problems: &problems, report: &report)
+                    try apply(review, read: read, columns: item.columns, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
             }
             if let failure = reading.wait() { throw failure.error }
@@ -98,6 +98,8 @@ public struct Importer {
     struct ReadItem: Sendable {
         var read: ReadReview
         var bytesBefore: Int
+        /// The review's computed columns, worked out on the reading thread.
+        var columns: StoredColumns?
     }
 
     /// An error that stopped the reading thread.
@@ -113,7 +115,9 @@ public struct Importer {
         do {
             for (path, size) in zip(paths, sizes) {
                 try files.readReviews(inFile: path) { read in
-                    batch.append(ReadItem(read: read, bytesBefore: bytesBefore))
+                    batch.append(ReadItem(
+                        read: read, bytesBefore: bytesBefore,
+                        columns: read.review.map { StoredColumns($0, catalogue: files.catalogue) }))
                     if batch.count == 256 {
                         // A closed channel means the writer has stopped: stop reading too.
                         guard reads.put(batch) else { throw CancellationError() }
@@ -132,13 +136,13 @@ public struct Importer {
     }
 
     private func apply(
-        _ review: Review, read: ReadReview, db: Database, options: ImportOptions, now: String,
+        _ review: Review, read: ReadReview, columns: StoredColumns?, db: Database, options: ImportOptions, now: String,
         problems: inout [Problem], report: inout ImportReport
     ) throws {
         guard try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
             // Once anything is wrong the import will roll back: keep checking, stop writing.
             if problems.isEmpty {
-                try store.insert(review, db, now: now)
+                try store.insert(review, db, now: now, columns: columns)
                 // The review itself is the content of an import: the audit entry points at it.
                 try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: nil)
             }
@@ -159,7 +163,7 @@ public struct Importer {
         }
         if problems.isEmpty {
             try store.deleteReview(reference: review.reference, db)
-            try store.insert(review, db, now: now)
+            try store.insert(review, db, now: now, columns: columns)
             let event = stored.status == .published ? "amended" : "replaced"
             // The audit entry keeps the review as it was before: nothing recorded is lost.
             try store.audit(db, reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored)

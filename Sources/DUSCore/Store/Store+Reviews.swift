@@ -12,12 +12,36 @@ public struct ReviewSummary: Equatable, Sendable {
     public var supervision: Supervision
 }
 
+/// The columns of a review that are computed rather than copied: derived fields, the
+/// answers string and the JSON lists. `dus import` works them out on its reading thread,
+/// so that the writing thread only binds values and steps SQLite.
+struct StoredColumns: Sendable {
+    var derived: Derived
+    var answers: String
+    var substances: String
+    var agencies: String
+    /// One JSON list of themes per finding, together: `[["a","b"],["c"]]`.
+    var findingThemes: String
+    var noteThemes: (findings: [String], learning: [String])
+    var recommendationThemes: [String]
+
+    init(_ review: Review, catalogue: Catalogue) {
+        derived = Derived(for: review)
+        answers = Store.answers(for: review, derived: derived, catalogue: catalogue)
+        substances = Store.jsonList(review.substances)
+        agencies = Store.jsonList(review.agencies)
+        noteThemes = (review.findings.map { Store.jsonList($0.themes) }, review.learning.map { Store.jsonList($0.themes) })
+        findingThemes = "[" + noteThemes.findings.joined(separator: ",") + "]"
+        recommendationThemes = review.recommendations.map { Store.jsonList($0.themes) }
+    }
+}
+
 extension Store {
     // MARK: Answers string
 
     /// One character per catalogue factor, in catalogue order: `y`, `n`, `u` (unknown) or
     /// `-` (not applicable). Derived factors are computed here.
-    func answers(for review: Review, derived: Derived) -> String {
+    static func answers(for review: Review, derived: Derived, catalogue: Catalogue) -> String {
         String(catalogue.factors.map { factor -> Character in
             switch review.answer(to: factor, derived: derived) {
             case .yes: return "y"
@@ -34,8 +58,10 @@ extension Store {
     ///
     /// This is the import's inner loop, so it binds values through the SQLite C API
     /// (`RawStatement`) rather than GRDB's general arguments.
-    func insert(_ review: Review, _ db: Database, now: String) throws {
-        let derived = Derived(for: review)
+    /// `columns` may be worked out beforehand (the import does so on its reading thread).
+    func insert(_ review: Review, _ db: Database, now: String, columns: StoredColumns? = nil) throws {
+        let columns = columns ?? StoredColumns(review, catalogue: catalogue)
+        let derived = columns.derived
         let reviewID = try RawStatement(db, sql: """
             INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
               region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
@@ -50,14 +76,14 @@ extension Store {
             .text(review.region), .text(review.supervision.rawValue), SQLValue(review.age), .text(review.sex.rawValue),
             .text(review.ethnicity.rawValue), .text(review.eventPlace.rawValue), .text(review.bystanderPresent.rawValue),
             .text(review.naloxoneGivenAtEvent.rawValue), .text(review.ambulanceAttended.rawValue),
-            .text(Store.jsonList(review.substances)), .text(Store.jsonList(review.agencies)), SQLValue(review.summary),
-            .text(answers(for: review, derived: derived)), SQLValue(derived.daysSinceRelease),
+            .text(columns.substances), .text(columns.agencies), SQLValue(review.summary),
+            .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text("[" + review.findings.map { Store.jsonList($0.themes) }.joined(separator: ",") + "]"))
-        for (table, notes) in [("finding", review.findings), ("learning", review.learning)] where !notes.isEmpty {
+            .text(columns.findingThemes))
+        for (table, notes, themes) in [("finding", review.findings, columns.noteThemes.findings), ("learning", review.learning, columns.noteThemes.learning)] where !notes.isEmpty {
             let statement = try RawStatement(db, sql: "INSERT INTO \(table) (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
             for (index, note) in notes.enumerated() {
-                try statement.execute(.integer(Int(reviewID)), .integer(index + 1), .text(note.text), .text(Store.jsonList(note.themes)))
+                try statement.execute(.integer(Int(reviewID)), .integer(index + 1), .text(note.text), .text(themes[index]))
             }
         }
         for (index, recommendation) in review.recommendations.enumerated() {
@@ -69,7 +95,7 @@ extension Store {
                 .integer(Int(reviewID)), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
                 SQLValue(recommendation.to), .text(recommendation.response.rawValue),
                 SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
-                .text(Store.jsonList(recommendation.themes)))
+                .text(columns.recommendationThemes[index]))
             for (actionIndex, action) in recommendation.actions.enumerated() {
                 let actionID = try RawStatement(db, sql: """
                     INSERT INTO action (recommendation_id, position, label, text, owner, target_date, current_target_date,
