@@ -66,6 +66,7 @@ struct JSONParser {
         try enter()
         index += 1
         var pairs: [(key: String, value: Node)] = []
+        pairs.reserveCapacity(8)
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1

@@ -261,7 +261,11 @@ struct LineReader {
     mutating func next() -> Line? {
         var searchFrom = position
         while true {
-            if let newline = buffer[searchFrom...].firstIndex(of: 10) {
+            let found = buffer.withUnsafeBufferPointer { bytes -> Int? in
+                guard searchFrom < bytes.count, let hit = memchr(bytes.baseAddress! + searchFrom, 10, bytes.count - searchFrom) else { return nil }
+                return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if let newline = found {
                 let line = Data(buffer[position..<newline])
                 position = newline + 1
                 consumed = bufferStart + position

@@ -55,67 +55,9 @@ extension Store {
     // MARK: Writing
 
     /// Inserts a review with all its parts. The caller holds the transaction.
-    ///
-    /// This is the import's inner loop, so it binds values through the SQLite C API
-    /// (`RawStatement`) rather than GRDB's general arguments.
     /// `columns` may be worked out beforehand (the import does so on its reading thread).
     func insert(_ review: Review, _ db: Database, now: String, columns: StoredColumns? = nil) throws {
-        let columns = columns ?? StoredColumns(review, catalogue: catalogue)
-        let derived = columns.derived
-        let reviewID = try RawStatement(db, sql: """
-            INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
-              region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
-              ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
-              created_at, updated_at, finding_themes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).execute(
-            .text(review.reference), .text(review.kind.rawValue), .text(review.status.rawValue),
-            .text(review.classification.rawValue), .text(review.eventDate.description),
-            SQLValue(review.releaseDate?.description), SQLValue(review.reviewDate?.description),
-            .text(review.region), .text(review.supervision.rawValue), SQLValue(review.age), .text(review.sex.rawValue),
-            .text(review.ethnicity.rawValue), .text(review.eventPlace.rawValue), .text(review.bystanderPresent.rawValue),
-            .text(review.naloxoneGivenAtEvent.rawValue), .text(review.ambulanceAttended.rawValue),
-            .text(columns.substances), .text(columns.agencies), SQLValue(review.summary),
-            .text(columns.answers), SQLValue(derived.daysSinceRelease),
-            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text(columns.findingThemes))
-        for (table, notes, themes) in [("finding", review.findings, columns.noteThemes.findings), ("learning", review.learning, columns.noteThemes.learning)] where !notes.isEmpty {
-            let statement = try RawStatement(db, sql: "INSERT INTO \(table) (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
-            for (index, note) in notes.enumerated() {
-                try statement.execute(.integer(Int(reviewID)), .integer(index + 1), .text(note.text), .text(themes[index]))
-            }
-        }
-        for (index, recommendation) in review.recommendations.enumerated() {
-            let recommendationID = try RawStatement(db, sql: """
-                INSERT INTO recommendation (review_id, position, label, text, addressed_to, response, reason_category, reason, themes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-            ).execute(
-                .integer(Int(reviewID)), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
-                SQLValue(recommendation.to), .text(recommendation.response.rawValue),
-                SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
-                .text(columns.recommendationThemes[index]))
-            for (actionIndex, action) in recommendation.actions.enumerated() {
-                let actionID = try RawStatement(db, sql: """
-                    INSERT INTO action (recommendation_id, position, label, text, owner, target_date, current_target_date,
-                      status, completed_date, withdrawn_reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-                ).execute(
-                    .integer(Int(recommendationID)), .integer(actionIndex + 1), .text(action.id), .text(action.text),
-                    .text(action.owner), .text(action.targetDate.description), .text(action.currentTargetDate.description),
-                    .text(action.status.rawValue), SQLValue(action.completedDate?.description), SQLValue(action.withdrawnReason))
-                for (position, day) in action.revisedTargetDates.enumerated() {
-                    try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
-                        .execute(.integer(Int(actionID)), .integer(position + 1), .text(day.description))
-                }
-                for (position, update) in action.updates.enumerated() {
-                    try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
-                        .execute(.integer(Int(actionID)), .integer(position + 1), .text(update.date.description), .text(update.note))
-                }
-            }
-        }
+        try ReviewInserter(db).insert(review, columns: columns ?? StoredColumns(review, catalogue: catalogue), now: now)
     }
 
     /// Whether a review with this reference is stored.
@@ -282,6 +224,84 @@ extension Store {
                 return action
             }
             return recommendation
+        }
+    }
+}
+
+/// Writes reviews with all their parts, through statements prepared once.
+///
+/// This is the import's inner loop: it binds values through the SQLite C API
+/// (`RawStatement`) rather than GRDB's general arguments, and one inserter serves a whole
+/// import. Use it only inside the `Database` closure that made it.
+struct ReviewInserter {
+    private let review: RawStatement
+    private let finding: RawStatement
+    private let learning: RawStatement
+    private let recommendation: RawStatement
+    private let action: RawStatement
+    private let revision: RawStatement
+    private let update: RawStatement
+
+    init(_ db: Database) throws {
+        review = try RawStatement(db, sql: """
+            INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
+              region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
+              ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
+              created_at, updated_at, finding_themes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        finding = try RawStatement(db, sql: "INSERT INTO finding (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
+        learning = try RawStatement(db, sql: "INSERT INTO learning (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
+        recommendation = try RawStatement(db, sql: """
+            INSERT INTO recommendation (review_id, position, label, text, addressed_to, response, reason_category, reason, themes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        action = try RawStatement(db, sql: """
+            INSERT INTO action (recommendation_id, position, label, text, owner, target_date, current_target_date,
+              status, completed_date, withdrawn_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        revision = try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
+        update = try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
+    }
+
+    func insert(_ item: Review, columns: StoredColumns, now: String) throws {
+        let derived = columns.derived
+        let reviewID = Int(try review.execute(
+            .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
+            .text(item.classification.rawValue), .text(item.eventDate.description),
+            SQLValue(item.releaseDate?.description), SQLValue(item.reviewDate?.description),
+            .text(item.region), .text(item.supervision.rawValue), SQLValue(item.age), .text(item.sex.rawValue),
+            .text(item.ethnicity.rawValue), .text(item.eventPlace.rawValue), .text(item.bystanderPresent.rawValue),
+            .text(item.naloxoneGivenAtEvent.rawValue), .text(item.ambulanceAttended.rawValue),
+            .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
+            .text(columns.answers), SQLValue(derived.daysSinceRelease),
+            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
+            .text(columns.findingThemes)))
+        for (index, note) in item.findings.enumerated() {
+            try finding.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(columns.noteThemes.findings[index]))
+        }
+        for (index, note) in item.learning.enumerated() {
+            try learning.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(columns.noteThemes.learning[index]))
+        }
+        for (index, recommendation) in item.recommendations.enumerated() {
+            let recommendationID = Int(try self.recommendation.execute(
+                .integer(reviewID), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
+                SQLValue(recommendation.to), .text(recommendation.response.rawValue),
+                SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
+                .text(columns.recommendationThemes[index])))
+            for (actionIndex, action) in recommendation.actions.enumerated() {
+                let actionID = Int(try self.action.execute(
+                    .integer(recommendationID), .integer(actionIndex + 1), .text(action.id), .text(action.text),
+                    .text(action.owner), .text(action.targetDate.description), .text(action.currentTargetDate.description),
+                    .text(action.status.rawValue), SQLValue(action.completedDate?.description), SQLValue(action.withdrawnReason)))
+                for (position, day) in action.revisedTargetDates.enumerated() {
+                    try revision.execute(.integer(actionID), .integer(position + 1), .text(day.description))
+                }
+                for (position, update) in action.updates.enumerated() {
+                    try self.update.execute(.integer(actionID), .integer(position + 1), .text(update.date.description), .text(update.note))
+                }
+            }
         }
     }
 }

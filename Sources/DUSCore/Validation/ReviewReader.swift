@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a parsed review file (a `Node` tree, from either spelling) into a `Review`,
 /// enforcing every rule of review-format.md and collecting every problem on the way.
 ///
@@ -15,24 +17,24 @@ struct ReviewReader {
         self.file = file
     }
 
-    static let reviewKeys: Set<String> = [
+    static let reviewKeys: [String] = [
         "reference", "kind", "status", "classification", "event_date", "release_date", "region",
         "supervision", "age", "sex", "ethnicity", "substances", "event_place", "bystander_present",
         "naloxone_given_at_event", "ambulance_attended", "factors", "review_date", "agencies",
         "summary", "findings", "learning", "recommendations", "derived",
     ]
-    static let recommendationKeys: Set<String> = ["id", "text", "to", "response", "reason_category", "reason", "themes", "actions"]
-    static let actionKeys: Set<String> = [
+    static let recommendationKeys: [String] = ["id", "text", "to", "response", "reason_category", "reason", "themes", "actions"]
+    static let actionKeys: [String] = [
         "id", "text", "owner", "target_date", "revised_target_dates", "status", "completed_date",
         "withdrawn_reason", "updates",
     ]
-    static let noteKeys: Set<String> = ["text", "themes"]
-    static let updateKeys: Set<String> = ["date", "note"]
+    static let noteKeys: [String] = ["text", "themes"]
+    static let updateKeys: [String] = ["date", "note"]
 
     // MARK: Reporting
 
-    mutating func problem(_ field: String, _ message: String, at node: Node?) {
-        problems.append(Problem(file: file, line: node?.line, field: field, message: message))
+    mutating func problem(_ field: @autoclosure () -> String, _ message: String, at node: Node?) {
+        problems.append(Problem(file: file, line: node?.line, field: field(), message: message))
     }
 
     // MARK: The review
@@ -79,7 +81,7 @@ struct ReviewReader {
     /// Reads the optional fields; `knows` says whether kind and event date were read, so
     /// that checks against them are made only when they mean something.
     private mutating func readRest(
-        into review: inout Review, fields: [String: Node], at node: Node, knows: (kind: Bool, eventDate: Bool)
+        into review: inout Review, fields: Fields, at node: Node, knows: (kind: Bool, eventDate: Bool)
     ) {
         if let ageNode = fields["age"], !ageNode.isNull {
             if let age = integer(ageNode, "age") {
@@ -105,7 +107,7 @@ struct ReviewReader {
         review.recommendations = recommendations(fields["recommendations"])
     }
 
-    private mutating func checkPublishing(_ review: Review, fields: [String: Node], at node: Node) {
+    private mutating func checkPublishing(_ review: Review, fields: Fields, at node: Node) {
         guard review.status == .published else { return }
         let statusNode = fields["status"]
         if review.findings.isEmpty {
@@ -138,18 +140,19 @@ struct ReviewReader {
 
     /// Checks a mapping for unknown and duplicate keys and returns its fields by key.
     private mutating func fieldsChecked(
-        _ pairs: [(key: String, value: Node)], allowed: Set<String>, prefix: String, at node: Node
-    ) -> [String: Node] {
-        var fields: [String: Node] = [:]
-        fields.reserveCapacity(pairs.count)
+        _ pairs: [(key: String, value: Node)], allowed: [String], prefix: @autoclosure () -> String, at node: Node
+    ) -> Fields {
+        var fields = Fields(keys: allowed)
         for (key, value) in pairs {
-            if !allowed.contains(key) {
+            guard let slot = allowed.firstIndex(of: key) else {
                 let hint = allowed.sorted().first { Self.isNear($0, key) }.map { " (did you mean \($0)?)" } ?? ""
-                problem(prefix + key, "unknown field\(hint)", at: value)
-            } else if fields[key] != nil {
-                problem(prefix + key, "appears twice", at: value)
+                problem(prefix() + key, "unknown field\(hint)", at: value)
+                continue
+            }
+            if fields.values[slot] != nil {
+                problem(prefix() + key, "appears twice", at: value)
             } else {
-                fields[key] = value
+                fields.values[slot] = value
             }
         }
         return fields
@@ -194,22 +197,22 @@ struct ReviewReader {
     }
 
     /// A free-text value, normalised; screened for personal identifiers unless `screen` is false.
-    mutating func text(_ node: Node?, _ field: String, required: Bool, at parent: Node?, screen: Bool = true) -> String? {
+    mutating func text(_ node: Node?, _ field: @autoclosure () -> String, required: Bool, at parent: Node?, screen: Bool = true) -> String? {
         guard let node, !node.isNull else {
-            if required { problem(field, "is required", at: node ?? parent) }
+            if required { problem(field(), "is required", at: node ?? parent) }
             return nil
         }
         guard case .scalar(let raw, _) = node.value else {
-            problem(field, "expected text, found \(node.kindName)", at: node)
+            problem(field(), "expected text, found \(node.kindName)", at: node)
             return nil
         }
         let value = Self.normalise(raw)
         if value.isEmpty {
-            if required { problem(field, "is empty", at: node) }
+            if required { problem(field(), "is empty", at: node) }
             return nil
         }
         if screen, let kind = IdentifierScreen.identifier(in: value) {
-            problem(field, "contains what looks like \(kind); reviews are pseudonymous: remove it", at: node)
+            problem(field(), "contains what looks like \(kind); reviews are pseudonymous: remove it", at: node)
             return nil
         }
         return value
@@ -218,12 +221,13 @@ struct ReviewReader {
     /// Line endings become `\n`; white space (Unicode's, as Foundation's
     /// `whitespacesAndNewlines`) is trimmed from both ends.
     static func normalise(_ text: String) -> String {
-        let utf8 = text.utf8
         // Most texts need nothing: they start and end with a visible ASCII character and hold no CR.
-        if let first = utf8.first, let last = utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last),
-           !utf8.contains(0x0D) {
-            return text
+        var copy = text
+        let isClean = copy.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) else { return false }
+            return memchr(bytes.baseAddress!, 0x0D, bytes.count) == nil
         }
+        if isClean { return text }
         var scalars = String.UnicodeScalarView()
         var previousWasCR = false
         for scalar in text.unicodeScalars {
@@ -252,76 +256,76 @@ struct ReviewReader {
         }
     }
 
-    private mutating func date(_ node: Node?, _ field: String, required: Bool, at parent: Node?) -> Day? {
+    private mutating func date(_ node: Node?, _ field: @autoclosure () -> String, required: Bool, at parent: Node?) -> Day? {
         guard let node, !node.isNull else {
-            if required { problem(field, "is required", at: node ?? parent) }
+            if required { problem(field(), "is required", at: node ?? parent) }
             return nil
         }
         guard case .scalar(let raw, _) = node.value else {
-            problem(field, "expected a date YYYY-MM-DD, found \(node.kindName)", at: node)
+            problem(field(), "expected a date YYYY-MM-DD, found \(node.kindName)", at: node)
             return nil
         }
         guard let day = Day(raw) else {
             let shape = raw.count == 10 && raw.allSatisfy({ $0.isNumber || $0 == "-" })
-            problem(field, shape ? "\(raw) is not a real calendar date" : "\"\(raw)\" is not a date in the form YYYY-MM-DD", at: node)
+            problem(field(), shape ? "\(raw) is not a real calendar date" : "\"\(raw)\" is not a date in the form YYYY-MM-DD", at: node)
             return nil
         }
         if day > today {
-            problem(field, "\(day) is in the future (today is \(today))", at: node)
+            problem(field(), "\(day) is in the future (today is \(today))", at: node)
             return nil
         }
         return day
     }
 
     /// A date that may lie in the future (target dates of actions).
-    private mutating func plannedDate(_ node: Node?, _ field: String, required: Bool, at parent: Node?) -> Day? {
+    private mutating func plannedDate(_ node: Node?, _ field: @autoclosure () -> String, required: Bool, at parent: Node?) -> Day? {
         guard let node, !node.isNull else {
-            if required { problem(field, "is required", at: node ?? parent) }
+            if required { problem(field(), "is required", at: node ?? parent) }
             return nil
         }
         guard case .scalar(let raw, _) = node.value, let day = Day(raw) else {
             if case .scalar(let raw, _) = node.value {
-                problem(field, "\"\(raw)\" is not a real date in the form YYYY-MM-DD", at: node)
+                problem(field(), "\"\(raw)\" is not a real date in the form YYYY-MM-DD", at: node)
             } else {
-                problem(field, "expected a date YYYY-MM-DD, found \(node.kindName)", at: node)
+                problem(field(), "expected a date YYYY-MM-DD, found \(node.kindName)", at: node)
             }
             return nil
         }
         return day
     }
 
-    private mutating func integer(_ node: Node, _ field: String) -> Int? {
+    private mutating func integer(_ node: Node, _ field: @autoclosure () -> String) -> Int? {
         switch node.value {
         case .scalar(let raw, _), .number(let raw):
             if let value = Int(raw) { return value }
-            problem(field, "\"\(raw)\" is not a whole number", at: node)
+            problem(field(), "\"\(raw)\" is not a whole number", at: node)
         default:
-            problem(field, "expected a whole number, found \(node.kindName)", at: node)
+            problem(field(), "expected a whole number, found \(node.kindName)", at: node)
         }
         return nil
     }
 
     /// One value of a controlled list that a Swift enum models.
     private mutating func choice<T: RawRepresentable & CaseIterable>(
-        _ node: Node?, _ field: String, required: Bool, at parent: Node?
+        _ node: Node?, _ field: @autoclosure () -> String, required: Bool, at parent: Node?
     ) -> T? where T.RawValue == String {
         guard let node, !node.isNull else {
-            if required { problem(field, "is required", at: node ?? parent) }
+            if required { problem(field(), "is required", at: node ?? parent) }
             return nil
         }
         guard case .scalar(let raw, _) = node.value else {
-            problem(field, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), found \(node.kindName)", at: node)
+            problem(field(), "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), found \(node.kindName)", at: node)
             return nil
         }
         guard let value = T(rawValue: raw) else {
-            problem(field, "\"\(raw)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))", at: node)
+            problem(field(), "\"\(raw)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))", at: node)
             return nil
         }
         return value
     }
 
     /// A yes/no/unknown answer: YAML's `true/false` and `on/off`, in any case, read as yes/no.
-    mutating func answer(_ node: Node?, _ field: String) -> Answer? {
+    mutating func answer(_ node: Node?, _ field: @autoclosure () -> String) -> Answer? {
         guard let node, !node.isNull else { return nil }
         switch node.value {
         case .bool(let flag):
@@ -340,35 +344,35 @@ struct ReviewReader {
             case "unknown": return .unknown
             default: break
             }
-            problem(field, "\"\(raw)\" is not yes, no or unknown", at: node)
+            problem(field(), "\"\(raw)\" is not yes, no or unknown", at: node)
         default:
-            problem(field, "expected yes, no or unknown, found \(node.kindName)", at: node)
+            problem(field(), "expected yes, no or unknown, found \(node.kindName)", at: node)
         }
         return nil
     }
 
-    private mutating func list(_ node: Node?, _ field: String) -> [Node] {
+    private mutating func list(_ node: Node?, _ field: @autoclosure () -> String) -> [Node] {
         guard let node, !node.isNull else { return [] }
         guard case .list(let items) = node.value else {
-            problem(field, "expected a list, found \(node.kindName)", at: node)
+            problem(field(), "expected a list, found \(node.kindName)", at: node)
             return []
         }
         return items
     }
 
     /// A list of ids from a controlled list, with no duplicates.
-    private mutating func idList(_ node: Node?, _ field: String, in listName: String, what: String) -> [String] {
+    private mutating func idList(_ node: Node?, _ field: @autoclosure () -> String, in listName: String, what: String) -> [String] {
         var values: [String] = []
-        for item in list(node, field) {
+        for item in list(node, field()) {
             guard case .scalar(let raw, _) = item.value else {
-                problem(field, "expected a \(what), found \(item.kindName)", at: item)
+                problem(field(), "expected a \(what), found \(item.kindName)", at: item)
                 continue
             }
             let id = Self.normalise(raw)
             if !catalogue.isListed(id, in: listName) {
-                problem(field, "unknown \(what) \"\(id)\"; see `dus factors` for the list", at: item)
+                problem(field(), "unknown \(what) \"\(id)\"; see `dus factors` for the list", at: item)
             } else if values.contains(id) {
-                problem(field, "\(what) \"\(id)\" is listed twice", at: item)
+                problem(field(), "\(what) \"\(id)\" is listed twice", at: item)
             } else {
                 values.append(id)
             }
@@ -376,27 +380,27 @@ struct ReviewReader {
         return values
     }
 
-    private mutating func textList(_ node: Node?, _ field: String) -> [String] {
-        list(node, field).enumerated().compactMap { index, item in
-            text(item, "\(field)[\(index + 1)]", required: true, at: item)
+    private mutating func textList(_ node: Node?, _ field: @autoclosure () -> String) -> [String] {
+        list(node, field()).enumerated().compactMap { index, item in
+            text(item, "\(field())[\(index + 1)]", required: true, at: item)
         }
     }
 
-    private mutating func themes(_ node: Node?, _ field: String) -> [String] {
-        idList(node, field, in: "themes", what: "theme")
+    private mutating func themes(_ node: Node?, _ field: @autoclosure () -> String) -> [String] {
+        idList(node, field(), in: "themes", what: "theme")
     }
 
-    private mutating func notes(_ node: Node?, _ field: String) -> [Note] {
+    private mutating func notes(_ node: Node?, _ field: @autoclosure () -> String) -> [Note] {
         var notes: [Note] = []
-        for (index, item) in list(node, field).enumerated() {
-            let path = "\(field)[\(index + 1)]"
+        for (index, item) in list(node, field()).enumerated() {
+            func path() -> String { "\(field())[\(index + 1)]" }
             guard case .map(let pairs) = item.value else {
-                problem(path, "expected {text, themes}, found \(item.kindName)", at: item)
+                problem(path(), "expected {text, themes}, found \(item.kindName)", at: item)
                 continue
             }
-            let fields = fieldsChecked(pairs, allowed: Self.noteKeys, prefix: path + ".", at: item)
-            let text = text(fields["text"], path + ".text", required: true, at: item)
-            let themes = themes(fields["themes"], path + ".themes")
+            let fields = fieldsChecked(pairs, allowed: Self.noteKeys, prefix: path() + ".", at: item)
+            let text = text(fields["text"], path() + ".text", required: true, at: item)
+            let themes = themes(fields["themes"], path() + ".themes")
             if let text { notes.append(Note(text: text, themes: themes)) }
         }
         return notes
@@ -409,19 +413,20 @@ struct ReviewReader {
             return [:]
         }
         var answers: [String: Answer] = [:]
-        var seen: Set<String> = []
+        var seen = [Bool](repeating: false, count: catalogue.factors.count)
         answers.reserveCapacity(pairs.count)
-        seen.reserveCapacity(pairs.count)
         for (id, valueNode) in pairs {
             var field: String { "factors.\(id)" }
-            guard let factor = catalogue.factor(id) else {
+            guard let position = catalogue.position(of: id) else {
                 problem(field, "unknown factor; see `dus factors` for the catalogue", at: valueNode)
                 continue
             }
-            guard seen.insert(id).inserted else {
+            guard !seen[position] else {
                 problem(field, "appears twice", at: valueNode)
                 continue
             }
+            seen[position] = true
+            let factor = catalogue.factors[position]
             if factor.derived {
                 problem(field, "is derived from dates and lists and cannot be typed in", at: valueNode)
                 continue
@@ -534,14 +539,14 @@ struct ReviewReader {
             }
             var updates: [ActionUpdate] = []
             for (position, updateNode) in list(fields["updates"], path + ".updates").enumerated() {
-                let updatePath = path + ".updates[\(position + 1)]"
+                func updatePath() -> String { path + ".updates[\(position + 1)]" }
                 guard case .map(let updatePairs) = updateNode.value else {
-                    problem(updatePath, "expected {date, note}, found \(updateNode.kindName)", at: updateNode)
+                    problem(updatePath(), "expected {date, note}, found \(updateNode.kindName)", at: updateNode)
                     continue
                 }
-                let updateFields = fieldsChecked(updatePairs, allowed: Self.updateKeys, prefix: updatePath + ".", at: updateNode)
-                let day = date(updateFields["date"], updatePath + ".date", required: true, at: updateNode)
-                let note = self.text(updateFields["note"], updatePath + ".note", required: true, at: updateNode)
+                let updateFields = fieldsChecked(updatePairs, allowed: Self.updateKeys, prefix: updatePath() + ".", at: updateNode)
+                let day = date(updateFields["date"], updatePath() + ".date", required: true, at: updateNode)
+                let note = self.text(updateFields["note"], updatePath() + ".note", required: true, at: updateNode)
                 if let day, let note { updates.append(ActionUpdate(date: day, note: note)) }
             }
             guard let text, let owner, let target else { continue }
@@ -562,5 +567,22 @@ struct ReviewReader {
             ids.insert("A\(next)")
         }
         return result
+    }
+}
+
+/// The fields of one mapping, by key: a small mapping (at most two dozen keys) is searched
+/// faster than it is hashed, and reading a review looks up every field once.
+struct Fields {
+    let keys: [String]
+    var values: [Node?]
+
+    init(keys: [String]) {
+        self.keys = keys
+        values = Array(repeating: nil, count: keys.count)
+    }
+
+    subscript(key: String) -> Node? {
+        guard let slot = keys.firstIndex(of: key) else { return nil }
+        return values[slot]
     }
 }
