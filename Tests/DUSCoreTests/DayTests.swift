@@ -4,6 +4,9 @@ import Testing
 @Suite struct DayTests {
     @Test func parsesOnlyRealDatesInTheStrictForm() {
         #expect(Day("2025-02-14")?.description == "2025-02-14")
+        #expect(Day(year: 987, month: 1, day: 2)?.description == "0987-01-02")
+        #expect(Day("0987-01-02") == Day(year: 987, month: 1, day: 2))
+        #expect(Day(year: 9999, month: 12, day: 31)?.description == "9999-12-31")
         #expect(Day("2025-02-30") == nil)
         #expect(Day("2023-02-29") == nil)
         #expect(Day("2024-02-29") != nil)

@@ -148,4 +148,81 @@ import Testing
         let checked = try validateReviewFiles([a, b], today: Day("2026-11-22")!)
         #expect(checked.problems.map(\.message) == ["\(first.reference) appears twice (first in \(a):1)"])
     }
+
+    /// `count` generated reviews, one per line, in a new `.jsonl` file in `folder`.
+    static func generatedFile(_ count: Int, seed: UInt64, in folder: URL, name: String = "reviews.jsonl") throws -> String {
+        var generator = Generator(seed: seed)
+        let writer = ReviewWriter(catalogue: .standard)
+        let path = folder.appendingPathComponent(name).path
+        try (1...count).map { writer.json(generator.review(number: $0)).serialized() }.joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// What another program opening the file would see: its journal mode and reviews.
+    static func inspect(_ path: String) throws -> (journalMode: String, reviews: Int, integrity: String) {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM review") ?? -1,
+             try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "")
+        }
+    }
+
+    @Test func aFirstImportIntoANewFileLeavesItInWALWithEveryReview() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try Self.generatedFile(700, seed: 11, in: folder)
+        let path = folder.appendingPathComponent("new.sqlite").path
+        do {
+            let store = try Store(path: path)
+            #expect(store.isNewFile)
+            let report = try Importer(store: store, today: Day("2026-11-22")!).run(paths: [file])
+            #expect(report.added.count == 700)
+        }
+        let seen = try Self.inspect(path)
+        #expect(seen.journalMode == "wal")
+        #expect(seen.reviews == 700)
+        #expect(seen.integrity == "ok")
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+
+        // The file is no longer new: the same reviews again are found and left unchanged.
+        let again = try Store(path: path)
+        #expect(!again.isNewFile)
+        let report = try Importer(store: again, today: Day("2026-11-22")!).run(paths: [file])
+        #expect(report.unchanged.count == 700 && report.added.isEmpty)
+    }
+
+    @Test func aFailedFirstImportLeavesAnEmptyDatabaseInWAL() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try Self.generatedFile(600, seed: 12, in: folder)
+        try (String(contentsOfFile: file, encoding: .utf8) + "\n{\"reference\": \"SYN-BAD\"}").write(toFile: file, atomically: true, encoding: .utf8)
+        let path = folder.appendingPathComponent("new.sqlite").path
+        do {
+            let store = try Store(path: path)
+            #expect(throws: ProblemsError.self) { try Importer(store: store, today: Day("2026-11-22")!).run(paths: [file]) }
+        }
+        let seen = try Self.inspect(path)
+        #expect(seen.journalMode == "wal")
+        #expect(seen.reviews == 0)
+        #expect(seen.integrity == "ok")
+    }
+
+    @Test func aFailedImportIntoAnExistingEmptyDatabaseLeavesItByteForByte() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("empty.sqlite").path
+        do { _ = try Store(path: path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let file = try Self.generatedFile(300, seed: 13, in: folder)
+        try (String(contentsOfFile: file, encoding: .utf8) + "\n{\"reference\": \"SYN-BAD\"}").write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            let store = try Store(path: path)
+            #expect(!store.isNewFile)
+            #expect(throws: ProblemsError.self) { try Importer(store: store, today: Day("2026-11-22")!).run(paths: [file]) }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
 }

@@ -66,10 +66,16 @@ public struct Importer {
             // enough to keep their pages saves writing and reading them again and again.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             let inserter = try ReviewInserter(db)
+            // Into a database with no reviews, only this import's own references can clash,
+            // and `seen` catches those: no need to look each one up.
+            let startsEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
             // Reading and checking run on a second thread, a few hundred reviews ahead of
             // the writing here: on two cores that nearly halves a large import.
             let reads = Channel<[ReadItem]>(capacity: 4)
-            let reading = BackgroundWork { Self.read(paths, sizes: sizes, files: files, into: reads) }
+            // Written batches go back to the reading thread to be freed there: memory is
+            // then released by the thread that allocated it, which malloc does without a lock.
+            let spent = Channel<[ReadItem]>(capacity: 8)
+            let reading = BackgroundWork { Self.read(paths, sizes: sizes, files: files, into: reads, returned: spent) }
             defer {
                 reads.close()
                 _ = reading.wait()
@@ -88,14 +94,15 @@ public struct Importer {
                         problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
                         continue
                     }
-                    try apply(review, read: read, columns: item.columns, inserter: inserter, db: db, options: options, now: now, problems: &problems, report: &report)
+                    try apply(review, read: read, columns: item.columns, inserter: inserter, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
+                spent.offer(batch)
             }
             if let failure = reading.wait() { throw failure.error }
             if !problems.isEmpty { throw ProblemsError(problems) }
             return report
         }
-        return options.dryRun ? try store.rehearse(body) : try store.write(body)
+        return options.dryRun ? try store.rehearse(body) : try store.bulkWrite(body)
     }
 
     /// A review read, and the bytes of the files before its file (for progress).
@@ -112,7 +119,9 @@ public struct Importer {
     }
 
     /// The reading thread: every review of every file, in order, in batches.
-    private static func read(_ paths: [String], sizes: [Int], files: ReviewFiles, into reads: Channel<[ReadItem]>) -> ReadingFailure? {
+    private static func read(
+        _ paths: [String], sizes: [Int], files: ReviewFiles, into reads: Channel<[ReadItem]>, returned: Channel<[ReadItem]>
+    ) -> ReadingFailure? {
         defer { reads.finish() }
         var batch: [ReadItem] = []
         var bytesBefore = 0
@@ -126,6 +135,7 @@ public struct Importer {
                         // A closed channel means the writer has stopped: stop reading too.
                         guard reads.put(batch) else { throw CancellationError() }
                         batch = []
+                        _ = returned.drain()
                     }
                 }
                 bytesBefore += size
@@ -140,10 +150,10 @@ public struct Importer {
     }
 
     private func apply(
-        _ review: Review, read: ReadReview, columns: StoredColumns?, inserter: ReviewInserter, db: Database, options: ImportOptions, now: String,
+        _ review: Review, read: ReadReview, columns: StoredColumns?, inserter: ReviewInserter, startsEmpty: Bool, db: Database, options: ImportOptions, now: String,
         problems: inout [Problem], report: inout ImportReport
     ) throws {
-        guard try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
+        guard !startsEmpty, try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
             // Once anything is wrong the import will roll back: keep checking, stop writing.
             if problems.isEmpty {
                 try inserter.insert(review, columns: columns ?? StoredColumns(review, catalogue: store.catalogue), now: now)

@@ -199,17 +199,18 @@ public struct ReviewFiles: Sendable {
             switch line {
             case .tooLong:
                 try body(ReadReview(review: nil, problems: [Problem(file: path, line: number, field: "review", message: "this line is over 1 MiB; a single review may be at most 1 MiB")], file: path, line: number))
-            case .line(let bytes):
-                if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                var read = readJSONLine(bytes, file: path, line: number)
+            case .line(let text):
+                if let text, text.utf8.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                var read = readJSONLine(text, file: path, line: number)
                 read.bytesRead = reader.consumed
                 try body(read)
             }
         }
     }
 
-    func readJSONLine(_ bytes: Data, file: String, line: Int) -> ReadReview {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+    /// One line of a `.jsonl` file: `text` is nil when the line is not UTF-8.
+    func readJSONLine(_ text: String?, file: String, line: Int) -> ReadReview {
+        guard let text else {
             return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not UTF-8 text")], file: file, line: line)
         }
         do {
@@ -238,8 +239,14 @@ public struct ReviewFiles: Sendable {
 
 /// Reads a file one line at a time without holding more than one line (and one chunk) in memory.
 struct LineReader {
+    /// The bytes in `range` of the buffer as text, or nil when they are not UTF-8.
+    private func text(_ range: Range<Int>) -> String? {
+        buffer.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
     enum Line {
-        case line(Data)
+        /// A line without its line end; nil when it is not UTF-8.
+        case line(String?)
         case tooLong
     }
 
@@ -266,14 +273,14 @@ struct LineReader {
                 return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             }
             if let newline = found {
-                let line = Data(buffer[position..<newline])
+                let start = position
                 position = newline + 1
                 consumed = bufferStart + position
                 if discarding {
                     discarding = false
                     return .tooLong
                 }
-                return .line(line)
+                return .line(text(start..<newline))
             }
             if buffer.count - position > maximumLineLength {
                 bufferStart += buffer.count
@@ -284,7 +291,7 @@ struct LineReader {
             if atEnd {
                 guard position < buffer.count || discarding else { return nil }
                 defer { buffer.removeAll(); position = 0; discarding = false }
-                return discarding ? .tooLong : .line(Data(buffer[position...]))
+                return discarding ? .tooLong : .line(text(position..<buffer.count))
             }
             if position > 0 {
                 buffer.removeSubrange(0..<position)

@@ -31,13 +31,47 @@ struct RawStatement {
     // MARK: Writing
 
     /// Runs the statement with `values` bound in order; returns the row id of an INSERT.
+    ///
+    /// Texts are bound in place (`SQLITE_STATIC`), without SQLite copying them: each is
+    /// bound inside its own `withUTF8`, the statement steps inside the innermost one, and
+    /// the bindings are cleared before any of those closures returns.
     @discardableResult
     func execute(_ values: SQLValue...) throws -> Int64 {
-        defer { sqlite3_reset(handle) }
-        try bind(values)
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else { throw failure(code) }
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        try bindAndStep(values, from: 0)
         return sqlite3_last_insert_rowid(connection)
+    }
+
+    private func bindAndStep(_ values: [SQLValue], from offset: Int) throws {
+        guard offset < values.count else {
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else { throw failure(code) }
+            return
+        }
+        let index = Int32(offset + 1)
+        let code: Int32
+        switch values[offset] {
+        case .null:
+            code = sqlite3_bind_null(handle, index)
+        case .integer(let integer):
+            code = sqlite3_bind_int64(handle, index, Int64(integer))
+        case .text(var text):
+            return try text.withUTF8 { buffer in
+                // An empty buffer may have no address, which SQLite would bind as NULL.
+                let bound = buffer.baseAddress.map { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.static)
+                    }
+                } ?? sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                guard bound == SQLITE_OK else { throw failure(bound) }
+                try bindAndStep(values, from: offset + 1)
+            }
+        }
+        guard code == SQLITE_OK else { throw failure(code) }
+        try bindAndStep(values, from: offset + 1)
     }
 
     // MARK: Reading
@@ -82,32 +116,10 @@ struct RawStatement {
 
     // MARK: Details
 
-    private func bind(_ values: [SQLValue]) throws {
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .null:
-                code = sqlite3_bind_null(handle, index)
-            case .integer(let integer):
-                code = sqlite3_bind_int64(handle, index, Int64(integer))
-            case .text(var text):
-                code = text.withUTF8 { buffer in
-                    // An empty buffer may have no address, which SQLite would bind as NULL.
-                    guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                        return sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                    }
-                    return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.transient)
-                    }
-                }
-            }
-            guard code == SQLITE_OK else { throw failure(code) }
-        }
-    }
-
-    /// SQLite copies the bound text (the Swift string's storage may move).
+    /// SQLite copies the bound text.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// SQLite uses the bound text where it is: valid only while it is not rebound.
+    private static let `static` = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 
     private func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(

@@ -42,14 +42,17 @@ extension Store {
     /// One character per catalogue factor, in catalogue order: `y`, `n`, `u` (unknown) or
     /// `-` (not applicable). Derived factors are computed here.
     static func answers(for review: Review, derived: Derived, catalogue: Catalogue) -> String {
-        String(catalogue.factors.map { factor -> Character in
-            switch review.answer(to: factor, derived: derived) {
-            case .yes: return "y"
-            case .no: return "n"
-            case .unknown: return "u"
-            case .notApplicable: return "-"
+        String(unsafeUninitializedCapacity: catalogue.factors.count) { buffer in
+            for (index, factor) in catalogue.factors.enumerated() {
+                switch review.answer(to: factor, derived: derived) {
+                case .yes: buffer[index] = UInt8(ascii: "y")
+                case .no: buffer[index] = UInt8(ascii: "n")
+                case .unknown: buffer[index] = UInt8(ascii: "u")
+                case .notApplicable: buffer[index] = UInt8(ascii: "-")
+                }
             }
-        })
+            return catalogue.factors.count
+        }
     }
 
     // MARK: Writing

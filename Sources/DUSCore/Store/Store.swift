@@ -6,6 +6,8 @@ import GRDB
 public final class Store: Sendable {
     public let catalogue: Catalogue
     let writer: DatabaseQueue
+    /// Whether this store created the file (it did not exist, or was empty, when opened).
+    public let isNewFile: Bool
 
     /// How long a command waits for another writer before giving up: 10 s unless told.
     public static let defaultBusyTimeout: TimeInterval = 10
@@ -18,6 +20,7 @@ public final class Store: Sendable {
         let migrator = Schema.migrator(catalogue: catalogue)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
+        isNewFile = isNew
         if !isNew { try Store.checkCompatible(path: path, migrator: migrator) }
         var configuration = Configuration()
         // WAL is set once, when the file is created (it persists in the file). Setting it up
@@ -43,6 +46,7 @@ public final class Store: Sendable {
     /// An in-memory database, for tests and dry runs.
     public init(inMemory catalogue: Catalogue = .standard) throws {
         self.catalogue = catalogue
+        isNewFile = true
         writer = try DatabaseQueue()
         try Schema.migrator(catalogue: catalogue).migrate(writer)
     }
@@ -85,6 +89,38 @@ public final class Store: Sendable {
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError(databaseError: error, path: path ?? ":memory:")
+        }
+    }
+
+    /// Runs `body` in one write transaction, like `write`, for a bulk load.
+    ///
+    /// Into a file this store has just created, the transaction runs with a rollback
+    /// journal and WAL is turned on after it: a first load then writes each page once,
+    /// where WAL would write it to the log and again to the file. New pages need no
+    /// journal, and the journal still undoes everything if the load fails or the machine
+    /// stops. A file that existed before is written in WAL as usual, so that a failed
+    /// import leaves it exactly as it was, byte for byte.
+    public func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        guard path != nil, isNewFile else { return try write(body) }
+        do {
+            return try writer.writeWithoutTransaction { db in
+                let isEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
+                var isJournalled = false
+                if isEmpty, let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = TRUNCATE") {
+                    isJournalled = mode == "truncate"
+                }
+                defer {
+                    if isJournalled { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+                }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch let error as DatabaseError {
             throw StoreError(databaseError: error, path: path ?? ":memory:")
         }

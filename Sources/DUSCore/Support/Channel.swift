@@ -29,6 +29,28 @@ final class Channel<Value: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Hands over a value only if there is room now; false (and the value is dropped
+    /// here) when the channel is full or closed.
+    @discardableResult
+    func offer(_ value: Value) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard waiting.count < capacity && !closed else { return false }
+        waiting.append(value)
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes every value waiting now, without waiting for more.
+    func drain() -> [Value] {
+        condition.lock()
+        defer { condition.unlock() }
+        let values = waiting
+        waiting.removeAll()
+        condition.broadcast()
+        return values
+    }
+
     /// No more values will be put; those waiting can still be taken.
     func finish() {
         condition.lock()
