@@ -36,8 +36,11 @@ public enum BankHolidays {
     /// Whether the day is a bank holiday in England and Wales; nil outside 2000–2040.
     public static func isHoliday(_ day: Day) -> Bool? {
         guard supportedYears.contains(day.year) else { return nil }
-        return holidays(in: day.year).contains(day)
+        return known.contains(day)
     }
+
+    /// Every bank holiday of the supported years, worked out once (import asks for each review).
+    private static let known: Set<Day> = Set(supportedYears.flatMap { holidays(in: $0) })
 
     /// The bank holidays of one year, in date order.
     public static func holidays(in year: Int) -> [Day] {
