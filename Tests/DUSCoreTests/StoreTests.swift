@@ -225,4 +225,40 @@ import Testing
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
+
+    @Test func aFileLeftByAnInterruptedFirstImportOpensAsItWasBefore() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("live.sqlite").path
+        let crashed = folder.appendingPathComponent("crashed.sqlite").path
+        do { _ = try Store(path: path) }
+        // A first import stopped half way: a transaction in rollback-journal mode whose
+        // pages have already reached the file. Copying the file and its journal in the
+        // middle of it leaves what a machine stopping there would leave.
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode = TRUNCATE") == "truncate")
+            try db.execute(sql: "PRAGMA cache_size = 2")
+            try db.execute(sql: "BEGIN")
+            try db.execute(sql: "UPDATE factor SET question = 'overwritten'")
+            for number in 0..<3_000 {
+                try db.execute(sql: "INSERT INTO audit (reference, at, event) VALUES (?, 'now', 'imported')", arguments: ["SYN-\(number)"])
+            }
+            try FileManager.default.copyItem(atPath: path, toPath: crashed)
+            try FileManager.default.copyItem(atPath: path + "-journal", toPath: crashed + "-journal")
+            try db.execute(sql: "ROLLBACK")
+        }
+        try queue.close()
+        #expect((try FileManager.default.attributesOfItem(atPath: crashed + "-journal")[.size] as? NSNumber)?.intValue ?? 0 > 0)
+
+        let store = try Store(path: crashed)
+        #expect(try store.summaries(matching: ReviewFilter()).isEmpty)
+        let seen = try Self.inspect(crashed)
+        #expect(seen.journalMode == "wal")
+        #expect(seen.integrity == "ok")
+        let check = try DatabaseQueue(path: crashed)
+        defer { try? check.close() }
+        #expect(try check.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit") } == 0)
+        #expect(try check.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM factor WHERE question = 'overwritten'") } == 0)
+    }
 }

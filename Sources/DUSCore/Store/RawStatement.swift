@@ -34,7 +34,8 @@ struct RawStatement {
     ///
     /// Texts are bound in place (`SQLITE_STATIC`), without SQLite copying them: each is
     /// bound inside its own `withUTF8`, the statement steps inside the innermost one, and
-    /// the bindings are cleared before any of those closures returns.
+    /// the bindings are cleared there, before any of those closures returns. (A bind that
+    /// fails part way leaves earlier bindings to the `defer`, and nothing reads them.)
     @discardableResult
     func execute(_ values: SQLValue...) throws -> Int64 {
         defer {
@@ -48,7 +49,11 @@ struct RawStatement {
     private func bindAndStep(_ values: [SQLValue], from offset: Int) throws {
         guard offset < values.count else {
             let code = sqlite3_step(handle)
-            guard code == SQLITE_DONE else { throw failure(code) }
+            let error = code == SQLITE_DONE ? nil : failure(code)
+            // Let go of the texts while they are still valid.
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            if let error { throw error }
             return
         }
         let index = Int32(offset + 1)

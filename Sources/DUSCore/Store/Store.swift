@@ -52,7 +52,27 @@ public final class Store: Sendable {
     }
 
     /// Refuses a file that is not a dus database or was migrated by a newer dus, reading only.
+    ///
+    /// A file whose last write was cut off in rollback-journal mode (a first import, see
+    /// `bulkWrite`) has a hot journal, which a read-only connection may not roll back:
+    /// then the file is opened once for writing, so that SQLite restores it as it was
+    /// before that write, and checked again.
     private static func checkCompatible(path: String, migrator: DatabaseMigrator) throws {
+        do {
+            try checkCompatibleReadOnly(path: path, migrator: migrator)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
+            do {
+                let queue = try DatabaseQueue(path: path)
+                defer { try? queue.close() }
+                _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+                try checkCompatibleReadOnly(path: path, migrator: migrator)
+            } catch let error as DatabaseError {
+                throw StoreError(databaseError: error, path: path)
+            }
+        }
+    }
+
+    private static func checkCompatibleReadOnly(path: String, migrator: DatabaseMigrator) throws {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(defaultBusyTimeout)
@@ -69,7 +89,7 @@ public final class Store: Sendable {
                     throw StoreError.newerDatabase(path: path)
                 }
             }
-        } catch let error as DatabaseError {
+        } catch let error as DatabaseError where error.extendedResultCode != .SQLITE_READONLY_ROLLBACK {
             throw StoreError(databaseError: error, path: path)
         }
     }
@@ -108,8 +128,8 @@ public final class Store: Sendable {
             return try writer.writeWithoutTransaction { db in
                 let isEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
                 var isJournalled = false
-                if isEmpty, let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = TRUNCATE") {
-                    isJournalled = mode == "truncate"
+                if isEmpty, let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") {
+                    isJournalled = mode == "delete"
                 }
                 defer {
                     if isJournalled { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
