@@ -12,27 +12,16 @@ public struct ReviewSummary: Equatable, Sendable {
     public var supervision: Supervision
 }
 
-/// The columns of a review that are computed rather than copied: derived fields, the
-/// answers string and the JSON lists. `dus import` works them out on its reading thread,
-/// so that the writing thread only binds values and steps SQLite.
+/// The columns of a review that are worked out rather than copied: the derived fields and
+/// the answers string. `dus import` works them out on its reading thread, which shares the
+/// work of an import with the writing thread (the writer makes the JSON lists).
 struct StoredColumns: Sendable {
     var derived: Derived
     var answers: String
-    var substances: String
-    var agencies: String
-    /// One JSON list of themes per finding, together: `[["a","b"],["c"]]`.
-    var findingThemes: String
-    var noteThemes: (findings: [String], learning: [String])
-    var recommendationThemes: [String]
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
         answers = Store.answers(for: review, derived: derived, catalogue: catalogue)
-        substances = Store.jsonList(review.substances)
-        agencies = Store.jsonList(review.agencies)
-        noteThemes = (review.findings.map { Store.jsonList($0.themes) }, review.learning.map { Store.jsonList($0.themes) })
-        findingThemes = "[" + noteThemes.findings.joined(separator: ",") + "]"
-        recommendationThemes = review.recommendations.map { Store.jsonList($0.themes) }
     }
 }
 
@@ -270,6 +259,7 @@ struct ReviewInserter {
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
         let derived = columns.derived
+        let findingThemes = item.findings.map { Store.jsonList($0.themes) }
         let reviewID = Int(try review.execute(
             .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
             .text(item.classification.rawValue), .text(item.eventDate.description),
@@ -277,22 +267,22 @@ struct ReviewInserter {
             .text(item.region), .text(item.supervision.rawValue), SQLValue(item.age), .text(item.sex.rawValue),
             .text(item.ethnicity.rawValue), .text(item.eventPlace.rawValue), .text(item.bystanderPresent.rawValue),
             .text(item.naloxoneGivenAtEvent.rawValue), .text(item.ambulanceAttended.rawValue),
-            .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
+            .text(Store.jsonList(item.substances)), .text(Store.jsonList(item.agencies)), SQLValue(item.summary),
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text(columns.findingThemes)))
+            .text("[" + findingThemes.joined(separator: ",") + "]")))
         for (index, note) in item.findings.enumerated() {
-            try finding.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(columns.noteThemes.findings[index]))
+            try finding.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(findingThemes[index]))
         }
         for (index, note) in item.learning.enumerated() {
-            try learning.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(columns.noteThemes.learning[index]))
+            try learning.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(Store.jsonList(note.themes)))
         }
         for (index, recommendation) in item.recommendations.enumerated() {
             let recommendationID = Int(try self.recommendation.execute(
                 .integer(reviewID), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
                 SQLValue(recommendation.to), .text(recommendation.response.rawValue),
                 SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
-                .text(columns.recommendationThemes[index])))
+                .text(Store.jsonList(recommendation.themes))))
             for (actionIndex, action) in recommendation.actions.enumerated() {
                 let actionID = Int(try self.action.execute(
                     .integer(recommendationID), .integer(actionIndex + 1), .text(action.id), .text(action.text),
