@@ -120,8 +120,11 @@ public final class Store: Sendable {
     /// journal and WAL is turned on after it: a first load then writes each page once,
     /// where WAL would write it to the log and again to the file. New pages need no
     /// journal, and the journal still undoes everything if the load fails or the machine
-    /// stops. A file that existed before is written in WAL as usual, so that a failed
-    /// import leaves it exactly as it was, byte for byte.
+    /// stops (the next open rolls it back: `checkCompatible`). Other connections wait while
+    /// it runs; one that holds the file when the load ends keeps WAL from coming back on,
+    /// and then the next command to open the file turns it on. A file that existed before
+    /// is written in WAL as usual, so that a failed import leaves it exactly as it was,
+    /// byte for byte.
     public func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
         guard path != nil, isNewFile else { return try write(body) }
         do {
