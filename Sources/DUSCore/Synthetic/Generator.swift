@@ -3,7 +3,7 @@
 /// The same seed gives the same reviews, byte for byte. References begin `SYN-` so that
 /// they can never be taken for real cases. Distributions are plausible, not real: release
 /// timing is concentrated in the first fortnight for post-release deaths, naloxone is often
-/// missing, and many factors are left unknown.
+/// missing, and factors are left unknown as often as a panel would leave them (`profiles`).
 public struct Generator {
     /// Latest event date generated, so that output stays valid whatever today is.
     static let latest = Day("2026-06-30")!
@@ -58,10 +58,21 @@ public struct Generator {
         review.naloxoneGivenAtEvent = answer(yes: kind == .nearMiss ? 0.6 : 0.2, known: 0.7)
         review.ambulanceAttended = answer(yes: 0.8, known: 0.8)
         review.substances = substances()
+        let daysSinceRelease = review.releaseDate.map { event.days(since: $0) }
         for factor in catalogue.factors where !factor.derived {
             if factor.applies == .released && review.releaseDate == nil { continue }
-            guard chance(0.55) else { continue }
-            let riskShare = factor.id == "naloxone_supplied_on_release" ? 0.75 : factor.id == "opioid_use" ? 0.85 : 0.45
+            let profile = Self.profiles[factor.id] ?? Self.defaultProfile
+            guard chance(profile.known) else { continue }
+            var riskShare = profile.risk
+            switch factor.id {
+            case "reduced_tolerance":
+                // Tolerance falls in custody: most of those who die soon after release had lost it.
+                riskShare = daysSinceRelease.map { $0 < 14 ? 0.85 : $0 < 84 ? 0.6 : 0.3 } ?? 0.3
+            case "naloxone_held_at_event" where review.factors["naloxone_supplied_on_release"] == .no:
+                riskShare = 0.95
+            default:
+                break
+            }
             let isRisk = chance(riskShare)
             review.factors[factor.id] = (factor.risk == .yes) == isRisk ? .yes : .no
         }
@@ -79,6 +90,33 @@ public struct Generator {
         }
         return review
     }
+
+    /// How often each factor is recorded (`known`), and how often the answer recorded is the
+    /// risk answer (`risk`). Illustrative figures chosen to look like a review caseload (some
+    /// factors nearly always known, others seldom; naloxone mostly missing), not real rates.
+    static let profiles: [String: (known: Double, risk: Double)] = [
+        "released_from_remand_or_court": (0.7, 0.3), "short_sentence": (0.8, 0.55),
+        "homeless_on_release": (0.85, 0.35), "no_id_or_bank_account": (0.5, 0.4),
+        "release_plan_covered_substance_use": (0.7, 0.45), "three_way_meeting_before_release": (0.6, 0.7),
+        "community_treatment_notified": (0.75, 0.3), "met_at_gate": (0.6, 0.8),
+        "naloxone_supplied_on_release": (0.8, 0.75), "naloxone_refused": (0.5, 0.2),
+        "naloxone_held_at_event": (0.6, 0.75), "family_or_peers_trained": (0.4, 0.8),
+        "in_treatment_at_event": (0.85, 0.55), "referred_to_treatment_before_release": (0.75, 0.3),
+        "treatment_within_21_days": (0.65, 0.5), "bridging_prescription": (0.5, 0.6),
+        "ost_interrupted": (0.6, 0.35), "recent_treatment_exit": (0.6, 0.25),
+        "recent_hospital_discharge": (0.6, 0.15), "opioid_use": (0.95, 0.85), "injecting": (0.7, 0.4),
+        "reduced_tolerance": (0.6, 0.5), "previous_overdose": (0.7, 0.45), "used_alone": (0.6, 0.6),
+        "mental_health_need": (0.85, 0.65), "self_harm_history": (0.75, 0.4),
+        "physical_health_condition": (0.7, 0.45), "brain_injury_or_learning_disability": (0.35, 0.3),
+        "isolated": (0.6, 0.5), "homeless_at_event": (0.9, 0.3), "recent_bereavement_or_loss": (0.4, 0.2),
+        "exploitation": (0.4, 0.2), "domestic_abuse": (0.5, 0.25), "safeguarding_concern": (0.6, 0.3),
+        "overdose_risk_assessed": (0.7, 0.45), "harm_reduction_advice_given": (0.6, 0.4),
+        "missed_appointments": (0.85, 0.5), "enforcement_action_recent": (0.8, 0.25),
+        "drug_tests_recorded": (0.6, 0.5), "multi_agency_meeting": (0.8, 0.6),
+        "prison_shared_health_info": (0.6, 0.55), "probation_shared_risk_info": (0.7, 0.35),
+    ]
+    /// For a factor the table does not name (a later catalogue's).
+    static let defaultProfile = (known: 0.55, risk: 0.45)
 
     private mutating func recommendation(id: String, phrase: Int, after day: Day) -> Recommendation {
         let (text, to, themes) = PhraseBank.recommendations[phrase]
