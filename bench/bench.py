@@ -75,8 +75,8 @@ def main():
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
         data = os.path.join(WORK, f"synthetic-{size}.jsonl")
-        if not os.path.exists(data):
-            run([args.dus, "generate", "--count", str(size), "--seed", "2026", "--out", data])
+        # Generated afresh each time, so that the data always comes from this dus's generator.
+        run([args.dus, "generate", "--count", str(size), "--seed", "2026", "--out", data])
         dus_db = os.path.join(WORK, f"dus-{size}.sqlite")
         py_db = os.path.join(WORK, f"analyst-{size}.sqlite")
         runs = args.runs if size < 1_000_000 else 1
