@@ -68,7 +68,7 @@ public struct Importer {
             let inserter = try ReviewInserter(db)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.
-            let startsEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
+            let startsEmpty = try store.holdsNoReviews(db)
             // Reading and checking run on a second thread, a few hundred reviews ahead of
             // the writing here: on two cores that nearly halves a large import.
             let reads = Channel<[ReadItem]>(capacity: 4)
@@ -86,7 +86,8 @@ public struct Importer {
                     let read = item.read
                     reviewsRead += 1
                     progress?(ImportProgress(reviews: reviewsRead, bytesRead: item.bytesBefore + read.bytesRead, totalBytes: totalBytes))
-                    guard let review = read.review else {
+                    // The reading thread works out the columns of every review it read.
+                    guard let review = read.review, let columns = item.columns else {
                         problems += read.problems
                         continue
                     }
@@ -94,7 +95,7 @@ public struct Importer {
                         problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
                         continue
                     }
-                    try apply(review, read: read, columns: item.columns, inserter: inserter, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
+                    try apply(review, read: read, columns: columns, inserter: inserter, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
                 spent.offer(batch)
             }
@@ -109,7 +110,7 @@ public struct Importer {
     struct ReadItem: Sendable {
         var read: ReadReview
         var bytesBefore: Int
-        /// The review's computed columns, worked out on the reading thread.
+        /// The review's computed columns, worked out on the reading thread (nil without a review).
         var columns: StoredColumns?
     }
 
@@ -150,13 +151,13 @@ public struct Importer {
     }
 
     private func apply(
-        _ review: Review, read: ReadReview, columns: StoredColumns?, inserter: ReviewInserter, startsEmpty: Bool, db: Database, options: ImportOptions, now: String,
+        _ review: Review, read: ReadReview, columns: StoredColumns, inserter: ReviewInserter, startsEmpty: Bool, db: Database, options: ImportOptions, now: String,
         problems: inout [Problem], report: inout ImportReport
     ) throws {
         guard !startsEmpty, try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
             // Once anything is wrong the import will roll back: keep checking, stop writing.
             if problems.isEmpty {
-                try inserter.insert(review, columns: columns ?? StoredColumns(review, catalogue: store.catalogue), now: now)
+                try inserter.insert(review, columns: columns, now: now)
                 // The review itself is the content of an import: the audit entry points at it.
                 try store.audit(db, reference: review.reference, event: "imported", now: now, detail: read.file, content: nil)
             }
@@ -177,7 +178,7 @@ public struct Importer {
         }
         if problems.isEmpty {
             try store.deleteReview(reference: review.reference, db)
-            try inserter.insert(review, columns: columns ?? StoredColumns(review, catalogue: store.catalogue), now: now)
+            try inserter.insert(review, columns: columns, now: now)
             let event = stored.status == .published ? "amended" : "replaced"
             // The audit entry keeps the review as it was before: nothing recorded is lost.
             try store.audit(db, reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored)

@@ -47,9 +47,13 @@ extension Store {
     // MARK: Writing
 
     /// Inserts a review with all its parts. The caller holds the transaction.
-    /// `columns` may be worked out beforehand (the import does so on its reading thread).
-    func insert(_ review: Review, _ db: Database, now: String, columns: StoredColumns? = nil) throws {
-        try ReviewInserter(db).insert(review, columns: columns ?? StoredColumns(review, catalogue: catalogue), now: now)
+    func insert(_ review: Review, _ db: Database, now: String) throws {
+        try ReviewInserter(db).insert(review, columns: StoredColumns(review, catalogue: catalogue), now: now)
+    }
+
+    /// Whether the database holds no review at all.
+    func holdsNoReviews(_ db: Database) throws -> Bool {
+        try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
     }
 
     /// Whether a review with this reference is stored.

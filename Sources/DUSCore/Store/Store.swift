@@ -129,9 +129,8 @@ public final class Store: Sendable {
         guard path != nil, isNewFile else { return try write(body) }
         do {
             return try writer.writeWithoutTransaction { db in
-                let isEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
                 var isJournalled = false
-                if isEmpty, let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") {
+                if try holdsNoReviews(db), let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") {
                     isJournalled = mode == "delete"
                 }
                 defer {
