@@ -61,10 +61,7 @@ public struct Importer {
         var seen = FirstSeen()
         let now = Store.timestamp()
         let files = self.files
-        let body = { (db: Database) throws -> ImportReport in
-            // Each review adds to several indexes at places spread over the file: a cache big
-            // enough to keep their pages saves writing and reading them again and again.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+        func load(_ db: Database) throws -> ImportReport {
             let inserter = try ReviewInserter(db)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.
@@ -102,6 +99,12 @@ public struct Importer {
             if let failure = reading.wait() { throw failure.error }
             if !problems.isEmpty { throw ProblemsError(problems) }
             return report
+        }
+        let body = { (db: Database) throws -> ImportReport in
+            // Each review adds to several indexes at places spread over the file: a cache big
+            // enough to keep their pages saves writing and reading them again and again.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            return try store.deferringSearchIndex(db) { try load(db) }
         }
         return options.dryRun ? try store.rehearse(body) : try store.bulkWrite(body)
     }

@@ -134,7 +134,82 @@ enum Schema {
             // review_patterns leads with event_date, so it also serves every date range:
             // the v1 index on event_date alone only cost time on each insert.
         }
+        migrator.registerMigration("v3-search") { db in
+            try createSearch(db)
+        }
         return migrator
+    }
+
+    /// The trigger that indexes each text as it is stored. FTS5 writes what it has
+    /// gathered to disk at the end of every statement, so texts stored one statement at a
+    /// time make one small index segment each: a bulk load drops this trigger inside its
+    /// transaction and indexes all its texts in one statement (`Store.deferringSearchIndex`).
+    static let indexEachNewText = """
+        CREATE TRIGGER search_text_added AFTER INSERT ON search_text BEGIN
+          INSERT INTO search (rowid, text) VALUES (new.id, new.text);
+        END;
+        """
+
+    /// The full-text index of `dus search`.
+    ///
+    /// `search_text` holds one row per searchable text (a summary, finding, learning point,
+    /// recommendation, action or action update) with the review it belongs to and where in
+    /// the review it sits (`item`, spelled like the field paths of error messages). The
+    /// FTS5 table `search` indexes it as external content, stemmed (Porter) and without
+    /// diacritics; triggers on `search_text` keep the index in step with it.
+    ///
+    /// `ReviewInserter` writes a review's `search_text` rows with the review, and deleting
+    /// a review deletes them (a foreign key), so every write that stores or removes whole
+    /// reviews keeps search right. (Triggers on the review tables would do the same, but
+    /// make SQLite journal every insert statement of an import: ten times slower.)
+    private static func createSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE search_text (
+              id INTEGER PRIMARY KEY,
+              review_id INTEGER NOT NULL REFERENCES review(id) ON DELETE CASCADE,
+              source TEXT NOT NULL,
+              item TEXT NOT NULL,
+              text TEXT NOT NULL);
+            CREATE INDEX search_text_on_review ON search_text (review_id);
+            CREATE VIRTUAL TABLE search USING fts5 (
+              text, content = 'search_text', content_rowid = 'id',
+              tokenize = 'porter unicode61 remove_diacritics 2');
+            -- FTS5 gathers new entries in memory and writes them out as a segment when it
+            -- holds this many bytes (1 MiB unless set): larger segments merge less often,
+            -- which makes indexing a large import a third faster.
+            INSERT INTO search (search, rank) VALUES ('hashsize', 8388608);
+            \(indexEachNewText)
+            CREATE TRIGGER search_text_removed AFTER DELETE ON search_text BEGIN
+              INSERT INTO search (search, rowid, text) VALUES ('delete', old.id, old.text);
+            END;
+            CREATE TRIGGER search_text_changed AFTER UPDATE ON search_text BEGIN
+              INSERT INTO search (search, rowid, text) VALUES ('delete', old.id, old.text);
+              INSERT INTO search (rowid, text) VALUES (new.id, new.text);
+            END;
+
+            -- The texts of the reviews stored before search, review by review.
+            INSERT INTO search_text (review_id, source, item, text)
+            SELECT review_id, source, item, text FROM (
+              SELECT id AS review_id, 'summary' AS source, 'summary' AS item, summary AS text, 0 AS part, 0 AS position
+                FROM review WHERE summary IS NOT NULL
+              UNION ALL
+              SELECT review_id, 'finding', 'findings[' || position || ']', text, 1, position FROM finding
+              UNION ALL
+              SELECT review_id, 'learning', 'learning[' || position || ']', text, 2, position FROM learning
+              UNION ALL
+              SELECT review_id, 'recommendation', 'recommendations[' || label || ']', text, 3, position * 1000000
+                FROM recommendation
+              UNION ALL
+              SELECT r.review_id, 'action', 'recommendations[' || r.label || '].actions[' || a.label || ']', a.text,
+                3, r.position * 1000000 + a.position * 1000
+                FROM action a JOIN recommendation r ON r.id = a.recommendation_id
+              UNION ALL
+              SELECT r.review_id, 'action',
+                'recommendations[' || r.label || '].actions[' || a.label || '].updates[' || u.position || ']', u.note,
+                3, r.position * 1000000 + a.position * 1000 + u.position
+                FROM action_update u JOIN action a ON a.id = u.action_id JOIN recommendation r ON r.id = a.recommendation_id)
+            ORDER BY review_id, part, position;
+            """)
     }
 
     /// Views for analysts: factor answers one column per factor, and one row per answer.

@@ -56,6 +56,22 @@ extension Store {
         try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
     }
 
+    /// Runs `body`, which adds reviews (and may remove some), with their texts indexed
+    /// for search once at the end instead of one by one: see `Schema.indexEachNewText`.
+    /// Call it inside a write transaction, which a failure then rolls back whole, the
+    /// dropped trigger included.
+    func deferringSearchIndex<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        // Review ids only grow (AUTOINCREMENT): the texts to index are those of reviews
+        // with a larger id than any before, in the order of their own ids, so that FTS5
+        // takes them in one pass.
+        let lastReview = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM review") ?? 0
+        try db.execute(sql: "DROP TRIGGER search_text_added")
+        let result = try body()
+        try db.execute(sql: "INSERT INTO search (rowid, text) SELECT id, text FROM search_text WHERE review_id > ? ORDER BY id", arguments: [lastReview])
+        try db.execute(sql: Schema.indexEachNewText)
+        return result
+    }
+
     /// Whether a review with this reference is stored.
     func contains(_ reference: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM review WHERE reference = ?)"), arguments: [reference]) ?? false
@@ -237,6 +253,7 @@ struct ReviewInserter {
     private let action: RawStatement
     private let revision: RawStatement
     private let update: RawStatement
+    private let searchText: RawStatement
 
     init(_ db: Database) throws {
         review = try RawStatement(db, sql: """
@@ -259,6 +276,7 @@ struct ReviewInserter {
             """)
         revision = try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
         update = try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
+        searchText = try RawStatement(db, sql: "INSERT INTO search_text (review_id, source, item, text) VALUES (?, ?, ?, ?)")
     }
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
@@ -275,11 +293,18 @@ struct ReviewInserter {
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
             .text("[" + findingThemes.joined(separator: ",") + "]")))
+        // Every text goes to `search_text` too, for `dus search` (see `Schema.createSearch`).
+        func searchable(_ source: String, _ item: String, _ text: String) throws {
+            try searchText.execute(.integer(reviewID), .text(source), .text(item), .text(text))
+        }
+        if let summary = item.summary { try searchable("summary", "summary", summary) }
         for (index, note) in item.findings.enumerated() {
             try finding.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(findingThemes[index]))
+            try searchable("finding", "findings[\(index + 1)]", note.text)
         }
         for (index, note) in item.learning.enumerated() {
             try learning.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(Store.jsonList(note.themes)))
+            try searchable("learning", "learning[\(index + 1)]", note.text)
         }
         for (index, recommendation) in item.recommendations.enumerated() {
             let recommendationID = Int(try self.recommendation.execute(
@@ -287,16 +312,21 @@ struct ReviewInserter {
                 SQLValue(recommendation.to), .text(recommendation.response.rawValue),
                 SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
                 .text(Store.jsonList(recommendation.themes))))
+            let recommendationItem = "recommendations[\(recommendation.id)]"
+            try searchable("recommendation", recommendationItem, recommendation.text)
             for (actionIndex, action) in recommendation.actions.enumerated() {
                 let actionID = Int(try self.action.execute(
                     .integer(recommendationID), .integer(actionIndex + 1), .text(action.id), .text(action.text),
                     .text(action.owner), .text(action.targetDate.description), .text(action.currentTargetDate.description),
                     .text(action.status.rawValue), SQLValue(action.completedDate?.description), SQLValue(action.withdrawnReason)))
+                let actionItem = recommendationItem + ".actions[\(action.id)]"
+                try searchable("action", actionItem, action.text)
                 for (position, day) in action.revisedTargetDates.enumerated() {
                     try revision.execute(.integer(actionID), .integer(position + 1), .text(day.description))
                 }
                 for (position, update) in action.updates.enumerated() {
                     try self.update.execute(.integer(actionID), .integer(position + 1), .text(update.date.description), .text(update.note))
+                    try searchable("action", actionItem + ".updates[\(position + 1)]", update.note)
                 }
             }
         }

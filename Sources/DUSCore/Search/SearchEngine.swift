@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+/// One text that matched a search.
+public struct SearchHit: Sendable, Equatable {
+    public var reference: String
+    public var kind: Kind
+    public var eventDate: Day
+    public var region: String
+    /// `summary`, `finding`, `learning`, `recommendation` or `action` (an action's text
+    /// or one of its updates).
+    public var source: String
+    /// Where the text sits in the review, spelled like a field path in an error message:
+    /// `summary`, `findings[2]`, `recommendations[R1].actions[A1].updates[1]`.
+    public var item: String
+    public var text: String
+    /// A few words around the best match, matched words between `**`.
+    public var snippet: String
+    /// Higher is better: FTS5's BM25 rank negated, to six significant digits. A word found
+    /// in more than half of all texts adds almost nothing (BM25 gives it no weight).
+    public var score: Double
+    /// The matched words as ranges of Unicode code points in `text`, end exclusive
+    /// (Python's `text[start:end]`).
+    public var matches: [Range<Int>]
+}
+
+/// The answer to a search: the best hits, and how many texts and reviews matched in all.
+public struct SearchResults: Sendable, Equatable {
+    public var query: String
+    public var hits: [SearchHit]
+    public var matchingTexts: Int
+    public var matchingReviews: Int
+    /// The most hits asked for; nil for all.
+    public var limit: Int?
+}
+
+/// `dus search`: full-text search over every text of the reviews a filter selects.
+public struct SearchEngine {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The texts matching `query` in reviews matching `filter`, best first, at most
+    /// `limit` of them (nil for all).
+    public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil) throws -> SearchResults {
+        let (clause, filterArguments) = store.sqlCondition(for: filter)
+        let arguments = StatementArguments([query.expression] + filterArguments)
+        // FTS5 reads the matches in rank order itself (`ORDER BY rank`), so snippets and
+        // highlights are made only for the rows that are returned.
+        let from = """
+            FROM search
+            JOIN search_text ON search_text.id = search.rowid
+            JOIN review ON review.id = search_text.review_id
+            WHERE search MATCH ? AND \(clause)
+            """
+        return try store.read { db in
+            let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT search_text.review_id) \(from)", arguments: arguments)
+            let hits = try Row.fetchAll(db, sql: """
+                SELECT review.reference, review.kind, review.event_date, review.region,
+                  search_text.source, search_text.item, search_text.text, search.rank,
+                  snippet(search, 0, '\(Self.start)', '\(Self.end)', '…', 20) AS snippet,
+                  highlight(search, 0, '\(Self.start)', '\(Self.end)') AS highlighted
+                \(from)
+                ORDER BY search.rank
+                LIMIT ?
+                """, arguments: arguments + [limit ?? -1]).map { row in
+                let text: String = row["text"]
+                let rank: Double = row["rank"]
+                return SearchHit(
+                    reference: row["reference"], kind: Kind(rawValue: row["kind"])!, eventDate: Day(row["event_date"] as String)!,
+                    region: row["region"], source: row["source"], item: row["item"], text: text,
+                    snippet: Self.marked(row["snippet"], with: "**"),
+                    score: Double(String(format: "%.6g", -rank)) ?? -rank,
+                    matches: Self.ranges(in: row["highlighted"], of: text))
+            }
+            return SearchResults(
+                query: query.text, hits: hits, matchingTexts: counts?[0] ?? 0, matchingReviews: counts?[1] ?? 0, limit: limit)
+        }
+    }
+
+    // Control characters mark the matches in FTS5's output. Review texts hardly ever hold
+    // them; `ranges(in:of:)` checks that none was there, and `marked` is only for display.
+    static let start = "\u{2}"
+    static let end = "\u{3}"
+
+    static func marked(_ text: String, with marker: String) -> String {
+        text.replacingOccurrences(of: start, with: marker).replacingOccurrences(of: end, with: marker)
+    }
+
+    /// The marked ranges of `highlighted`, in code points of the unmarked text. Empty when
+    /// the text itself held a marker character, rather than ranges that would be wrong.
+    static func ranges(in highlighted: String, of text: String) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var offset = 0
+        var opened: Int?
+        var plain = String.UnicodeScalarView()
+        for scalar in highlighted.unicodeScalars {
+            switch scalar {
+            case "\u{2}": opened = offset
+            case "\u{3}":
+                if let start = opened { ranges.append(start..<offset) }
+                opened = nil
+            default:
+                plain.append(scalar)
+                offset += 1
+            }
+        }
+        return String(plain) == text ? ranges : []
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Full-text search of summaries, findings, learning, recommendations, actions and action updates.",
+        discussion: """
+            Words are stemmed (release finds released and releases) and must all occur in the same text.
+            "quoted phrase" finds the words together; a OR b finds either; -word leaves out texts with
+            that word; word* finds words that begin so. Hits are ranked (BM25), best first, with the
+            matched words between ** in snippets.
+            """)
+
+    // -word is part of the query, not an option: unrecognised words all go to the query.
+    @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    @Option(help: "The most hits to show; 0 shows all.") var limit = 20
+    @Option(help: "text or json.") var format: OutputFormat = .text
+
+    func validate() throws {
+        if format != .text && format != .json { throw ValidationError("--format must be text or json") }
+        if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
+        if let option = query.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("unknown option '\(option)'; see 'dus search --help'")
+        }
+        _ = try parsedQuery()
+    }
+
+    private func parsedQuery() throws -> SearchQuery {
+        do {
+            return try SearchQuery(query.joined(separator: " "))
+        } catch {
+            throw ValidationError(error.errorDescription ?? "\(error)")
+        }
+    }
+
+    func run() throws {
+        let query = try parsedQuery()
+        let results = try reportingErrors {
+            try SearchEngine(store: try database.open()).search(query, matching: try filters.makeFilter(), limit: limit == 0 ? nil : limit)
+        }
+        let renderer = SearchRenderer(results: results)
+        switch format {
+        case .json: print(renderer.json().serialized(pretty: true))
+        default:
+            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            print(renderer.text(colour: colour), terminator: "")
+        }
+    }
+}
