@@ -113,7 +113,9 @@ import Testing
         let store = try Self.fixture()
         var nearMisses = ReviewFilter()
         nearMisses.kind = .nearMiss
-        #expect(try search(store, "naloxone", filter: nearMisses).hits.map(\.reference) == ["S-3", "S-3"])
+        let narrowed = try search(store, "naloxone", filter: nearMisses, limit: 1)
+        #expect(narrowed.hits.map(\.reference) == ["S-3"])
+        #expect(narrowed.matchingTexts == 2 && narrowed.matchingReviews == 1)
         let limited = try search(store, "naloxone", limit: 2)
         #expect(limited.hits.count == 2)
         #expect(limited.matchingTexts == 5)
@@ -159,6 +161,37 @@ import Testing
         try store.write { db in try store.insert(Self.review("I-5", findings: ["Naloxone given by staff."]), db, now: "2026-01-01T00:00:00Z") }
         #expect(try search(store, "given").hits.map(\.reference) == ["I-5"])
         try checkIndex(store)
+    }
+
+    @Test func aLargeImportIndexedInStepsFindsTheTextsOfEveryStep() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-search-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("synthetic.jsonl").path
+        try SyntheticWriter(count: 700, seed: 7).write(to: data)
+        let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
+        var importer = Importer(store: store, today: Day("2026-11-22")!)
+        importer.reviewsPerIndexStep = 256
+        _ = try importer.run(paths: [data])
+        try checkIndex(store)
+        let texts = try store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM review WHERE summary IS NOT NULL) + (SELECT count(*) FROM finding)
+                  + (SELECT count(*) FROM learning) + (SELECT count(*) FROM recommendation)
+                  + (SELECT count(*) FROM action) + (SELECT count(*) FROM action_update)
+                """)
+        }
+        // Every text of the first, middle and last reviews is found by its own words.
+        let all = try store.reviews(matching: ReviewFilter())
+        #expect(all.count == 700)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_text") } == texts)
+        for review in [all.first!, all[350], all.last!] {
+            for finding in review.findings {
+                let words = finding.text.split(whereSeparator: { !$0.isLetter }).prefix(6).joined(separator: " ")
+                let hits = try search(store, #"""# + words + #"""#)
+                #expect(hits.hits.contains { $0.reference == review.reference && $0.source == "finding" }, "\(review.reference): \(words)")
+            }
+        }
     }
 
     @Test func aDatabaseMadeBeforeSearchHasItsReviewsIndexedWhenOpened() throws {

@@ -55,8 +55,14 @@ public struct SearchEngine {
             JOIN review ON review.id = search_text.review_id
             WHERE search MATCH ? AND \(clause)
             """
+        // The counts need no text: a text's review is its id shifted right by 20
+        // (`Schema.createSearch`), and without a filter not even the review is read.
+        let reviewOfText = "(search.rowid >> \(Schema.searchTextIDs.trailingZeroBitCount))"
+        let counting = filter == ReviewFilter()
+            ? "SELECT count(*), count(DISTINCT \(reviewOfText)) FROM search WHERE search MATCH ?"
+            : "SELECT count(*), count(DISTINCT review.id) FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
         return try store.read { db in
-            let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT search_text.review_id) \(from)", arguments: arguments)
+            let counts = try Row.fetchOne(db, sql: counting, arguments: arguments)
             let hits = try Row.fetchAll(db, sql: """
                 SELECT review.reference, review.kind, review.event_date, review.region,
                   search_text.source, search_text.item, search_text.text, search.rank,

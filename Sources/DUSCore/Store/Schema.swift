@@ -144,6 +144,9 @@ enum Schema {
     /// gathered to disk at the end of every statement, so texts stored one statement at a
     /// time make one small index segment each: a bulk load drops this trigger inside its
     /// transaction and indexes all its texts in one statement (`Store.deferringSearchIndex`).
+    /// How many text ids each review has: see `createSearch`.
+    static let searchTextIDs: Int64 = 1 << 20
+
     static let indexEachNewText = """
         CREATE TRIGGER search_text_added AFTER INSERT ON search_text BEGIN
           INSERT INTO search (rowid, text) VALUES (new.id, new.text);
@@ -158,19 +161,23 @@ enum Schema {
     /// FTS5 table `search` indexes it as external content, stemmed (Porter) and without
     /// diacritics; triggers on `search_text` keep the index in step with it.
     ///
-    /// `ReviewInserter` writes a review's `search_text` rows with the review, and deleting
-    /// a review deletes them (a foreign key), so every write that stores or removes whole
+    /// A text's id is its review's id times 2^20 plus its place in the review
+    /// (`searchTextIDs`): a review's texts sit together, a review's id is the text id
+    /// shifted right by 20, and a review under 1 MiB cannot hold 2^20 texts. Review ids only
+    /// grow (AUTOINCREMENT), so the texts of reviews added later always have larger ids.
+    ///
+    /// `ReviewInserter` writes a review's `search_text` rows with the review, and
+    /// `Store.deleteReview` removes them, so every write that stores or removes whole
     /// reviews keeps search right. (Triggers on the review tables would do the same, but
     /// make SQLite journal every insert statement of an import: ten times slower.)
     private static func createSearch(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE search_text (
               id INTEGER PRIMARY KEY,
-              review_id INTEGER NOT NULL REFERENCES review(id) ON DELETE CASCADE,
+              review_id INTEGER NOT NULL,
               source TEXT NOT NULL,
               item TEXT NOT NULL,
               text TEXT NOT NULL);
-            CREATE INDEX search_text_on_review ON search_text (review_id);
             CREATE VIRTUAL TABLE search USING fts5 (
               text, content = 'search_text', content_rowid = 'id',
               tokenize = 'porter unicode61 remove_diacritics 2');
@@ -188,8 +195,9 @@ enum Schema {
             END;
 
             -- The texts of the reviews stored before search, review by review.
-            INSERT INTO search_text (review_id, source, item, text)
-            SELECT review_id, source, item, text FROM (
+            INSERT INTO search_text (id, review_id, source, item, text)
+            SELECT review_id * \(searchTextIDs) + row_number() OVER (PARTITION BY review_id ORDER BY part, position) - 1,
+              review_id, source, item, text FROM (
               SELECT id AS review_id, 'summary' AS source, 'summary' AS item, summary AS text, 0 AS part, 0 AS position
                 FROM review WHERE summary IS NOT NULL
               UNION ALL

@@ -57,17 +57,24 @@ extension Store {
     }
 
     /// Runs `body`, which adds reviews (and may remove some), with their texts indexed
-    /// for search once at the end instead of one by one: see `Schema.indexEachNewText`.
-    /// Call it inside a write transaction, which a failure then rolls back whole, the
-    /// dropped trigger included.
-    func deferringSearchIndex<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        // Review ids only grow (AUTOINCREMENT): the texts to index are those of reviews
-        // with a larger id than any before, in the order of their own ids, so that FTS5
-        // takes them in one pass.
-        let lastReview = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM review") ?? 0
+    /// for search in a few large steps instead of one by one (see
+    /// `Schema.indexEachNewText`). `body` calls the function it is given whenever it has
+    /// added enough texts for a step. Call this inside a write transaction, which a
+    /// failure then rolls back whole, the dropped trigger included.
+    func deferringSearchIndex<T>(_ db: Database, _ body: (_ indexNewTexts: () throws -> Void) throws -> T) throws -> T {
+        // Texts of reviews added later have larger ids (`Schema.createSearch`): each step
+        // indexes the texts above the last it reached, in id order, in one statement.
+        var indexedUpTo = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), -1) FROM search_text") ?? -1
         try db.execute(sql: "DROP TRIGGER search_text_added")
-        let result = try body()
-        try db.execute(sql: "INSERT INTO search (rowid, text) SELECT id, text FROM search_text WHERE review_id > ? ORDER BY id", arguments: [lastReview])
+        let indexNewTexts = {
+            let next = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), -1) FROM search_text") ?? -1
+            guard next > indexedUpTo else { return }
+            try db.execute(sql: "INSERT INTO search (rowid, text) SELECT id, text FROM search_text WHERE id > ? AND id <= ?",
+                           arguments: [indexedUpTo, next])
+            indexedUpTo = next
+        }
+        let result = try body(indexNewTexts)
+        try indexNewTexts()
         try db.execute(sql: Schema.indexEachNewText)
         return result
     }
@@ -79,6 +86,12 @@ extension Store {
 
     /// Removes a review and everything that belongs to it (the audit trail stays).
     func deleteReview(reference: String, _ db: Database) throws {
+        // Its texts for search first: their ids run from the review's id times 2^20.
+        try db.execute(sql: """
+            DELETE FROM search_text
+            WHERE id BETWEEN (SELECT id FROM review WHERE reference = ?1) * \(Schema.searchTextIDs)
+              AND (SELECT id FROM review WHERE reference = ?1) * \(Schema.searchTextIDs) + \(Schema.searchTextIDs - 1)
+            """, arguments: [reference])
         try db.execute(sql: "DELETE FROM review WHERE reference = ?", arguments: [reference])
     }
 
@@ -276,7 +289,7 @@ struct ReviewInserter {
             """)
         revision = try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
         update = try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
-        searchText = try RawStatement(db, sql: "INSERT INTO search_text (review_id, source, item, text) VALUES (?, ?, ?, ?)")
+        searchText = try RawStatement(db, sql: "INSERT INTO search_text (id, review_id, source, item, text) VALUES (?, ?, ?, ?, ?)")
     }
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
@@ -294,8 +307,10 @@ struct ReviewInserter {
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
             .text("[" + findingThemes.joined(separator: ",") + "]")))
         // Every text goes to `search_text` too, for `dus search` (see `Schema.createSearch`).
+        var textID = Int64(reviewID) * Schema.searchTextIDs
         func searchable(_ source: String, _ item: String, _ text: String) throws {
-            try searchText.execute(.integer(reviewID), .text(source), .text(item), .text(text))
+            try searchText.execute(.integer(Int(textID)), .integer(reviewID), .text(source), .text(item), .text(text))
+            textID += 1
         }
         if let summary = item.summary { try searchable("summary", "summary", summary) }
         for (index, note) in item.findings.enumerated() {
