@@ -20,10 +20,13 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "The most hits to show; 0 shows all.") var limit = 20
     @Option(help: "text or json.") var format: OutputFormat = .text
 
+    /// The words of the query; a lone `--` (the end of options) is not one of them.
+    private var words: [String] { query.filter { $0 != "--" } }
+
     func validate() throws {
         if format != .text && format != .json { throw ValidationError("--format must be text or json") }
         if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
-        if let option = query.first(where: { $0.hasPrefix("--") }) {
+        if let option = words.first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("unknown option '\(option)'; see 'dus search --help'")
         }
         _ = try parsedQuery()
@@ -31,7 +34,7 @@ struct SearchCommand: ParsableCommand {
 
     private func parsedQuery() throws -> SearchQuery {
         do {
-            return try SearchQuery(query.joined(separator: " "))
+            return try SearchQuery(words.joined(separator: " "))
         } catch {
             throw ValidationError(error.errorDescription ?? "\(error)")
         }
