@@ -30,7 +30,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CCmarkGFM",
             ],
-            resources: [.embedInCode("Resources/catalogue.json")]
+            // The bulletin template is templates/bulletin.md.mustache (linked here), built in.
+            resources: [.embedInCode("Resources/catalogue.json"), .embedInCode("Resources/bulletin.md.mustache")]
         ),
         .executableTarget(
             name: "dus",
@@ -46,7 +47,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DUSEndToEndTests",
-            dependencies: ["DUSCore"]
+            dependencies: ["DUSCore"],
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -286,45 +286,4 @@ import Testing
         #expect(folder.status == 0)
         #expect(try dus.run("validate", dus.path("md")).stdout == "3 reviews checked: no problems\n")
     }
-
-    @Test func searchGroupsHitsByReviewAndGivesTheContractJSON() throws {
-        let dus = try Harness()
-        #expect(try dus.run("import", Harness.examples).status == 0)
-        let text = try dus.run("search", "naloxone", "friday", "--limit", "0")
-        #expect(text.status == 0, "\(text.stderr)")
-        let lines = text.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines[0].hasSuffix("match naloxone friday, best first."))
-        // Each review once, as a heading, with its hits indented beneath it.
-        let headings = lines.filter { !$0.isEmpty && !$0.hasPrefix(" ") }.dropFirst()
-        #expect(!headings.isEmpty)
-        #expect(Set(headings).count == headings.count)
-        #expect(lines.contains { $0.hasPrefix("  ") && $0.contains("**") })
-
-        let json = try dus.run("search", "take-home", "naloxone", "--kind", "death", "--format", "json")
-        #expect(json.status == 0)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let results = try #require(object["results"] as? [[String: Any]])
-        #expect(!results.isEmpty)
-        #expect((object["total"] as? Int ?? 0) >= results.count)
-        for result in results {
-            #expect(Set(result.keys).isSuperset(of: ["reference", "source", "text", "snippet", "score", "matches"]))
-            #expect(["summary", "finding", "learning", "recommendation", "action"].contains(result["source"] as? String ?? ""))
-            let text = try #require(result["text"] as? String)
-            let matches = try #require(result["matches"] as? [[Int]])
-            let scalars = Array(text.unicodeScalars)
-            for range in matches {
-                let word = String(String.UnicodeScalarView(scalars[range[0]..<range[1]])).lowercased()
-                #expect(word.contains("naloxone") || word.contains("take"), "\(word)")
-            }
-        }
-        let scores = results.compactMap { $0["score"] as? Double }
-        #expect(scores == scores.sorted(by: >))
-
-        let none = try dus.run("search", "zyxwvut")
-        #expect(none.status == 0)
-        #expect(none.stdout == "No text matches zyxwvut.\n")
-        let bad = try dus.run("search", "-naloxone")
-        #expect(bad.status == 64)
-        #expect(bad.stderr.contains("only leaves words out"))
-    }
 }

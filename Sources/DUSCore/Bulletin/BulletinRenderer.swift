@@ -1,0 +1,158 @@
+import Foundation
+import Mustache
+
+/// Renders a bulletin: Markdown from a Mustache template, a standalone HTML page, and the
+/// release-timing chart as SVG. Every output is checked before it is returned: a
+/// bulletin that would show a review reference, an exact date or an age is refused.
+public struct BulletinRenderer {
+    public let bulletin: Bulletin
+    /// The references of the reviews the bulletin covers, none of which may appear in it.
+    public let references: [String]
+
+    public init(bulletin: Bulletin, references: [String]) {
+        self.bulletin = bulletin
+        self.references = references
+    }
+
+    /// The template in `templates/`, built into the binary.
+    public static var defaultTemplate: String {
+        String(decoding: PackageResources.bulletin_md_mustache, as: UTF8.self)
+    }
+
+    /// The Markdown bulletin from `template` (Mustache text); `chart` is the file name of
+    /// the release-timing chart to show, if one is written beside the bulletin.
+    public func markdown(template: String = BulletinRenderer.defaultTemplate, chart: String? = nil) throws -> String {
+        let compiled: MustacheTemplate
+        do {
+            compiled = try MustacheTemplate(string: template)
+        } catch {
+            throw BulletinError.template("the template could not be read as Mustache: \(error)")
+        }
+        let markdown = compiled.render(context(chart: chart))
+        try check(markdown)
+        return markdown
+    }
+
+    /// A standalone HTML page of the Markdown bulletin (tables and all), through cmark-gfm.
+    public func html(markdown: String) -> String {
+        MarkdownHTML.page(title: "Learning bulletin: \(bulletin.period)", markdown: markdown)
+    }
+
+    /// The values a template can use; the README lists them.
+    func context(chart: String?) -> [String: Any] {
+        func rows(_ rows: [Bulletin.Row], words: Bool = true) -> [[String: Any]] {
+            rows.map { row in
+                ["label": words ? row.label.replacingOccurrences(of: "-", with: " ") : row.label,
+                 "count": row.figure.description, "percentage": row.percentage ?? "–"]
+            }
+        }
+        let definitions = Bulletin.definitions(bulletin.control)
+        var context: [String: Any] = [
+            "period": bulletin.period,
+            "min_count": bulletin.control.minCount,
+            "empty": bulletin.reviews == .count(0),
+            "reviews": bulletin.reviews.description,
+            "deaths": bulletin.deaths.description,
+            "near_misses": bulletin.nearMisses.description,
+            "release_timing": rows(bulletin.releaseTiming, words: false),
+            "factors": bulletin.factors.map { ["id": $0.id, "question": $0.question, "count": $0.risk.description, "percentage": $0.share ?? "–"] },
+            "has_themes": !bulletin.themes.isEmpty,
+            "themes": rows(bulletin.themes),
+            "has_substances": !bulletin.substances.isEmpty,
+            "substances": rows(bulletin.substances),
+            "has_learning": !bulletin.learning.isEmpty,
+            "learning": bulletin.learning.map { group in
+                ["theme": group.theme.map { $0.prefix(1).uppercased() + $0.dropFirst().replacingOccurrences(of: "-", with: " ") } ?? "Other learning",
+                 "points": group.points.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }] as [String: Any]
+            },
+            "definitions": definitions.map { ["term": $0.0, "definition": $0.1] },
+        ]
+        // Only when there is one: Mustache shows a nil value as "nil".
+        if let chart { context["release_chart"] = chart }
+        return context
+    }
+
+    /// Refuses output that shows a review reference, a date finer than the month or an age.
+    /// The figures never hold one; a text or a template could.
+    func check(_ text: String) throws {
+        var problems: [String] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(line)
+            for reference in references where line.contains(reference) {
+                problems.append("line \(number + 1): the review reference \(reference)")
+            }
+            if IdentifierScreen.containsExactDate(line) {
+                problems.append("line \(number + 1): an exact date")
+            }
+            if let age = Self.age.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+               let range = Range(age.range, in: line) {
+                problems.append("line \(number + 1): an age (\"\(line[range])\")")
+            }
+        }
+        if !problems.isEmpty {
+            throw BulletinError.disclosure(problems.map { $0 + "; if it comes from a review, amend the review; if from the template, change the template" })
+        }
+    }
+
+    /// "aged 34", "age 34", "34-year-old", "34 years old".
+    private static let age = try! NSRegularExpression(pattern: #"\b(aged?\s+\d{1,3}\b|\d{1,3}[- ]years?[- ]old\b)"#, options: [.caseInsensitive])
+
+    /// The release-timing chart: a bar a band, with its count; a hidden count has no bar.
+    public func releaseChart() -> String {
+        let rows = bulletin.releaseTiming
+        let largest = rows.compactMap { if case .count(let value) = $0.figure { value } else { nil } }.max() ?? 0
+        let barStart = 130.0, barRoom = 300.0, rowHeight = 28.0
+        let height = Double(rows.count) * rowHeight + 50
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="480" height="\(Int(height))" viewBox="0 0 480 \(Int(height))" role="img" aria-labelledby="title">
+            <title id="title">Reviews by time from release to the event, \(Self.escaped(bulletin.period))</title>
+            <style>text { font-family: system-ui, sans-serif; font-size: 13px; fill: #1b1b1b; } .bar { fill: #1d70b8; }</style>
+            <text x="0" y="18" font-weight="bold">Time from release to the event</text>
+
+            """
+        for (index, row) in rows.enumerated() {
+            let y = 34 + Double(index) * rowHeight
+            svg += "<text x=\"0\" y=\"\(y + 16)\">\(Self.escaped(row.label))</text>\n"
+            var labelX = barStart
+            if case .count(let value) = row.figure, value > 0, largest > 0 {
+                let width = max(2, barRoom * Double(value) / Double(largest))
+                svg += "<rect class=\"bar\" x=\"\(barStart)\" y=\"\(y + 4)\" width=\"\(Self.number(width))\" height=\"16\"/>\n"
+                labelX += width
+            }
+            svg += "<text x=\"\(Self.number(labelX + 6))\" y=\"\(y + 16)\">\(Self.escaped(row.figure.description))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    private static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+extension BulletinRenderer {
+    /// Every file of a bulletin, rendered and checked before any is written: the Markdown
+    /// at `markdownPath`, the HTML page at `htmlPath`, and beside each the release-timing
+    /// chart (`NAME-release-timing.svg`) it shows.
+    public func files(template: String = BulletinRenderer.defaultTemplate, markdownPath: String?, htmlPath: String?) throws -> [(path: String, contents: String)] {
+        var files: [(path: String, contents: String)] = []
+        let chart = releaseChart()
+        func chartName(beside path: String) -> (path: String, name: String) {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + "-release-timing.svg"
+            let folder = (path as NSString).deletingLastPathComponent
+            return (folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name), name)
+        }
+        if let markdownPath {
+            let chartFile = chartName(beside: markdownPath)
+            files.append((markdownPath, try markdown(template: template, chart: chartFile.name)))
+            files.append((chartFile.path, chart))
+        }
+        if let htmlPath {
+            let chartFile = chartName(beside: htmlPath)
+            files.append((htmlPath, html(markdown: try markdown(template: template, chart: chartFile.name))))
+            if !files.contains(where: { $0.path == chartFile.path }) { files.append((chartFile.path, chart)) }
+        }
+        return files
+    }
+}

@@ -1,0 +1,69 @@
+import CCmarkGFM
+import Foundation
+
+/// GitHub-flavoured Markdown to HTML through cmark-gfm: the one file that calls it.
+enum MarkdownHTML {
+    /// Registers the GFM extensions once: cmark-gfm's own registration is not thread-safe.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    /// The HTML body for `markdown`, with GFM tables. Raw HTML in the Markdown is left
+    /// out (cmark-gfm's safe default), so no text of a review can inject markup.
+    static func body(_ markdown: String) -> String {
+        _ = registered
+        let options = CMARK_OPT_DEFAULT
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, extensionPointer)
+            }
+        }
+        var bytes = Array(markdown.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                cmark_parser_feed(parser, $0, buffer.count)
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+
+    /// A standalone page: the body inside a small, printable HTML document.
+    static func page(title: String, markdown: String) -> String {
+        var escapedTitle = ""
+        for character in title {
+            switch character {
+            case "&": escapedTitle += "&amp;"
+            case "<": escapedTitle += "&lt;"
+            case ">": escapedTitle += "&gt;"
+            default: escapedTitle.append(character)
+            }
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en-GB">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escapedTitle)</title>
+            <style>
+            body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
+            table { border-collapse: collapse; margin: 1rem 0; }
+            th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.75rem; vertical-align: top; }
+            th { text-align: left; }
+            img { max-width: 100%; }
+            </style>
+            </head>
+            <body>
+            \(body(markdown))</body>
+            </html>
+
+            """
+    }
+}

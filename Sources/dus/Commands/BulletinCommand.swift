@@ -1,0 +1,75 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct BulletinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bulletin",
+        abstract: "A learning bulletin for a period: published reviews only, figures under disclosure control.",
+        discussion: """
+            Covers the published reviews of drug-related deaths and near misses with the event in the period
+            (whole months). Counts from 1 to min-count - 1 are shown as <min-count. Without --out or --html the
+            Markdown goes to standard output; with them, the release-timing chart is written beside each file as SVG.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "A quarter (2025-Q1), year (2025) or financial year (FY2025-26).") var period: String?
+    @Option(help: "The first day of the first month (YYYY-MM-DD).") var from: String?
+    @Option(help: "The last day of the last month (YYYY-MM-DD).") var to: String?
+    @Option(help: "Write the Markdown bulletin to this file.") var out: String?
+    @Option(help: "Also write it as a standalone HTML page.") var html: String?
+    @Option(help: "A Mustache template instead of the built-in templates/bulletin.md.mustache.") var template: String?
+    @Option(help: "Counts below this are shown as <N.") var minCount = 5
+
+    func validate() throws {
+        if minCount < 2 { throw ValidationError("--min-count must be 2 or more: disclosure control hides counts from 1 to min-count - 1") }
+        _ = try bulletinPeriod()
+    }
+
+    private func bulletinPeriod() throws -> BulletinPeriod {
+        let range: (from: Day, to: Day)
+        if let period {
+            if from != nil || to != nil { throw ValidationError("--period cannot be combined with --from or --to") }
+            do { range = try ReviewFilter.period(period) } catch { throw ValidationError(error.description) }
+        } else {
+            guard let from, let to else { throw ValidationError("give the period: --period, or both --from and --to") }
+            guard let first = Day(from) else { throw ValidationError("--from '\(from)' is not a real date YYYY-MM-DD") }
+            guard let last = Day(to) else { throw ValidationError("--to '\(to)' is not a real date YYYY-MM-DD") }
+            range = (first, last)
+        }
+        do {
+            return try BulletinPeriod(from: range.from, to: range.to)
+        } catch {
+            throw ValidationError(error.errorDescription ?? "\(error)")
+        }
+    }
+
+    func run() throws {
+        let period = try bulletinPeriod()
+        try reportingErrors {
+            let store = try database.open()
+            let bulletin = try BulletinBuilder(store: store, control: DisclosureControl(minCount: minCount)).bulletin(for: period)
+            let references = try store.summaries(matching: BulletinBuilder.filter(for: period)).map(\.reference)
+            let renderer = BulletinRenderer(bulletin: bulletin, references: references)
+            var templateText = BulletinRenderer.defaultTemplate
+            if let template {
+                guard let data = FileManager.default.contents(atPath: template) else {
+                    throw BulletinError.template("\(template): the template cannot be read")
+                }
+                templateText = String(decoding: data, as: UTF8.self)
+            }
+            if out == nil && html == nil {
+                print(try renderer.markdown(template: templateText), terminator: "")
+                return
+            }
+            // Everything is rendered and checked first: a refused bulletin writes nothing.
+            let files = try renderer.files(template: templateText, markdownPath: out, htmlPath: html)
+            for file in files {
+                let url = URL(fileURLWithPath: file.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: url, options: .atomic)
+            }
+            print("wrote " + files.map(\.path).joined(separator: ", "))
+        }
+    }
+}

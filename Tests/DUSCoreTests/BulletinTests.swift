@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+@testable import DUSCore
+
+/// Disclosure control by the rules of product.md, and bulletins that show only what they may.
+@Suite struct BulletinTests {
+    typealias Figure = DisclosureControl.Figure
+    let control = DisclosureControl()
+
+    // MARK: Disclosure control
+
+    @Test func smallCountsAreShownAsLessThanTheMinimumAndZeroAsZero() {
+        #expect(control.figure(0).description == "0")
+        #expect((1...4).map { control.figure($0).description } == ["<5", "<5", "<5", "<5"])
+        #expect(control.figure(5).description == "5")
+        #expect(control.figure(12345).description == "12,345")
+        #expect(DisclosureControl(minCount: 10).figure(9).description == "<10")
+    }
+
+    @Test func oneHiddenCellInATableWithItsTotalHidesTheNextSmallest() {
+        // 3 is hidden; with the total shown, 3 = 24 - 9 - 12, so the next smallest (9) goes too.
+        let table = control.protect([3, 12, 9], total: 24)
+        #expect(table.cells.map(\.description) == ["<5", "12", "<5"])
+        #expect(table.total.description == "24")
+        // Two cells hidden already: nothing more to hide.
+        let two = control.protect([2, 2, 20], total: 24)
+        #expect(two.cells.map(\.description) == ["<5", "<5", "20"])
+        // Zero is never hidden, and is not the "next smallest non-zero" cell.
+        let zeros = control.protect([7, 0, 3], total: 10)
+        #expect(zeros.cells.map(\.description) == ["<5", "0", "<5"])
+        // No other non-zero cell to hide: the total is hidden instead.
+        let alone = control.protect([4, 0], total: 9)
+        #expect(alone.cells.map(\.description) == ["<5", "0"])
+        #expect(alone.total.description == "<5")
+        // A small total is hidden like any count.
+        #expect(control.protect([3, 0], total: 3).total.description == "<5")
+        // Nothing small: everything shown.
+        let plain = control.protect([5, 6], total: 11)
+        #expect(plain.cells.map(\.description) == ["5", "6"] && plain.total.description == "11")
+    }
+
+    @Test func percentagesAreWithheldWhenTheyCouldGiveACountAway() {
+        #expect(control.percentage(12, of: 40, shown: [.count(12), .count(28)]) == "30%")
+        #expect(control.percentage(3, of: 40, shown: [.suppressed(below: 5), .count(37)]) == nil)
+        #expect(control.percentage(6, of: 9, shown: [.count(6)]) == nil)
+        // The count is shown, but a count of its denominator is hidden.
+        #expect(control.percentage(12, of: 15, shown: [.count(12), .suppressed(below: 5)]) == nil)
+    }
+
+    // MARK: The period
+
+    @Test func aBulletinCoversWholeMonthsAndNamesThem() throws {
+        let quarter = try ReviewFilter.period("2025-Q3")
+        #expect(try BulletinPeriod(from: quarter.from, to: quarter.to).label == "July to September 2025")
+        #expect(try BulletinPeriod(from: Day("2025-11-01")!, to: Day("2026-01-31")!).label == "November 2025 to January 2026")
+        #expect(try BulletinPeriod(from: Day("2025-02-01")!, to: Day("2025-02-28")!).label == "February 2025")
+        #expect(throws: BulletinError.self) { try BulletinPeriod(from: Day("2025-07-15")!, to: Day("2025-09-30")!) }
+        #expect(throws: BulletinError.self) { try BulletinPeriod(from: Day("2025-07-01")!, to: Day("2025-09-29")!) }
+    }
+
+    // MARK: What goes in
+
+    static func review(_ reference: String, kind: Kind = .death, event: String = "2025-08-10", release: String? = "2025-08-01",
+                       status: Status = .published, classification: Classification = .confirmed, learning: [String] = ["Offer naloxone at every contact."]) -> Review {
+        var review = Review(reference: reference, kind: kind, eventDate: Day(event)!, region: "Wales", supervision: .licence)
+        review.releaseDate = release.flatMap(Day.init)
+        review.status = status
+        review.classification = classification
+        review.findings = [Note(text: "No naloxone was handed over.", themes: ["naloxone"])]
+        review.learning = learning.map { Note(text: $0, themes: ["naloxone"]) }
+        review.factors = ["homeless_on_release": .yes]
+        return review
+    }
+
+    /// In 2025-Q3: 12 published deaths (10 in the first fortnight, 2 later) and 3 published
+    /// near misses with no release; besides them, a draft, a not-drug-related review and a
+    /// review from the quarter before, none of which may count.
+    static func fixture() throws -> Store {
+        let store = try Store(inMemory: .standard)
+        var reviews = (1...10).map { review("B-\($0)") }
+        reviews += (11...12).map { review("B-\($0)", release: "2025-05-01") }
+        reviews += (13...15).map { review("B-\($0)", kind: .nearMiss, release: nil, learning: ["Check on people the day after release."]) }
+        reviews.append(review("B-16", status: .draft, learning: ["A draft's learning, not for a bulletin."]))
+        reviews.append(review("B-17", classification: .notDrugRelated))
+        reviews.append(review("B-18", event: "2025-06-10", release: "2025-06-01"))
+        try store.write { db in
+            for review in reviews { try store.insert(review, db, now: "2026-01-01T00:00:00Z") }
+        }
+        return store
+    }
+
+    static let quarter = try! BulletinPeriod(from: Day("2025-07-01")!, to: Day("2025-09-30")!)
+
+    @Test func onlyPublishedDrugRelatedReviewsOfThePeriodCountAndSmallCountsAreHidden() throws {
+        let bulletin = try BulletinBuilder(store: Self.fixture()).bulletin(for: Self.quarter)
+        #expect(bulletin.reviews.description == "15")
+        // 3 near misses are hidden, and so the 12 deaths beside the total of 15.
+        #expect(bulletin.deaths.description == "<5" && bulletin.nearMisses.description == "<5")
+        // 0-13: 10; 14-27: 0; 28-83: 0; 84+: 2; not released: 3. The 3 and the 2 are hidden,
+        // and with two hidden, nothing more; a percentage of released reviews would rest on
+        // hidden counts, so none is shown.
+        #expect(bulletin.releaseTiming.map(\.figure.description) == ["10", "0", "0", "<5", "<5"])
+        #expect(bulletin.releaseTiming.allSatisfy { $0.percentage == nil })
+        let homeless = try #require(bulletin.factors.first { $0.id == "homeless_on_release" })
+        #expect(homeless.risk.description == "12")
+        #expect(homeless.share == "100%")
+        #expect(!bulletin.factors.contains { $0.id == "first_fortnight" })
+        #expect(bulletin.themes.map(\.label) == ["naloxone"])
+        // Each learning point once, a draft's never.
+        #expect(bulletin.learning.map(\.theme) == ["naloxone"])
+        #expect(bulletin.learning[0].points == ["Offer naloxone at every contact.", "Check on people the day after release."])
+    }
+
+    @Test func thePercentageOfReleasedReviewsShowsWhenNoTimingCountIsHidden() throws {
+        let store = try Store(inMemory: .standard)
+        try store.write { db in
+            for number in 1...10 { try store.insert(Self.review("P-\(number)"), db, now: "2026-01-01T00:00:00Z") }
+            for number in 11...15 { try store.insert(Self.review("P-\(number)", release: "2025-05-01"), db, now: "2026-01-01T00:00:00Z") }
+        }
+        let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
+        #expect(bulletin.releaseTiming.map(\.figure.description) == ["10", "0", "0", "5", "0"])
+        #expect(bulletin.releaseTiming.map(\.percentage) == ["67%", "0%", "0%", "33%", nil])
+    }
+
+    // MARK: What comes out
+
+    func renderer(_ store: Store) throws -> BulletinRenderer {
+        let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
+        let references = try store.summaries(matching: BulletinBuilder.filter(for: Self.quarter)).map(\.reference)
+        return BulletinRenderer(bulletin: bulletin, references: references)
+    }
+
+    @Test func theMarkdownShowsNoReferenceAgeOrDateAndTheHTMLHasItsTables() throws {
+        let renderer = try renderer(Self.fixture())
+        let markdown = try renderer.markdown(chart: "bulletin-release-timing.svg")
+        #expect(markdown.hasPrefix("# Learning bulletin: July to September 2025\n"))
+        #expect(markdown.contains("| deaths | <5 |"))
+        #expect(markdown.contains("![Reviews by time from release to the event](bulletin-release-timing.svg)"))
+        #expect(!markdown.contains("B-1"))
+        #expect(!markdown.contains("draft's"))
+        #expect(!markdown.contains("nil"))
+        #expect(!(try renderer.markdown()).contains("!["))
+        let html = renderer.html(markdown: markdown)
+        #expect(html.contains("<title>Learning bulletin: July to September 2025</title>"))
+        #expect(html.contains("<table>") && html.contains(">&lt;5</td>"))
+    }
+
+    @Test func aLearningPointWithAnAgeOrATemplateWithADateIsRefused() throws {
+        let store = try Self.fixture()
+        try store.write { db in
+            try store.insert(Self.review("B-30", learning: ["A man aged 34 was released without a plan."]), db, now: "2026-01-01T00:00:00Z")
+        }
+        let renderer = try renderer(store)
+        #expect {
+            try renderer.markdown()
+        } throws: { error in
+            guard case BulletinError.disclosure(let problems) = error else { return false }
+            return problems.count == 1 && problems[0].contains("an age (\"aged 34\")")
+        }
+        let clean = try self.renderer(Self.fixture())
+        #expect(throws: BulletinError.self) { try clean.markdown(template: "Made on 3 March 2026. {{period}}") }
+        #expect(throws: BulletinError.self) { try clean.markdown(template: "{{#factors}}") }
+    }
+
+    @Test func aLearningPointWithMarkupIsNotPassedIntoTheHTML() throws {
+        let store = try Store(inMemory: .standard)
+        try store.write { db in
+            try store.insert(Self.review("H-1", learning: ["Use <script>alert(1)</script> nowhere."]), db, now: "2026-01-01T00:00:00Z")
+        }
+        let renderer = try renderer(store)
+        let html = renderer.html(markdown: try renderer.markdown())
+        #expect(!html.contains("<script>"))
+    }
+
+    @Test func theChartDrawsNoBarForAHiddenCount() throws {
+        let svg = try renderer(Self.fixture()).releaseChart()
+        // Five bands: a bar for 10 only (zeros and hidden counts have none).
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 1)
+        #expect(svg.contains(">&lt;5</text>"))
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    }
+}
