@@ -9,6 +9,7 @@ ordered by rank.
     analyst.py load DB FILE.jsonl
     analyst.py patterns DB [--kind KIND]
     analyst.py search DB TERM
+    analyst.py bulletin DB FROM TO OUT.md
 """
 import json
 import sqlite3
@@ -66,6 +67,27 @@ def search(db_path, term):
     print(json.dumps(rows))
 
 
+def bulletin(db_path, start, end, out_path):
+    """A quarter's bulletin as an analyst would make it: counts by GROUP BY over the
+    published reviews of the quarter, small counts shown as <5, learning points listed."""
+    db = sqlite3.connect(db_path)
+    where = "status = 'published' AND classification <> 'not-drug-related' AND event_date BETWEEN ? AND ?"
+    shown = lambda n: "<5" if 0 < n < 5 else str(n)
+    lines = [f"# Learning bulletin: {start[:7]} to {end[:7]}", "", "| kind | reviews |", "|---|---:|"]
+    for kind, count in db.execute(f"SELECT kind, count(*) FROM review WHERE {where} GROUP BY kind", (start, end)):
+        lines.append(f"| {kind} | {shown(count)} |")
+    lines += ["", "| factor | risk present |", "|---|---:|"]
+    for factor, count in db.execute(f"""SELECT factor, count(*) FROM factor_answer JOIN review ON review.id = review_id
+                                        WHERE {where} AND answer = 'yes' GROUP BY factor""", (start, end)):
+        lines.append(f"| {factor} | {shown(count)} |")
+    lines += ["", "## Learning", ""]
+    for (body,) in db.execute(f"""SELECT DISTINCT body FROM text JOIN review ON review.id = review_id
+                                  WHERE {where} AND section = 'learning'""", (start, end)):
+        lines.append(f"- {body}")
+    with open(out_path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "load":
@@ -74,5 +96,7 @@ if __name__ == "__main__":
         patterns(sys.argv[2], sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--kind" else None)
     elif command == "search":
         search(sys.argv[2], sys.argv[3])
+    elif command == "bulletin":
+        bulletin(*sys.argv[2:6])
     else:
         sys.exit(__doc__)

@@ -105,6 +105,9 @@ import Testing
         #expect(homeless.risk.description == "12")
         #expect(homeless.share == "100%")
         #expect(!bulletin.factors.contains { $0.id == "first_fortnight" })
+        // A protective factor says that its risk is the answer no.
+        #expect(bulletin.factors.first { $0.id == "naloxone_supplied_on_release" }?.riskAnswer == "no")
+        #expect(homeless.riskAnswer == "yes")
         #expect(bulletin.themes.map(\.label) == ["naloxone"])
         // Each learning point once, a draft's never.
         #expect(bulletin.learning.map(\.theme) == ["naloxone"])

@@ -37,6 +37,8 @@ public struct Bulletin: Sendable {
     public struct FactorRow: Sendable, Equatable {
         public var id: String
         public var question: String
+        /// The answer that counts as the risk: `no` for a protective factor.
+        public var riskAnswer: String
         public var risk: DisclosureControl.Figure
         /// risk / (risk + no risk), or nil when withheld.
         public var share: String?
@@ -48,6 +50,7 @@ public struct Bulletin: Sendable {
             ("reviews", "published reviews of drug-related deaths and near misses with the event in the period (reviews classified not drug-related are left out)"),
             ("first fortnight", "the release day and the 13 days after it; the other bands are days 14-27, 28-83 and 84 or more after release"),
             ("% of released", "of the reviews with a release from custody recorded, however long before the event"),
+            ("risk when", "the answer that counts as the risk: yes, or no for a protective factor (a factor that protects when it is there, such as naloxone handed over on release)"),
             ("share", "reviews with the risk among those where the factor was answered (risk / (risk + no risk)); unknown is never counted as no"),
             ("<\(control.minCount)", "a count from 1 to \(control.minCount - 1), not shown so that no one can be recognised; where a table shows its total, one more count is hidden so the first cannot be worked out"),
             ("–", "a percentage not shown: its count is hidden, a count it is made of is hidden, or it would rest on fewer than 10 reviews"),
@@ -143,7 +146,8 @@ public struct BulletinBuilder {
             let risk = control.figure(count.risk)
             let linked = count.id == "released_friday_or_pre_holiday" && timingHidesACount
             return Bulletin.FactorRow(
-                id: count.id, question: catalogue.factor(count.id)?.question ?? count.id, risk: risk,
+                id: count.id, question: catalogue.factor(count.id)?.question ?? count.id,
+                riskAnswer: catalogue.factor(count.id)?.risk.rawValue ?? "yes", risk: risk,
                 share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: [risk]))
         }
 

@@ -55,7 +55,7 @@ public struct BulletinRenderer {
             "deaths": bulletin.deaths.description,
             "near_misses": bulletin.nearMisses.description,
             "release_timing": rows(bulletin.releaseTiming, words: false),
-            "factors": bulletin.factors.map { ["id": $0.id, "question": $0.question, "count": $0.risk.description, "percentage": $0.share ?? "–"] },
+            "factors": bulletin.factors.map { ["id": $0.id, "question": $0.question, "risk_answer": $0.riskAnswer, "count": $0.risk.description, "percentage": $0.share ?? "–"] },
             "has_themes": !bulletin.themes.isEmpty,
             "themes": rows(bulletin.themes),
             "has_substances": !bulletin.substances.isEmpty,
