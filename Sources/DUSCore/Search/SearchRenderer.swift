@@ -36,7 +36,8 @@ public struct SearchRenderer {
     public func text(colour: Bool) -> String {
         let hits = results.hits
         guard !hits.isEmpty else { return "No text matches \(results.query).\n" }
-        var out = "\(count(results.matchingTexts, "text")) in \(count(results.matchingReviews, "review")) match \(results.query)"
+        let verb = results.matchingTexts == 1 ? "matches" : "match"
+        var out = "\(count(results.matchingTexts, "text")) in \(count(results.matchingReviews, "review")) \(verb) \(results.query)"
         out += hits.count < results.matchingTexts
             ? "; the best \(hits.count) follow (--limit 0 shows all).\n"
             : ", best first.\n"
