@@ -18,20 +18,21 @@ import Testing
     }
 
     @Test func oneHiddenCellInATableWithItsTotalHidesTheNextSmallest() {
-        // 3 is hidden; with the total shown, 3 = 24 - 9 - 12, so the next smallest (9) goes too.
+        // 3 is hidden; with the total shown, 3 = 24 - 9 - 12, so the next smallest (9) goes
+        // too, shown as [c]: it is not a small count.
         let table = control.protect([3, 12, 9], total: 24)
-        #expect(table.cells.map(\.description) == ["<5", "12", "<5"])
+        #expect(table.cells.map(\.description) == ["<5", "12", "[c]"])
         #expect(table.total.description == "24")
         // Two cells hidden already: nothing more to hide.
         let two = control.protect([2, 2, 20], total: 24)
         #expect(two.cells.map(\.description) == ["<5", "<5", "20"])
         // Zero is never hidden, and is not the "next smallest non-zero" cell.
         let zeros = control.protect([7, 0, 3], total: 10)
-        #expect(zeros.cells.map(\.description) == ["<5", "0", "<5"])
+        #expect(zeros.cells.map(\.description) == ["[c]", "0", "<5"])
         // No other non-zero cell to hide: the total is hidden instead.
         let alone = control.protect([4, 0], total: 9)
         #expect(alone.cells.map(\.description) == ["<5", "0"])
-        #expect(alone.total.description == "<5")
+        #expect(alone.total.description == "[c]")
         // A small total is hidden like any count.
         #expect(control.protect([3, 0], total: 3).total.description == "<5")
         // Nothing small: everything shown.
@@ -95,15 +96,17 @@ import Testing
         let bulletin = try BulletinBuilder(store: Self.fixture()).bulletin(for: Self.quarter)
         #expect(bulletin.reviews.description == "15")
         // 3 near misses are hidden, and so the 12 deaths beside the total of 15.
-        #expect(bulletin.deaths.description == "<5" && bulletin.nearMisses.description == "<5")
+        #expect(bulletin.deaths.description == "[c]" && bulletin.nearMisses.description == "<5")
         // 0-13: 10; 14-27: 0; 28-83: 0; 84+: 2; not released: 3. The 3 and the 2 are hidden,
         // and with two hidden, nothing more; a percentage of released reviews would rest on
         // hidden counts, so none is shown.
         #expect(bulletin.releaseTiming.map(\.figure.description) == ["10", "0", "0", "<5", "<5"])
         #expect(bulletin.releaseTiming.allSatisfy { $0.percentage == nil })
+        // Homelessness on release was recorded for the 12 released: shown, 12 would say that
+        // at least 12 were released, so 10 + 2 of the hidden 84+ and 3 not released.
         let homeless = try #require(bulletin.factors.first { $0.id == "homeless_on_release" })
-        #expect(homeless.risk.description == "12")
-        #expect(homeless.share == "100%")
+        #expect(homeless.risk.description == "[c]")
+        #expect(homeless.share == nil)
         #expect(!bulletin.factors.contains { $0.id == "first_fortnight" })
         // A protective factor says that its risk is the answer no.
         #expect(bulletin.factors.first { $0.id == "naloxone_supplied_on_release" }?.riskAnswer == "no")
@@ -123,21 +126,40 @@ import Testing
         let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
         #expect(bulletin.releaseTiming.map(\.figure.description) == ["10", "0", "0", "5", "0"])
         #expect(bulletin.releaseTiming.map(\.percentage) == ["67%", "0%", "0%", "33%", nil])
+        // No timing count hidden: the release-only factors show.
+        let homeless = try #require(bulletin.factors.first { $0.id == "homeless_on_release" })
+        #expect(homeless.risk.description == "15" && homeless.share == "100%")
+    }
+
+    @Test func aShareIsWithheldWhenItWouldGiveAwayASmallCountOfNoRisk() throws {
+        func share(yes: Int, no: Int) throws -> String? {
+            let store = try Store(inMemory: .standard)
+            try store.write { db in
+                for number in 0..<(yes + no) {
+                    var review = Self.review("O-\(number)")
+                    review.factors = ["opioid_use": number < yes ? .yes : .no]
+                    try store.insert(review, db, now: "2026-01-01T00:00:00Z")
+                }
+            }
+            return try BulletinBuilder(store: store).bulletin(for: Self.quarter).factors.first { $0.id == "opioid_use" }?.share
+        }
+        // 10 at risk of 12 answered would show 83%, and so the 2 with no risk.
+        #expect(try share(yes: 10, no: 2) == nil)
+        #expect(try share(yes: 7, no: 5) == "58%")
     }
 
     // MARK: What comes out
 
     func renderer(_ store: Store) throws -> BulletinRenderer {
         let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
-        let references = try store.summaries(matching: BulletinBuilder.filter(for: Self.quarter)).map(\.reference)
-        return BulletinRenderer(bulletin: bulletin, references: references)
+        return BulletinRenderer(bulletin: bulletin, store: store)
     }
 
     @Test func theMarkdownShowsNoReferenceAgeOrDateAndTheHTMLHasItsTables() throws {
         let renderer = try renderer(Self.fixture())
         let markdown = try renderer.markdown(chart: "bulletin-release-timing.svg")
         #expect(markdown.hasPrefix("# Learning bulletin: July to September 2025\n"))
-        #expect(markdown.contains("| deaths | <5 |"))
+        #expect(markdown.contains("| deaths | [c] |") && markdown.contains("| near misses | <5 |"))
         #expect(markdown.contains("![Reviews by time from release to the event](bulletin-release-timing.svg)"))
         #expect(!markdown.contains("B-1"))
         #expect(!markdown.contains("draft's"))
@@ -160,6 +182,20 @@ import Testing
             guard case BulletinError.disclosure(let problems) = error else { return false }
             return problems.count == 1 && problems[0].contains("an age (\"aged 34\")")
         }
+        // A reference of any stored review, not only of those covered, is refused.
+        let citing = try Self.fixture()
+        try citing.write { db in
+            try citing.insert(Self.review("OLD-2019-0001", event: "2019-05-01", release: nil), db, now: "2026-01-01T00:00:00Z")
+            try citing.insert(Self.review("B-31", learning: ["As OLD-2019-0001 showed, naloxone must go with the person."]), db, now: "2026-01-01T00:00:00Z")
+        }
+        #expect {
+            try self.renderer(citing).markdown()
+        } throws: { error in
+            guard case BulletinError.disclosure(let problems) = error else { return false }
+            return problems.count == 1 && problems[0].contains("the review reference OLD-2019-0001")
+        }
+        // A chart's file name with a date in it is the user's choice, not the bulletin's.
+        #expect(try self.renderer(Self.fixture()).markdown(chart: "bulletin 2025-09-30.svg").contains("](bulletin%202025-09-30.svg)"))
         let clean = try self.renderer(Self.fixture())
         #expect(throws: BulletinError.self) { try clean.markdown(template: "Made on 3 March 2026. {{period}}") }
         #expect(throws: BulletinError.self) { try clean.markdown(template: "{{#factors}}") }

@@ -59,6 +59,8 @@ import Testing
         #expect(throws: SearchQueryError.orWithoutTerm) { try SearchQuery("OR naloxone") }
         #expect(throws: SearchQueryError.orWithoutTerm) { try SearchQuery("naloxone OR") }
         #expect(throws: SearchQueryError.orWithoutTerm) { try SearchQuery("naloxone OR OR kit") }
+        // -kit is not something to look for: OR cannot join it to court.
+        #expect(throws: SearchQueryError.orWithoutTerm) { try SearchQuery("naloxone -kit OR court") }
     }
 
     // MARK: What is found
@@ -151,6 +153,10 @@ import Testing
         #expect(try search(store, "naloxone").hits.map(\.reference) == ["I-2"])
         #expect(try search(store, "kits").hits.map(\.reference) == ["I-1"])
         try checkIndex(store)
+        // A dry run writes nothing, and leaves the trigger for single writes in place.
+        let dry = try importer.run(paths: [file("dry.jsonl", [Self.review("I-6", findings: ["Naloxone in the dry run."])])], options: ImportOptions(dryRun: true))
+        #expect(dry.added == ["I-6"])
+        #expect(try search(store, "dry").hits.isEmpty)
         try store.write { db in try store.deleteReview(reference: "I-2", db) }
         #expect(try search(store, "naloxone").hits.isEmpty)
         try checkIndex(store)

@@ -21,12 +21,17 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let results = try #require(object["results"] as? [[String: Any]])
         #expect(!results.isEmpty)
-        #expect((object["total"] as? Int ?? 0) >= results.count)
+        // As JSON, every matching text unless --limit says otherwise.
+        #expect(object["total"] as? Int == results.count)
+        let limited = try dus.run("search", "naloxone", "--format", "json", "--limit", "2")
+        let limitedObject = try #require(try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
+        #expect((limitedObject["results"] as? [Any])?.count == 2 && (limitedObject["total"] as? Int ?? 0) > 2)
         for result in results {
             #expect(Set(result.keys).isSuperset(of: ["reference", "source", "text", "snippet", "score", "matches"]))
             #expect(["summary", "finding", "learning", "recommendation", "action"].contains(result["source"] as? String ?? ""))
             let text = try #require(result["text"] as? String)
             let matches = try #require(result["matches"] as? [[Int]])
+            #expect(!matches.isEmpty)
             let scalars = Array(text.unicodeScalars)
             for range in matches {
                 let word = String(String.UnicodeScalarView(scalars[range[0]..<range[1]])).lowercased()

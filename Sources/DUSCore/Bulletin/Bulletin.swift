@@ -31,9 +31,8 @@ public struct Bulletin: Sendable {
     /// The tables of a bulletin share their totals, so a count hidden in one could be
     /// worked out from another. The factor table therefore shows no total and no
     /// unknown or not-applicable column; `first_fortnight` is left out (the release
-    /// timing table shows it); and a share whose denominator is the number of released
-    /// reviews (`released_friday_or_pre_holiday`) is withheld whenever the release timing
-    /// table hides a count.
+    /// timing table shows it); and while the release timing table hides a count, the
+    /// factors that apply only to released reviews show neither count nor share.
     public struct FactorRow: Sendable, Equatable {
         public var id: String
         public var question: String
@@ -52,8 +51,9 @@ public struct Bulletin: Sendable {
             ("% of released", "of the reviews with a release from custody recorded, however long before the event"),
             ("risk when", "the answer that counts as the risk: yes, or no for a protective factor (a factor that protects when it is there, such as naloxone handed over on release)"),
             ("share", "reviews with the risk among those where the factor was answered (risk / (risk + no risk)); unknown is never counted as no"),
-            ("<\(control.minCount)", "a count from 1 to \(control.minCount - 1), not shown so that no one can be recognised; where a table shows its total, one more count is hidden so the first cannot be worked out"),
-            ("–", "a percentage not shown: its count is hidden, a count it is made of is hidden, or it would rest on fewer than 10 reviews"),
+            ("<\(control.minCount)", "a count from 1 to \(control.minCount - 1), not shown so that no one can be recognised"),
+            ("[c]", "a count not shown so that a count under \(control.minCount) cannot be worked out from it: beside a table's total, or (for factors that apply only after a release) from the release table"),
+            ("–", "a percentage not shown: a count it rests on is not shown or is under \(control.minCount), or it would rest on fewer than 10 reviews"),
         ]
     }
 }
@@ -142,13 +142,20 @@ public struct BulletinBuilder {
                     : control.percentage(bandCounts[index], of: slice.released, shown: releasedFigures))
         }
 
+        // A release-only factor can only be at risk, or answered, for released reviews: its
+        // count and share bound the number released, and with it a count the release
+        // table hides. While that table hides one, such factors show neither.
         let factors = slice.factors.filter { $0.id != "first_fortnight" }.map { count in
-            let risk = control.figure(count.risk)
-            let linked = count.id == "released_friday_or_pre_holiday" && timingHidesACount
+            let factor = catalogue.factor(count.id)
+            let linked = factor?.applies == .released && timingHidesACount
+            // Zero bounds nothing, and is always shown as 0.
+            let risk = linked && count.risk > 0 ? .hidden : control.figure(count.risk)
+            // The share is withheld when the count beside it, or the count of no risk that
+            // it would give away, is hidden.
+            let shown = [risk, control.figure(count.noRisk)]
             return Bulletin.FactorRow(
-                id: count.id, question: catalogue.factor(count.id)?.question ?? count.id,
-                riskAnswer: catalogue.factor(count.id)?.risk.rawValue ?? "yes", risk: risk,
-                share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: [risk]))
+                id: count.id, question: factor?.question ?? count.id, riskAnswer: factor?.risk.rawValue ?? "yes", risk: risk,
+                share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: shown))
         }
 
         return Bulletin(

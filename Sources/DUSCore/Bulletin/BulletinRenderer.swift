@@ -6,12 +6,18 @@ import Mustache
 /// bulletin that would show a review reference, an exact date or an age is refused.
 public struct BulletinRenderer {
     public let bulletin: Bulletin
-    /// The references of the reviews the bulletin covers, none of which may appear in it.
-    public let references: [String]
+    /// Whether a word shaped like a reference (`NW-2025-0007`) is the reference of a
+    /// stored review: no review's reference may appear in a bulletin.
+    public let isReference: (String) throws -> Bool
 
-    public init(bulletin: Bulletin, references: [String]) {
+    public init(bulletin: Bulletin, isReference: @escaping (String) throws -> Bool) {
         self.bulletin = bulletin
-        self.references = references
+        self.isReference = isReference
+    }
+
+    /// A renderer for a bulletin of reviews in `store`.
+    public init(bulletin: Bulletin, store: Store) {
+        self.init(bulletin: bulletin) { word in try store.read { try store.contains(word, $0) } }
     }
 
     /// The template in `templates/`, built into the binary.
@@ -28,9 +34,9 @@ public struct BulletinRenderer {
         } catch {
             throw BulletinError.template("the template could not be read as Mustache: \(error)")
         }
-        let markdown = compiled.render(context(chart: chart))
-        try check(markdown)
-        return markdown
+        // The text is checked without the chart's file name, which the user chose.
+        try check(compiled.render(context(chart: chart == nil ? nil : "chart.svg")))
+        return compiled.render(context(chart: chart))
     }
 
     /// A standalone HTML page of the Markdown bulletin (tables and all), through cmark-gfm.
@@ -67,8 +73,9 @@ public struct BulletinRenderer {
             },
             "definitions": definitions.map { ["term": $0.0, "definition": $0.1] },
         ]
-        // Only when there is one: Mustache shows a nil value as "nil".
-        if let chart { context["release_chart"] = chart }
+        // Only when there is one: Mustache shows a nil value as "nil". Escaped as a URL
+        // path, so that a name with a space is still one Markdown link.
+        if let chart { context["release_chart"] = chart.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? chart }
         return context
     }
 
@@ -78,13 +85,16 @@ public struct BulletinRenderer {
         var problems: [String] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(line)
-            for reference in references where line.contains(reference) {
-                problems.append("line \(number + 1): the review reference \(reference)")
+            let whole = NSRange(line.startIndex..., in: line)
+            for match in Self.referenceShaped.matches(in: line, range: whole) {
+                if let range = Range(match.range, in: line), try isReference(String(line[range])) {
+                    problems.append("line \(number + 1): the review reference \(line[range])")
+                }
             }
             if IdentifierScreen.containsExactDate(line) {
                 problems.append("line \(number + 1): an exact date")
             }
-            if let age = Self.age.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+            if let age = Self.age.firstMatch(in: line, range: whole),
                let range = Range(age.range, in: line) {
                 problems.append("line \(number + 1): an age (\"\(line[range])\")")
             }
@@ -94,8 +104,12 @@ public struct BulletinRenderer {
         }
     }
 
-    /// "aged 34", "age 34", "34-year-old", "34 years old".
-    private static let age = try! NSRegularExpression(pattern: #"\b(aged?\s+\d{1,3}\b|\d{1,3}[- ]years?[- ]old\b)"#, options: [.caseInsensitive])
+    /// "aged 34", "age 34", "34-year-old", "34 years old", "34yo", "34 y/o".
+    private static let age = try! NSRegularExpression(
+        pattern: #"\b(aged?\s+\d{1,3}\b|\d{1,3}[- ]?(years?|yrs?)[- ]old\b|\d{1,3}\s?(yo|y/o)\b)"#, options: [.caseInsensitive])
+
+    /// Words shaped like a reference: capitals and digits in parts joined by hyphens.
+    private static let referenceShaped = try! NSRegularExpression(pattern: #"\b[A-Z0-9]+(-[A-Z0-9]+)+\b"#)
 
     /// The release-timing chart: a bar a band, with its count; a hidden count has no bar.
     public func releaseChart() -> String {

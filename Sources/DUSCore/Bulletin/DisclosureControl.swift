@@ -1,5 +1,6 @@
 /// Statistical disclosure control for bulletins (product.md): small counts of people are
-/// shown as `<5`, and a table never gives away a suppressed count through its total.
+/// shown as `<5`, and a table never gives away a suppressed count through its total: a
+/// count hidden for that reason (whatever its size) is shown as `[c]`.
 ///
 /// `dus patterns` is an internal tool and shows exact figures; only bulletins use this.
 public struct DisclosureControl: Sendable, Equatable {
@@ -13,19 +14,23 @@ public struct DisclosureControl: Sendable, Equatable {
     /// A count as a bulletin may show it.
     public enum Figure: Sendable, Equatable, CustomStringConvertible {
         case count(Int)
-        /// Shown as `<minCount`.
+        /// A count from 1 to `minCount - 1`, shown as `<minCount`.
         case suppressed(below: Int)
+        /// A count of any size hidden so that another cannot be worked out, shown as `[c]`.
+        case hidden
 
+        /// Whether the count is not shown, for either reason.
         public var isSuppressed: Bool {
-            if case .suppressed = self { return true }
-            return false
+            if case .count = self { return false }
+            return true
         }
 
-        /// `1,234`, `0`, or `<5`.
+        /// `1,234`, `0`, `<5` or `[c]`.
         public var description: String {
             switch self {
             case .count(let value): return DisclosureControl.grouped(value)
             case .suppressed(let below): return "<\(below)"
+            case .hidden: return "[c]"
             }
         }
     }
@@ -59,9 +64,9 @@ public struct DisclosureControl: Sendable, Equatable {
         if !totalFigure.isSuppressed && suppressed.count == 1 {
             let candidates = figures.indices.filter { !figures[$0].isSuppressed && cells[$0] > 0 }
             if let next = candidates.min(by: { cells[$0] < cells[$1] }) {
-                figures[next] = .suppressed(below: minCount)
+                figures[next] = .hidden
             } else {
-                totalFigure = .suppressed(below: minCount)
+                totalFigure = .hidden
             }
         }
         return (figures, totalFigure)

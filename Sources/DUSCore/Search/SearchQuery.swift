@@ -18,15 +18,19 @@ public struct SearchQuery: Sendable, Equatable {
         var groups: [[Term]] = []
         var exclusions: [Term] = []
         var orPending = false
+        var afterExclusion = false
         for token in Self.tokens(of: text) {
             switch token {
             case .or:
-                if orPending || groups.isEmpty { throw .orWithoutTerm }
+                // OR joins the two terms beside it, and -word is not a term to look for.
+                if orPending || groups.isEmpty || afterExclusion { throw .orWithoutTerm }
                 orPending = true
             case .term(let term) where term.isExcluded:
                 if orPending { throw .orWithoutTerm }
                 exclusions.append(term)
+                afterExclusion = true
             case .term(let term):
+                afterExclusion = false
                 if orPending {
                     groups[groups.count - 1].append(term)
                     orPending = false
@@ -120,7 +124,7 @@ public enum SearchQueryError: LocalizedError, Equatable {
         case .onlyExclusions:
             return "the query only leaves words out (-word); give a word to look for as well"
         case .orWithoutTerm:
-            return "OR needs a word or \"phrase\" on each side, as in: naloxone OR overdose"
+            return "OR needs a word or \"phrase\" to look for on each side (not a -word), as in: naloxone OR overdose"
         }
     }
 }

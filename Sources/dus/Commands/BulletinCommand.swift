@@ -49,8 +49,7 @@ struct BulletinCommand: ParsableCommand {
         try reportingErrors {
             let store = try database.open()
             let bulletin = try BulletinBuilder(store: store, control: DisclosureControl(minCount: minCount)).bulletin(for: period)
-            let references = try store.summaries(matching: BulletinBuilder.filter(for: period)).map(\.reference)
-            let renderer = BulletinRenderer(bulletin: bulletin, references: references)
+            let renderer = BulletinRenderer(bulletin: bulletin, store: store)
             var templateText = BulletinRenderer.defaultTemplate
             if let template {
                 guard let data = FileManager.default.contents(atPath: template) else {

@@ -17,7 +17,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "The most hits to show; 0 shows all.") var limit = 20
+    @Option(help: "The most hits to show; 0 shows all (default: 20 as text, all as JSON).") var limit: Int?
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     /// The words of the query; a lone `--` (the end of options) is not one of them.
@@ -25,7 +25,7 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         if format != .text && format != .json { throw ValidationError("--format must be text or json") }
-        if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
         if let option = words.first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("unknown option '\(option)'; see 'dus search --help'")
         }
@@ -43,7 +43,9 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let query = try parsedQuery()
         let results = try reportingErrors {
-            try SearchEngine(store: try database.open()).search(query, matching: try filters.makeFilter(), limit: limit == 0 ? nil : limit)
+            // JSON gives every matching text unless told otherwise (product.md); text, the best 20.
+            let most = limit ?? (format == .json ? 0 : 20)
+            return try SearchEngine(store: try database.open()).search(query, matching: try filters.makeFilter(), limit: most == 0 ? nil : most)
         }
         let renderer = SearchRenderer(results: results)
         switch format {
