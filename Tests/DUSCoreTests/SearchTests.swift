@@ -222,15 +222,31 @@ import Testing
                     INSERT INTO action (id, recommendation_id, position, label, text, owner, target_date, current_target_date, status)
                       VALUES (1, 1, 1, 'A1', 'Order kits.', 'Healthcare', '2024-06-01', '2024-06-01', 'open');
                     INSERT INTO action_update (action_id, position, date, note) VALUES (1, 1, '2024-05-01', 'Kits ordered from pharmacy.');
+                    INSERT INTO review (id, reference, kind, status, classification, event_date, region, supervision, sex,
+                      ethnicity, event_place, bystander_present, naloxone_given_at_event, ambulance_attended, substances,
+                      agencies, answers, release_band, age_band, created_at, updated_at)
+                    VALUES (2, 'OLD-2', 'near-miss', 'draft', 'suspected', '2024-02-01', 'Wales', 'licence', 'unknown', 'unknown',
+                      'unknown', 'unknown', 'unknown', 'unknown', '[]', '[]', '', 'not-released', 'unknown', 'x', 'x');
+                    INSERT INTO finding (review_id, position, text, themes) VALUES (2, 1, 'Naloxone was used by a friend.', '[]');
+                    INSERT INTO learning (review_id, position, text, themes) VALUES (2, 1, 'Train friends in naloxone.', '[]');
                     """)
             }
             try queue.close()
         }
         let store = try Store(path: path)
-        #expect(try search(store, "naloxone").hits.map(\.item) == ["findings[1]"])
+        #expect(try Set(search(store, "naloxone").hits.map { "\($0.reference) \($0.item)" }) == ["OLD-1 findings[1]", "OLD-2 findings[1]", "OLD-2 learning[1]"])
+        // Each review's texts are numbered from its own id times 2^20, in review order.
+        let ids = try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM search_text ORDER BY id") }
+        let first: Int64 = 1 << 20, second: Int64 = 2 << 20
+        let expected: [Int64] = [first, first + 1, first + 2, first + 3, first + 4, second, second + 1]
+        #expect(ids == expected)
         #expect(try search(store, "hostel").hits.map(\.item) == ["summary"])
         #expect(try search(store, "pharmacy").hits.map(\.item) == ["recommendations[R1].actions[A1].updates[1]"])
         #expect(try search(store, "kits").hits.map(\.source).sorted() == ["action", "action", "recommendation"])
+        try checkIndex(store)
+        // A review stored before search is deleted with its texts.
+        try store.write { db in try store.deleteReview(reference: "OLD-1", db) }
+        #expect(try search(store, "naloxone").hits.map(\.reference) == ["OLD-2", "OLD-2"])
         try checkIndex(store)
     }
 }
