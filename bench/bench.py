@@ -92,7 +92,7 @@ def main():
         # "disability" is in about 1 text in 80, "naloxone" in 1 in 6; both show their best 20.
         for label, term in (("rare", "disability"), ("common", "naloxone")):
             rows.append((size, f"search ({label}: {term})",
-                         *measure_pair(lambda: [args.dus, "search", "--db", dus_db, term, "--format", "json"],
+                         *measure_pair(lambda: [args.dus, "search", "--db", dus_db, term, "--format", "json", "--limit", "20"],
                                        lambda: analyst + ["search", py_db, term], runs * 2 + 1)))
         # A quarter in the middle of the generated years, into the benchmark's own folder.
         rows.append((size, "bulletin (2024-Q2)", *measure_pair(

@@ -16,16 +16,17 @@ import Testing
         #expect(Set(headings).count == headings.count)
         #expect(lines.contains { $0.hasPrefix("  ") && $0.contains("**") })
 
-        let json = try dus.run("search", "take-home", "naloxone", "--kind", "death", "--format", "json")
+        let json = try dus.run("search", "take-home", "naloxone", "--kind", "death", "--format", "json", "--limit", "0")
         #expect(json.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let results = try #require(object["results"] as? [[String: Any]])
         #expect(!results.isEmpty)
-        // As JSON, every matching text unless --limit says otherwise.
+        // --limit 0: every matching text; otherwise the best 20, and total says how many match.
         #expect(object["total"] as? Int == results.count)
-        let limited = try dus.run("search", "naloxone", "--format", "json", "--limit", "2")
+        let limited = try dus.run("search", "naloxone", "--format", "json")
         let limitedObject = try #require(try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
-        #expect((limitedObject["results"] as? [Any])?.count == 2 && (limitedObject["total"] as? Int ?? 0) > 2)
+        #expect((limitedObject["results"] as? [Any])?.count == 20 && (limitedObject["total"] as? Int ?? 0) > 20)
+        #expect(limitedObject["limit"] as? Int == 20)
         for result in results {
             #expect(Set(result.keys).isSuperset(of: ["reference", "source", "text", "snippet", "score", "matches"]))
             #expect(["summary", "finding", "learning", "recommendation", "action"].contains(result["source"] as? String ?? ""))

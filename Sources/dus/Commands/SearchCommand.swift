@@ -17,7 +17,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "The most hits to show; 0 shows all (default: 20 as text, all as JSON).") var limit: Int?
+    @Option(help: "The most hits to show (default 20); 0 shows all.") var limit: Int?
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     /// The words of the query; a lone `--` (the end of options) is not one of them.
@@ -43,8 +43,9 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let query = try parsedQuery()
         let results = try reportingErrors {
-            // JSON gives every matching text unless told otherwise (product.md); text, the best 20.
-            let most = limit ?? (format == .json ? 0 : 20)
+            // The best 20 unless told otherwise, as JSON too: a common word matches a text in
+            // every few reviews, and all of them at once would take minutes and gigabytes.
+            let most = limit ?? 20
             return try SearchEngine(store: try database.open()).search(query, matching: try filters.makeFilter(), limit: most == 0 ? nil : most)
         }
         let renderer = SearchRenderer(results: results)
