@@ -27,18 +27,12 @@ struct BulletinCommand: ParsableCommand {
     }
 
     private func bulletinPeriod() throws -> BulletinPeriod {
-        let range: (from: Day, to: Day)
-        if let period {
-            if from != nil || to != nil { throw ValidationError("--period cannot be combined with --from or --to") }
-            do { range = try ReviewFilter.period(period) } catch { throw ValidationError(error.description) }
-        } else {
-            guard let from, let to else { throw ValidationError("give the period: --period, or both --from and --to") }
-            guard let first = Day(from) else { throw ValidationError("--from '\(from)' is not a real date YYYY-MM-DD") }
-            guard let last = Day(to) else { throw ValidationError("--to '\(to)' is not a real date YYYY-MM-DD") }
-            range = (first, last)
+        let range = try eventDates(period: period, from: from, to: to)
+        guard let first = range.from, let last = range.to else {
+            throw ValidationError("give the period: --period, or both --from and --to")
         }
         do {
-            return try BulletinPeriod(from: range.from, to: range.to)
+            return try BulletinPeriod(from: first, to: last)
         } catch {
             throw ValidationError(error.errorDescription ?? "\(error)")
         }

@@ -38,26 +38,11 @@ struct FilterOptions: ParsableArguments {
 
     func makeFilter(catalogue: Catalogue = .standard) throws -> ReviewFilter {
         var filter = ReviewFilter()
-        if period != nil && (from != nil || to != nil) {
-            throw ValidationError("--period cannot be combined with --from or --to")
-        }
+        (filter.from, filter.to) = try eventDates(period: period, from: from, to: to)
         do {
-            if let period {
-                let range = try ReviewFilter.period(period)
-                filter.from = range.from
-                filter.to = range.to
-            }
             filter.factors = try factors.map { try ReviewFilter.FactorCondition(parsing: $0, catalogue: catalogue) }
         } catch let error as FilterError {
             throw ValidationError(error.description)
-        }
-        if let from {
-            guard let day = Day(from) else { throw ValidationError("--from '\(from)' is not a real date YYYY-MM-DD") }
-            filter.from = day
-        }
-        if let to {
-            guard let day = Day(to) else { throw ValidationError("--to '\(to)' is not a real date YYYY-MM-DD") }
-            filter.to = day
         }
         filter.kind = try parse(kind, "--kind")
         filter.supervision = try parse(supervision, "--supervision")
@@ -79,6 +64,26 @@ struct FilterOptions: ParsableArguments {
         }
         return parsed
     }
+}
+
+/// `--period P`, or `--from DATE` and `--to DATE`, as the first and last days (nil where
+/// not given); shared by the filters and `dus bulletin`.
+func eventDates(period: String?, from: String?, to: String?) throws -> (from: Day?, to: Day?) {
+    if let period {
+        if from != nil || to != nil { throw ValidationError("--period cannot be combined with --from or --to") }
+        do {
+            let range = try ReviewFilter.period(period)
+            return (range.from, range.to)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+    func day(_ text: String?, _ option: String) throws -> Day? {
+        guard let text else { return nil }
+        guard let day = Day(text) else { throw ValidationError("\(option) '\(text)' is not a real date YYYY-MM-DD") }
+        return day
+    }
+    return (try day(from, "--from"), try day(to, "--to"))
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
