@@ -169,7 +169,8 @@ enum Schema {
     /// `ReviewInserter` writes a review's `search_text` rows with the review, and
     /// `Store.deleteReview` removes them, so every write that stores or removes whole
     /// reviews keeps search right. (Triggers on the review tables would do the same, but
-    /// make SQLite journal every insert statement of an import: ten times slower.)
+    /// make SQLite journal every insert statement of an import: 21 s instead of 8 s for
+    /// 100,000 reviews.)
     private static func createSearch(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE search_text (

@@ -86,13 +86,11 @@ extension Store {
 
     /// Removes a review and everything that belongs to it (the audit trail stays).
     func deleteReview(reference: String, _ db: Database) throws {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM review WHERE reference = ?", arguments: [reference]) else { return }
         // Its texts for search first: their ids run from the review's id times 2^20.
-        try db.execute(sql: """
-            DELETE FROM search_text
-            WHERE id BETWEEN (SELECT id FROM review WHERE reference = ?1) * \(Schema.searchTextIDs)
-              AND (SELECT id FROM review WHERE reference = ?1) * \(Schema.searchTextIDs) + \(Schema.searchTextIDs - 1)
-            """, arguments: [reference])
-        try db.execute(sql: "DELETE FROM review WHERE reference = ?", arguments: [reference])
+        let firstText = id * Schema.searchTextIDs
+        try db.execute(sql: "DELETE FROM search_text WHERE id BETWEEN ? AND ?", arguments: [firstText, firstText + Schema.searchTextIDs - 1])
+        try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [id])
     }
 
     func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
