@@ -43,6 +43,11 @@ public struct Bulletin: Sendable {
         public var share: String?
     }
 
+    /// A list id in words, for a reader: `release-planning` is "release planning".
+    static func words(_ id: String) -> String {
+        id.replacingOccurrences(of: "-", with: " ")
+    }
+
     /// What each figure means, as the bulletin states it.
     public static func definitions(_ control: DisclosureControl) -> [(String, String)] {
         [
@@ -175,7 +180,7 @@ public struct BulletinBuilder {
         let rows = counts.filter { $0.value > 0 }.map { (id: $0.key, count: $0.value, figure: control.figure($0.value)) }
         let shown = rows.filter { !$0.figure.isSuppressed }.sorted { ($0.count, $1.id) > ($1.count, $0.id) }
         let hidden = rows.filter { $0.figure.isSuppressed }.sorted { $0.id < $1.id }
-        return (shown + hidden).map { Bulletin.Row(label: $0.id, figure: $0.figure, percentage: nil) }
+        return (shown + hidden).map { Bulletin.Row(label: Bulletin.words($0.id), figure: $0.figure, percentage: nil) }
     }
 
     /// The learning points of the reviews, grouped by first theme; each text once.

@@ -28,15 +28,20 @@ public struct BulletinRenderer {
     /// The Markdown bulletin from `template` (Mustache text); `chart` is the file name of
     /// the release-timing chart to show, if one is written beside the bulletin.
     public func markdown(template: String = BulletinRenderer.defaultTemplate, chart: String? = nil) throws -> String {
+        try checked(template)(chart)
+    }
+
+    /// Compiles `template` and checks what it shows, once; the function returned renders
+    /// it with a chart's file name, which the user chose and so is not checked.
+    private func checked(_ template: String) throws -> (_ chart: String?) -> String {
         let compiled: MustacheTemplate
         do {
             compiled = try MustacheTemplate(string: template)
         } catch {
             throw BulletinError.template("the template could not be read as Mustache: \(error)")
         }
-        // The text is checked without the chart's file name, which the user chose.
-        try check(compiled.render(context(chart: chart == nil ? nil : "chart.svg")))
-        return compiled.render(context(chart: chart))
+        try check(compiled.render(context(chart: "chart.svg")))
+        return { chart in compiled.render(self.context(chart: chart)) }
     }
 
     /// A standalone HTML page of the Markdown bulletin (tables and all), through cmark-gfm.
@@ -46,11 +51,8 @@ public struct BulletinRenderer {
 
     /// The values a template can use; the README lists them.
     func context(chart: String?) -> [String: Any] {
-        func rows(_ rows: [Bulletin.Row], words: Bool = true) -> [[String: Any]] {
-            rows.map { row in
-                ["label": words ? row.label.replacingOccurrences(of: "-", with: " ") : row.label,
-                 "count": row.figure.description, "percentage": row.percentage ?? "–"]
-            }
+        func rows(_ rows: [Bulletin.Row]) -> [[String: Any]] {
+            rows.map { ["label": $0.label, "count": $0.figure.description, "percentage": $0.percentage ?? "–"] }
         }
         let definitions = Bulletin.definitions(bulletin.control)
         var context: [String: Any] = [
@@ -60,7 +62,7 @@ public struct BulletinRenderer {
             "reviews": bulletin.reviews.description,
             "deaths": bulletin.deaths.description,
             "near_misses": bulletin.nearMisses.description,
-            "release_timing": rows(bulletin.releaseTiming, words: false),
+            "release_timing": rows(bulletin.releaseTiming),
             "factors": bulletin.factors.map { ["id": $0.id, "question": $0.question, "risk_answer": $0.riskAnswer, "count": $0.risk.description, "percentage": $0.share ?? "–"] },
             "has_themes": !bulletin.themes.isEmpty,
             "themes": rows(bulletin.themes),
@@ -68,7 +70,7 @@ public struct BulletinRenderer {
             "substances": rows(bulletin.substances),
             "has_learning": !bulletin.learning.isEmpty,
             "learning": bulletin.learning.map { group in
-                ["theme": group.theme.map { $0.prefix(1).uppercased() + $0.dropFirst().replacingOccurrences(of: "-", with: " ") } ?? "Other learning",
+                ["theme": group.theme.map { let words = Bulletin.words($0); return words.prefix(1).uppercased() + words.dropFirst() } ?? "Other learning",
                  "points": group.points.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }] as [String: Any]
             },
             "definitions": definitions.map { ["term": $0.0, "definition": $0.1] },
@@ -119,30 +121,26 @@ public struct BulletinRenderer {
         let height = Double(rows.count) * rowHeight + 50
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="480" height="\(Int(height))" viewBox="0 0 480 \(Int(height))" role="img" aria-labelledby="title">
-            <title id="title">Reviews by time from release to the event, \(Self.escaped(bulletin.period))</title>
+            <title id="title">Reviews by time from release to the event, \(MarkdownHTML.escaped(bulletin.period))</title>
             <style>text { font-family: system-ui, sans-serif; font-size: 13px; fill: #1b1b1b; } .bar { fill: #1d70b8; }</style>
             <text x="0" y="18" font-weight="bold">Time from release to the event</text>
 
             """
         for (index, row) in rows.enumerated() {
             let y = 34 + Double(index) * rowHeight
-            svg += "<text x=\"0\" y=\"\(y + 16)\">\(Self.escaped(row.label))</text>\n"
+            svg += "<text x=\"0\" y=\"\(y + 16)\">\(MarkdownHTML.escaped(row.label))</text>\n"
             var labelX = barStart
             if case .count(let value) = row.figure, value > 0, largest > 0 {
                 let width = max(2, barRoom * Double(value) / Double(largest))
                 svg += "<rect class=\"bar\" x=\"\(barStart)\" y=\"\(y + 4)\" width=\"\(Self.number(width))\" height=\"16\"/>\n"
                 labelX += width
             }
-            svg += "<text x=\"\(Self.number(labelX + 6))\" y=\"\(y + 16)\">\(Self.escaped(row.figure.description))</text>\n"
+            svg += "<text x=\"\(Self.number(labelX + 6))\" y=\"\(y + 16)\">\(MarkdownHTML.escaped(row.figure.description))</text>\n"
         }
         return svg + "</svg>\n"
     }
 
     private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
 }
 
 extension BulletinRenderer {
@@ -151,6 +149,7 @@ extension BulletinRenderer {
     /// chart (`NAME-release-timing.svg`) it shows.
     public func files(template: String = BulletinRenderer.defaultTemplate, markdownPath: String?, htmlPath: String?) throws -> [(path: String, contents: String)] {
         var files: [(path: String, contents: String)] = []
+        let render = try checked(template)
         let chart = releaseChart()
         func chartName(beside path: String) -> (path: String, name: String) {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + "-release-timing.svg"
@@ -159,12 +158,12 @@ extension BulletinRenderer {
         }
         if let markdownPath {
             let chartFile = chartName(beside: markdownPath)
-            files.append((markdownPath, try markdown(template: template, chart: chartFile.name)))
+            files.append((markdownPath, render(chartFile.name)))
             files.append((chartFile.path, chart))
         }
         if let htmlPath {
             let chartFile = chartName(beside: htmlPath)
-            files.append((htmlPath, html(markdown: try markdown(template: template, chart: chartFile.name))))
+            files.append((htmlPath, html(markdown: render(chartFile.name))))
             if !files.contains(where: { $0.path == chartFile.path }) { files.append((chartFile.path, chart)) }
         }
         return files

@@ -34,24 +34,20 @@ enum MarkdownHTML {
         return String(cString: html)
     }
 
+    /// Text for HTML or SVG: `&`, `<` and `>` escaped.
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
     /// A standalone page: the body inside a small, printable HTML document.
     static func page(title: String, markdown: String) -> String {
-        var escapedTitle = ""
-        for character in title {
-            switch character {
-            case "&": escapedTitle += "&amp;"
-            case "<": escapedTitle += "&lt;"
-            case ">": escapedTitle += "&gt;"
-            default: escapedTitle.append(character)
-            }
-        }
-        return """
+        """
             <!DOCTYPE html>
             <html lang="en-GB">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escapedTitle)</title>
+            <title>\(escaped(title))</title>
             <style>
             body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
             table { border-collapse: collapse; margin: 1rem 0; }
