@@ -55,21 +55,11 @@ import Testing
     @Test func aVersion1DatabaseGainsFindingThemesWhenOpened() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dus-v1-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator(catalogue: .standard).migrate(queue, upTo: "v1-reviews")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO review (id, reference, kind, status, classification, event_date, region, supervision, sex,
-                      ethnicity, event_place, bystander_present, naloxone_given_at_event, ambulance_attended, substances,
-                      agencies, answers, release_band, age_band, created_at, updated_at)
-                    VALUES (1, 'V1-1', 'death', 'draft', 'confirmed', '2024-05-01', 'Wales', 'licence', 'unknown', 'unknown',
-                      'unknown', 'unknown', 'unknown', 'unknown', '["heroin"]', '[]', '', 'not-released', 'unknown', 'x', 'x');
-                    INSERT INTO finding (review_id, position, text, themes) VALUES
-                      (1, 1, 'First.', '["naloxone","release-planning"]'), (1, 2, 'Second.', '["naloxone"]');
-                    """)
-            }
-        }
+        try OldDatabase.make(at: path, upTo: "v1-reviews", OldDatabase.review(
+            id: 1, reference: "V1-1", classification: "confirmed", eventDate: "2024-05-01", substances: #"["heroin"]"#) + """
+            INSERT INTO finding (review_id, position, text, themes) VALUES
+              (1, 1, 'First.', '["naloxone","release-planning"]'), (1, 2, 'Second.', '["naloxone"]');
+            """)
         let store = try Store(path: path)
         let report = try PatternEngine(store: store).report(matching: ReviewFilter())
         #expect(report.all.themeFindings == ["naloxone": 2, "release-planning": 1])

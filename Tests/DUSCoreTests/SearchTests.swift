@@ -205,34 +205,18 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("old.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator(catalogue: .standard).migrate(queue, upTo: "v2-patterns")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO review (id, reference, kind, status, classification, event_date, region, supervision, sex,
-                      ethnicity, event_place, bystander_present, naloxone_given_at_event, ambulance_attended, substances,
-                      agencies, summary, answers, release_band, age_band, created_at, updated_at)
-                    VALUES (1, 'OLD-1', 'death', 'draft', 'suspected', '2024-01-01', 'Wales', 'licence', 'unknown', 'unknown',
-                      'unknown', 'unknown', 'unknown', 'unknown', '[]', '[]', 'Found at a hostel.', '', 'not-released',
-                      'unknown', 'x', 'x');
-                    INSERT INTO finding (review_id, position, text, themes) VALUES (1, 1, 'No naloxone on release.', '[]');
-                    INSERT INTO recommendation (id, review_id, position, label, text, response, themes)
-                      VALUES (1, 1, 1, 'R1', 'Stock kits.', 'agreed', '[]');
-                    INSERT INTO action (id, recommendation_id, position, label, text, owner, target_date, current_target_date, status)
-                      VALUES (1, 1, 1, 'A1', 'Order kits.', 'Healthcare', '2024-06-01', '2024-06-01', 'open');
-                    INSERT INTO action_update (action_id, position, date, note) VALUES (1, 1, '2024-05-01', 'Kits ordered from pharmacy.');
-                    INSERT INTO review (id, reference, kind, status, classification, event_date, region, supervision, sex,
-                      ethnicity, event_place, bystander_present, naloxone_given_at_event, ambulance_attended, substances,
-                      agencies, answers, release_band, age_band, created_at, updated_at)
-                    VALUES (2, 'OLD-2', 'near-miss', 'draft', 'suspected', '2024-02-01', 'Wales', 'licence', 'unknown', 'unknown',
-                      'unknown', 'unknown', 'unknown', 'unknown', '[]', '[]', '', 'not-released', 'unknown', 'x', 'x');
-                    INSERT INTO finding (review_id, position, text, themes) VALUES (2, 1, 'Naloxone was used by a friend.', '[]');
-                    INSERT INTO learning (review_id, position, text, themes) VALUES (2, 1, 'Train friends in naloxone.', '[]');
-                    """)
-            }
-            try queue.close()
-        }
+        try OldDatabase.make(at: path, upTo: "v2-patterns", OldDatabase.review(
+            id: 1, reference: "OLD-1", eventDate: "2024-01-01", summary: "Found at a hostel.") + """
+            INSERT INTO finding (review_id, position, text, themes) VALUES (1, 1, 'No naloxone on release.', '[]');
+            INSERT INTO recommendation (id, review_id, position, label, text, response, themes)
+              VALUES (1, 1, 1, 'R1', 'Stock kits.', 'agreed', '[]');
+            INSERT INTO action (id, recommendation_id, position, label, text, owner, target_date, current_target_date, status)
+              VALUES (1, 1, 1, 'A1', 'Order kits.', 'Healthcare', '2024-06-01', '2024-06-01', 'open');
+            INSERT INTO action_update (action_id, position, date, note) VALUES (1, 1, '2024-05-01', 'Kits ordered from pharmacy.');
+            """ + OldDatabase.review(id: 2, reference: "OLD-2", kind: "near-miss", eventDate: "2024-02-01") + """
+            INSERT INTO finding (review_id, position, text, themes) VALUES (2, 1, 'Naloxone was used by a friend.', '[]');
+            INSERT INTO learning (review_id, position, text, themes) VALUES (2, 1, 'Train friends in naloxone.', '[]');
+            """)
         let store = try Store(path: path)
         #expect(try Set(search(store, "naloxone").hits.map { "\($0.reference) \($0.item)" }) == ["OLD-1 findings[1]", "OLD-2 findings[1]", "OLD-2 learning[1]"])
         // Each review's texts are numbered from its own id times 2^20, in review order.
