@@ -80,6 +80,12 @@ import Testing
         #expect(partMonth.status == 64)
         #expect(partMonth.stderr.contains("whole months"))
         #expect(try dus.run("bulletin").status == 64)
+        // A template that is not Mustache is named, with the place of the problem.
+        try dus.write("bad.mustache", "{{#factors}}\n")
+        let badTemplate = try dus.run("bulletin", "--period", "2025", "--template", "bad.mustache", "--out", "t.md")
+        #expect(badTemplate.status == 1)
+        #expect(badTemplate.stderr.contains("bad.mustache: line 2, column 1: not valid Mustache"))
+        #expect(dus.data("t.md") == nil)
         try dus.write("aged.md", """
             ---
             reference: TST-2025-0002

@@ -37,8 +37,11 @@ public struct BulletinRenderer {
         let compiled: MustacheTemplate
         do {
             compiled = try MustacheTemplate(string: template)
+        } catch let error as MustacheTemplate.ParserError {
+            throw BulletinError.template(
+                "line \(error.context.lineNumber), column \(error.context.columnNumber): not valid Mustache (\(error.error))")
         } catch {
-            throw BulletinError.template("the template could not be read as Mustache: \(error)")
+            throw BulletinError.template("not valid Mustache (\(error))")
         }
         try check(compiled.render(context(chart: "chart.svg")))
         return { chart in compiled.render(self.context(chart: chart)) }

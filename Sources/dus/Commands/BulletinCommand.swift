@@ -41,28 +41,43 @@ struct BulletinCommand: ParsableCommand {
     func run() throws {
         let period = try bulletinPeriod()
         try reportingErrors {
+            let templateText = try readTemplate()
             let store = try database.open()
             let bulletin = try BulletinBuilder(store: store, control: DisclosureControl(minCount: minCount)).bulletin(for: period)
             let renderer = BulletinRenderer(bulletin: bulletin, store: store)
-            var templateText = BulletinRenderer.defaultTemplate
-            if let template {
-                guard let data = FileManager.default.contents(atPath: template) else {
-                    throw BulletinError.template("\(template): the template cannot be read")
-                }
-                templateText = String(decoding: data, as: UTF8.self)
-            }
             if out == nil && html == nil {
-                print(try renderer.markdown(template: templateText), terminator: "")
+                print(try naming(template) { try renderer.markdown(template: templateText) }, terminator: "")
                 return
             }
             // Everything is rendered and checked first: a refused bulletin writes nothing.
-            let files = try renderer.files(template: templateText, markdownPath: out, htmlPath: html)
+            let files = try naming(template) { try renderer.files(template: templateText, markdownPath: out, htmlPath: html) }
             for file in files {
                 let url = URL(fileURLWithPath: file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.contents.utf8).write(to: url, options: .atomic)
             }
             print("wrote " + files.map(\.path).joined(separator: ", "))
+        }
+    }
+
+    /// The text of `--template`, or the built-in template.
+    private func readTemplate() throws -> String {
+        guard let template else { return BulletinRenderer.defaultTemplate }
+        guard let data = FileManager.default.contents(atPath: template) else {
+            throw BulletinError.template("\(template): the template cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BulletinError.template("\(template): the template is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Runs `body`, putting the template's path before a template error.
+    private func naming<T>(_ template: String?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch BulletinError.template(let message) where template != nil {
+            throw BulletinError.template("\(template!): \(message)")
         }
     }
 }
