@@ -86,6 +86,12 @@ import Testing
         #expect(badTemplate.status == 1)
         #expect(badTemplate.stderr.contains("bad.mustache: line 2, column 1: not valid Mustache"))
         #expect(dus.data("t.md") == nil)
+        // One file that cannot be written: none is.
+        try dus.write("plain", "a file, not a folder\n")
+        let unwritable = try dus.run("bulletin", "--period", "2025", "--out", "w.md", "--html", "plain/w.html")
+        #expect(unwritable.status == 1)
+        #expect(unwritable.stderr.contains("plain/w.html: could not be written"))
+        #expect(dus.data("w.md") == nil && dus.data("w-release-timing.svg") == nil && dus.data("w.md.dus-partial") == nil)
         try dus.write("aged.md", """
             ---
             reference: TST-2025-0002
