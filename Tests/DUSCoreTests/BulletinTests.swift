@@ -201,6 +201,31 @@ import Testing
         #expect(throws: BulletinError.self) { try clean.markdown(template: "{{#factors}}") }
     }
 
+    @Test func aTemplateAskingForAValueThatDoesNotExistIsRefusedWithItsPlace() throws {
+        let renderer = try renderer(Self.fixture())
+        #expect {
+            try renderer.markdown(template: "# {{period}}\n\n{{#factors}}| {{questoin}} | {{count}} |{{/factors}}\n{{{perod}}}")
+        } throws: { error in
+            guard case BulletinError.template(let message) = error else { return false }
+            return message.split(separator: "\n").prefix(2) == [
+                "line 3, column 15: {{questoin}}: no value is called \"questoin\"",
+                "line 4, column 1: {{{perod}}}: no value is called \"perod\"",
+            ]
+        }
+        // The names checked against are those the values hold when every list has items.
+        #expect(TemplateNames.keys(of: renderer.context(chart: "c.svg")) == BulletinRenderer.valueNames)
+        // Partials have nothing to include.
+        #expect(throws: BulletinError.self) { try renderer.markdown(template: "{{> header}}{{period}}") }
+        // Every other kind of tag, with changed delimiters, transforms and sequence values, passes.
+        let fine = try renderer.markdown(template: """
+            {{! a comment with {{anything}} }}{{%CONTENT_TYPE: TEXT}}
+            {{#factors}}{{#first()}}first: {{/first()}}{{id}} {{.}}{{/factors}}
+            {{^empty}}{{&period}} {{uppercased(period)}}{{/empty}}
+            {{=<% %>=}}<%period%> {{notatag}}
+            """)
+        #expect(fine.contains("{{notatag}}") && fine.contains("first: "))
+    }
+
     @Test func aLearningPointWithMarkupIsNotPassedIntoTheHTML() throws {
         let store = try Store(inMemory: .standard)
         try store.write { db in

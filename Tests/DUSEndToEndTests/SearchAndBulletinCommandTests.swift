@@ -86,6 +86,12 @@ import Testing
         #expect(badTemplate.status == 1)
         #expect(badTemplate.stderr.contains("bad.mustache: line 2, column 1: not valid Mustache"))
         #expect(dus.data("t.md") == nil)
+        // A misspelt value would leave a silent gap: it is refused, named with its place.
+        try dus.write("misspelt.mustache", "# {{period}}\n{{#factors}}{{questoin}}{{/factors}}\n")
+        let misspelt = try dus.run("bulletin", "--period", "2025", "--template", "misspelt.mustache", "--out", "t.md")
+        #expect(misspelt.status == 1)
+        #expect(misspelt.stderr.contains("misspelt.mustache: line 2, column 13: {{questoin}}: no value is called \"questoin\""))
+        #expect(dus.data("t.md") == nil)
         // One file that cannot be written: none is.
         try dus.write("plain", "a file, not a folder\n")
         let unwritable = try dus.run("bulletin", "--period", "2025", "--out", "w.md", "--html", "plain/w.html")

@@ -131,8 +131,14 @@ public struct BulletinBuilder {
     }
 
     public func bulletin(for period: BulletinPeriod) throws -> Bulletin {
+        // Figures and learning points come from one read transaction: an import landing
+        // between two reads could otherwise make them describe different reviews.
+        try store.read { db in try bulletin(for: period, db) }
+    }
+
+    private func bulletin(for period: BulletinPeriod, _ db: Database) throws -> Bulletin {
         let filter = Self.filter(for: period)
-        let slice = try PatternEngine(store: store).report(matching: filter).all
+        let slice = try PatternEngine(store: store).report(db, matching: filter).all
         let catalogue = store.catalogue
         let control = self.control
 
@@ -173,7 +179,7 @@ public struct BulletinBuilder {
             deaths: kinds.cells[0], nearMisses: kinds.cells[1],
             releaseTiming: releaseTiming, factors: factors,
             themes: ranked(slice.themeReviews), substances: ranked(slice.substances),
-            learning: try learning(matching: filter))
+            learning: try learning(matching: filter, db))
     }
 
     /// Counts with no published total: primary suppression only. Shown counts come first,
@@ -187,14 +193,12 @@ public struct BulletinBuilder {
     }
 
     /// The learning points of the reviews, grouped by first theme; each text once.
-    private func learning(matching filter: ReviewFilter) throws -> [(theme: String?, points: [String])] {
+    private func learning(matching filter: ReviewFilter, _ db: Database) throws -> [(theme: String?, points: [String])] {
         let (clause, arguments) = store.sqlCondition(for: filter)
-        let rows = try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT learning.text, learning.themes FROM learning JOIN review ON review.id = learning.review_id
-                WHERE \(clause) ORDER BY review.event_date, review.reference, learning.position
-                """, arguments: StatementArguments(arguments))
-        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT learning.text, learning.themes FROM learning JOIN review ON review.id = learning.review_id
+            WHERE \(clause) ORDER BY review.event_date, review.reference, learning.position
+            """, arguments: StatementArguments(arguments))
         var groups: [String?: [String]] = [:]
         var seen: Set<String> = []
         for row in rows {

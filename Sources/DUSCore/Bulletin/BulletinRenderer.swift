@@ -43,7 +43,14 @@ public struct BulletinRenderer {
         } catch {
             throw BulletinError.template("not valid Mustache (\(error))")
         }
-        try check(compiled.render(context(chart: "chart.svg")))
+        let values = context(chart: "chart.svg")
+        // A name the values lack would render as nothing: a silent gap in the bulletin.
+        let unknown = TemplateNames.unknown(in: template, known: Self.valueNames)
+        if !unknown.isEmpty {
+            throw BulletinError.template(unknown.map { "line \($0.line), column \($0.column): \($0.tag): \($0.problem)" }
+                .joined(separator: "\n") + "\n(the values a template can use are listed in the README, under Bulletins)")
+        }
+        try check(compiled.render(values))
         return { chart in compiled.render(self.context(chart: chart)) }
     }
 
@@ -51,6 +58,15 @@ public struct BulletinRenderer {
     public func html(markdown: String) -> String {
         MarkdownHTML.page(title: "Learning bulletin: \(bulletin.period)", markdown: markdown)
     }
+
+    /// The name of every value `context` can hold, at any depth (a list that is empty in
+    /// one bulletin still has names a template may use).
+    static let valueNames: Set<String> = [
+        "period", "min_count", "empty", "reviews", "deaths", "near_misses", "release_timing", "factors",
+        "has_themes", "themes", "has_substances", "substances", "has_learning", "learning", "definitions",
+        "release_chart", "label", "count", "percentage", "id", "question", "risk_answer", "theme", "points",
+        "term", "definition",
+    ]
 
     /// The values a template can use; the README lists them.
     func context(chart: String?) -> [String: Any] {

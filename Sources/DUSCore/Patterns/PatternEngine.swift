@@ -14,6 +14,12 @@ public struct PatternEngine {
 
     /// The report for the slice the filter selects, and the side-by-side slices of `grouping`.
     public func report(matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
+        try store.read { db in try report(db, matching: filter, by: grouping) }
+    }
+
+    /// The report, read in the caller's read transaction: a caller that reads more
+    /// besides (the bulletin) sees the same reviews in both.
+    func report(_ db: Database, matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
         let catalogue = store.catalogue
         let (clause, arguments) = store.sqlCondition(for: filter)
         // Two threads: this one steps SQLite and copies each row's bytes into batches; a
@@ -21,25 +27,23 @@ public struct PatternEngine {
         let batches = Channel<RowBatch>()
         let counting = BackgroundWork { Counts.count(batches, catalogue: catalogue) }
         do {
-            try store.read { db in
-                let rows = try RawStatement(db, sql: """
-                    SELECT kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes
-                    FROM review WHERE \(clause)
-                    """)
-                try rows.start(arguments: StatementArguments(arguments))
-                var batch = RowBatch()
-                while try rows.step() {
-                    batch.append(
-                        isDeath: rows.bytes(0).elementsEqual("death".utf8), days: rows.isNull(4) ? nil : rows.integer(4),
-                        key: grouping.map { Self.key($0, rows) }, answers: rows.bytes(5), substances: rows.bytes(6),
-                        findingThemes: rows.bytes(7))
-                    if batch.isFull {
-                        batches.put(batch)
-                        batch = RowBatch()
-                    }
+            let rows = try RawStatement(db, sql: """
+                SELECT kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes
+                FROM review WHERE \(clause)
+                """)
+            try rows.start(arguments: StatementArguments(arguments))
+            var batch = RowBatch()
+            while try rows.step() {
+                batch.append(
+                    isDeath: rows.bytes(0).elementsEqual("death".utf8), days: rows.isNull(4) ? nil : rows.integer(4),
+                    key: grouping.map { Self.key($0, rows) }, answers: rows.bytes(5), substances: rows.bytes(6),
+                    findingThemes: rows.bytes(7))
+                if batch.isFull {
+                    batches.put(batch)
+                    batch = RowBatch()
                 }
-                batches.put(batch)
             }
+            batches.put(batch)
         } catch {
             batches.close()
             _ = counting.wait()

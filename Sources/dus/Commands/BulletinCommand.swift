@@ -73,7 +73,9 @@ struct BulletinCommand: ParsableCommand {
         do {
             return try body()
         } catch BulletinError.template(let message) where template != nil {
-            throw BulletinError.template("\(template!): \(message)")
+            // Each problem's line, so that every one names the file.
+            throw BulletinError.template(message.split(separator: "\n").map { $0.hasPrefix("(") ? String($0) : "\(template!): \($0)" }
+                .joined(separator: "\n"))
         }
     }
 
