@@ -1,0 +1,178 @@
+import Foundation
+
+/// `dus actions` output: a list of actions (text, JSON, CSV) or their counts (`--summary`).
+public enum ActionRenderer {
+    /// The definitions every output of `dus actions` states once.
+    public static func definitions(asOf: Day, dueWithin: Int?) -> [(String, String)] {
+        var definitions = [
+            ("target date", "the current target date: the newest revised target date, else the target date"),
+            ("overdue", "open, with the target date before \(asOf)"),
+        ]
+        if let dueWithin {
+            definitions.append(("due soon", "open, with the target date from \(asOf) to \(asOf.adding(days: dueWithin)) (within \(dueWithin) days)"))
+        }
+        return definitions
+    }
+
+    // MARK: The list
+
+    /// `{"as_of", "actions": [{id, reference, recommendation, response, text, owner,
+    /// target_date, original_target_date, revised_target_dates, status, completed_date,
+    /// withdrawn_reason, last_update, overdue, days_overdue, due_in_days}]}`.
+    public static func json(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> JSONValue {
+        .object([
+            ("as_of", .string(asOf.description)),
+            ("definitions", definitionsJSON(asOf: asOf, dueWithin: dueWithin)),
+            ("actions", .array(actions.map { action in
+                .object([
+                    ("id", .string(action.id)),
+                    ("reference", .string(action.reference)),
+                    ("recommendation", .string(action.recommendation)),
+                    ("response", .string(action.response.rawValue)),
+                    ("text", .string(action.text)),
+                    ("owner", .string(action.owner)),
+                    ("target_date", .string(action.targetDate.description)),
+                    ("original_target_date", .string(action.originalTargetDate.description)),
+                    ("revised_target_dates", .array(action.revisedTargetDates.map { .string($0.description) })),
+                    ("status", .string(action.status.rawValue)),
+                    ("completed_date", .optional(action.completedDate?.description)),
+                    ("withdrawn_reason", .optional(action.withdrawnReason)),
+                    ("last_update", action.lastUpdate.map { .object([("date", .string($0.date.description)), ("note", .string($0.note))]) } ?? .null),
+                    ("overdue", .bool(action.isOverdue)),
+                    ("days_overdue", action.daysOverdue.map(JSONValue.int) ?? .null),
+                    ("due_in_days", action.daysUntilDue.map(JSONValue.int) ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    /// One row an action, for a spreadsheet.
+    public static func table(_ actions: [TrackedAction]) -> Table {
+        Table(
+            headers: ["id", "reference", "recommendation", "response", "owner", "status", "target_date", "original_target_date",
+                      "revisions", "completed_date", "overdue", "days_overdue", "due_in_days", "text", "last_update_date", "last_update"],
+            rows: actions.map { action in
+                [action.id, action.reference, action.recommendation, action.response.rawValue, action.owner, action.status.rawValue,
+                 action.targetDate.description, action.originalTargetDate.description, String(action.revisedTargetDates.count),
+                 action.completedDate?.description ?? "", action.isOverdue ? "yes" : "no",
+                 action.daysOverdue.map(String.init) ?? "", action.daysUntilDue.map(String.init) ?? "", action.text,
+                 action.lastUpdate?.date.description ?? "", action.lastUpdate?.note ?? ""]
+            })
+    }
+
+    /// A heading with the counts, then each action: its address and state, owner, text and
+    /// latest update; the definitions last.
+    public static func text(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> String {
+        let overdue = actions.filter(\.isOverdue).count
+        var out = "\(count(actions.count, "action")), as of \(asOf): \(overdue) overdue"
+        if let dueWithin {
+            let dueSoon = actions.filter { ($0.daysUntilDue ?? .max) <= dueWithin }.count
+            out += ", \(dueSoon) due within \(count(dueWithin, "day"))"
+        }
+        out += ".\n"
+        for action in actions {
+            out += "\n\(action.id)  \(state(of: action))\n"
+            out += "  owner: \(action.owner)\n"
+            out += "  \(oneLine(action.text))\n"
+            if let update = action.lastUpdate {
+                out += "  last update \(update.date): \(oneLine(update.note))\n"
+            }
+        }
+        return out + "\n" + definitionsText(asOf: asOf, dueWithin: dueWithin)
+    }
+
+    /// "open, overdue by 54 days (target 2025-09-30, revised once from 2025-06-30)".
+    static func state(of action: TrackedAction) -> String {
+        var state: String
+        switch action.status {
+        case .open:
+            if let days = action.daysOverdue {
+                state = "open, OVERDUE by \(count(days, "day"))"
+            } else if let days = action.daysUntilDue {
+                state = days == 0 ? "open, due today" : "open, due in \(count(days, "day"))"
+            } else {
+                state = "open"
+            }
+        case .complete:
+            state = "complete" + (action.completedDate.map { " on \($0)" } ?? "")
+        case .withdrawn:
+            state = "withdrawn" + (action.withdrawnReason.map { ": \(oneLine($0))" } ?? "")
+        }
+        state += " (target \(action.targetDate)"
+        let revisions = action.revisedTargetDates.count
+        if revisions > 0 {
+            state += ", revised \(revisions == 1 ? "once" : revisions == 2 ? "twice" : "\(revisions) times") from \(action.originalTargetDate)"
+        }
+        return state + ")"
+    }
+
+    // MARK: The summary
+
+    /// `{"as_of", "due_within", "actions", "open", "complete", "withdrawn", "overdue",
+    /// "due_soon", "completed_on_time", "revised", "owners": [{owner, open, overdue,
+    /// due_soon}], "definitions"}`.
+    public static func json(_ summary: ActionSummary) -> JSONValue {
+        .object([
+            ("as_of", .string(summary.asOf.description)),
+            ("due_within", summary.dueWithin.map(JSONValue.int) ?? .null),
+            ("actions", .int(summary.actions)),
+            ("open", .int(summary.byStatus[.open] ?? 0)),
+            ("complete", .int(summary.byStatus[.complete] ?? 0)),
+            ("withdrawn", .int(summary.byStatus[.withdrawn] ?? 0)),
+            ("overdue", .int(summary.overdue)),
+            ("due_soon", summary.dueSoon.map(JSONValue.int) ?? .null),
+            ("completed_on_time", .int(summary.completedOnTime)),
+            ("revised", .int(summary.revised)),
+            ("owners", .array(summary.owners.map { owner in
+                .object([
+                    ("owner", .string(owner.owner)), ("open", .int(owner.open)), ("overdue", .int(owner.overdue)),
+                    ("due_soon", summary.dueWithin == nil ? .null : .int(owner.dueSoon)),
+                ])
+            })),
+            ("definitions", definitionsJSON(asOf: summary.asOf, dueWithin: summary.dueWithin, summary: true)),
+        ])
+    }
+
+    public static func text(_ summary: ActionSummary) -> String {
+        let open = summary.byStatus[.open] ?? 0
+        var out = "\(count(summary.actions, "action")), as of \(summary.asOf):\n"
+        out += "  open        \(open): \(summary.overdue) overdue"
+        if let dueSoon = summary.dueSoon, let days = summary.dueWithin {
+            out += ", \(dueSoon) due within \(count(days, "day"))"
+        }
+        out += "\n"
+        out += "  complete    \(summary.completed): \(summary.completedOnTime) on or before the target date\n"
+        out += "  withdrawn   \(summary.byStatus[.withdrawn] ?? 0)\n"
+        out += "  target date revised: \(count(summary.revised, "action"))\n"
+        if !summary.owners.isEmpty {
+            var headers = ["owner", "open", "overdue"]
+            if summary.dueWithin != nil { headers.append("due soon") }
+            let table = Table(headers: headers, rows: summary.owners.map { owner in
+                [owner.owner, String(owner.open), String(owner.overdue)] + (summary.dueWithin == nil ? [] : [String(owner.dueSoon)])
+            })
+            out += "\nOpen actions by owner, most overdue first:\n"
+            out += table.text().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
+        return out + "\n" + definitionsText(asOf: summary.asOf, dueWithin: summary.dueWithin, summary: true)
+    }
+
+    // MARK: Helpers
+
+    private static let onTime = ("on or before the target date", "complete, with the completed date no later than the target date")
+
+    private static func definitionsJSON(asOf: Day, dueWithin: Int?, summary: Bool = false) -> JSONValue {
+        .object((definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime] : [])).map { ($0.0, .string($0.1)) })
+    }
+
+    private static func definitionsText(asOf: Day, dueWithin: Int?, summary: Bool = false) -> String {
+        (definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime] : [])).map { "\($0.0) = \($0.1)\n" }.joined()
+    }
+
+    private static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+
+/// One action of a recommendation, as a manager chasing it sees it.
+public struct TrackedAction: Sendable, Equatable {
+    /// `REF/R1/A1`.
+    public var id: String
+    public var reference: String
+    /// The recommendation's address, `REF/R1`.
+    public var recommendation: String
+    public var response: Response
+    public var themes: [String]
+    public var text: String
+    public var owner: String
+    /// The current target date: the newest revised target date, else the target date.
+    public var targetDate: Day
+    public var originalTargetDate: Day
+    /// Oldest first; the last is the current target date.
+    public var revisedTargetDates: [Day]
+    public var status: ActionStatus
+    public var completedDate: Day?
+    public var withdrawnReason: String?
+    public var lastUpdate: ActionUpdate?
+    /// Open, and the current target date is before the as-of date.
+    public var isOverdue: Bool
+    /// Days from the current target date to the as-of date, while overdue.
+    public var daysOverdue: Int?
+    /// Days from the as-of date to the current target date, while open and not overdue.
+    public var daysUntilDue: Int?
+}
+
+/// Which actions `dus actions` lists, beyond the reviews the filter selects.
+public struct ActionQuery: Sendable, Equatable {
+    public var filter = ReviewFilter()
+    /// "Today" for overdue and due soon (Europe/London unless given).
+    public var asOf: Day
+    /// Overdue actions only; with `dueWithin`, overdue ones and those due soon.
+    public var overdue = false
+    /// Open actions due on the as-of date or within this many days after it.
+    public var dueWithin: Int?
+    /// Actions whose owner contains this text, ignoring case.
+    public var owner: String?
+    public var status: ActionStatus?
+    /// The response to the action's recommendation.
+    public var response: Response?
+    /// A theme of the action's recommendation.
+    public var theme: String?
+
+    public init(asOf: Day) {
+        self.asOf = asOf
+    }
+}
+
+/// Counts for `dus actions --summary`.
+public struct ActionSummary: Sendable, Equatable {
+    public struct OwnerCount: Sendable, Equatable {
+        public var owner: String
+        public var open: Int
+        public var overdue: Int
+        public var dueSoon: Int
+    }
+
+    public var asOf: Day
+    public var dueWithin: Int?
+    public var actions: Int
+    public var byStatus: [ActionStatus: Int]
+    public var overdue: Int
+    /// Open and due within `dueWithin` days (nil when no `--due-within` was given).
+    public var dueSoon: Int?
+    /// The actions completed, and of those, completed on or before their current target date.
+    public var completed: Int
+    public var completedOnTime: Int
+    /// Actions whose target date was revised at least once.
+    public var revised: Int
+    /// Open actions by owner, most overdue first.
+    public var owners: [OwnerCount]
+}
+
+/// `dus actions`: the recommendations' actions of the reviews a filter selects.
+public struct ActionTracker {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The actions the query selects, by current target date, then address.
+    public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
+        try store.read { db in try all(query, db).filter { selects($0, query) } }
+    }
+
+    /// Counts over the actions the query selects, without `--overdue` and `--due-within`
+    /// narrowing them: those two are counted instead.
+    public func summary(_ query: ActionQuery) throws -> ActionSummary {
+        var counted = query
+        counted.overdue = false
+        counted.dueWithin = nil
+        let actions = try self.actions(counted)
+        let isDueSoon = { (action: TrackedAction) -> Bool in
+            guard let days = query.dueWithin, let until = action.daysUntilDue else { return false }
+            return until <= days
+        }
+        var owners: [String: ActionSummary.OwnerCount] = [:]
+        for action in actions where action.status == .open {
+            var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
+            count.open += 1
+            if action.isOverdue { count.overdue += 1 }
+            if isDueSoon(action) { count.dueSoon += 1 }
+            owners[action.owner] = count
+        }
+        let completed = actions.filter { $0.status == .complete }
+        return ActionSummary(
+            asOf: query.asOf, dueWithin: query.dueWithin, actions: actions.count,
+            byStatus: Dictionary(grouping: actions, by: \.status).mapValues(\.count),
+            overdue: actions.filter(\.isOverdue).count,
+            dueSoon: query.dueWithin.map { _ in actions.filter(isDueSoon).count },
+            completed: completed.count,
+            completedOnTime: completed.filter { ($0.completedDate ?? $0.targetDate) <= $0.targetDate }.count,
+            revised: actions.filter { !$0.revisedTargetDates.isEmpty }.count,
+            owners: owners.values.sorted { ($0.overdue, $0.open, $1.owner) > ($1.overdue, $1.open, $0.owner) })
+    }
+
+    /// Whether the action passes the action conditions of the query (the review filter
+    /// has been applied in SQL).
+    private func selects(_ action: TrackedAction, _ query: ActionQuery) -> Bool {
+        if let status = query.status, action.status != status { return false }
+        if let response = query.response, action.response != response { return false }
+        if let theme = query.theme, !action.themes.contains(theme) { return false }
+        if let owner = query.owner, action.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { return false }
+        let isDueSoon = query.dueWithin.map { days in action.daysUntilDue.map { $0 <= days } ?? false }
+        switch (query.overdue, isDueSoon) {
+        case (false, nil): return true
+        case (true, nil): return action.isOverdue
+        case (false, let dueSoon?): return dueSoon
+        case (true, let dueSoon?): return action.isOverdue || dueSoon
+        }
+    }
+
+    /// Every action of the reviews the filter selects, with its dates and last update.
+    private func all(_ query: ActionQuery, _ db: Database) throws -> [TrackedAction] {
+        let (clause, arguments) = store.sqlCondition(for: query.filter)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT review.reference, recommendation.label AS recommendation, recommendation.response, recommendation.themes,
+              action.id AS action_id, action.label, action.text, action.owner, action.target_date, action.current_target_date,
+              action.status, action.completed_date, action.withdrawn_reason,
+              (SELECT json_group_array(target_date) FROM
+                (SELECT target_date FROM action_revision WHERE action_id = action.id ORDER BY position)) AS revisions,
+              (SELECT json_array(date, note) FROM action_update WHERE action_id = action.id
+                ORDER BY position DESC LIMIT 1) AS last_update
+            FROM action
+            JOIN recommendation ON recommendation.id = action.recommendation_id
+            JOIN review ON review.id = recommendation.review_id
+            WHERE \(clause)
+            ORDER BY action.current_target_date, review.reference, recommendation.position, action.position
+            """, arguments: StatementArguments(arguments))
+        return rows.map { row in
+            let reference: String = row["reference"]
+            let recommendation = reference + "/" + (row["recommendation"] as String)
+            let status = ActionStatus(rawValue: row["status"])!
+            let target = Day(row["current_target_date"] as String)!
+            let isOverdue = status == .open && target < query.asOf
+            let update = Store.parseList(row["last_update"])
+            return TrackedAction(
+                id: recommendation + "/" + (row["label"] as String), reference: reference, recommendation: recommendation,
+                response: Response(rawValue: row["response"])!, themes: Store.parseList(row["themes"]),
+                text: row["text"], owner: row["owner"], targetDate: target,
+                originalTargetDate: Day(row["target_date"] as String)!,
+                revisedTargetDates: Store.parseList(row["revisions"]).compactMap(Day.init),
+                status: status, completedDate: (row["completed_date"] as String?).flatMap(Day.init),
+                withdrawnReason: row["withdrawn_reason"],
+                lastUpdate: update.count == 2 ? Day(update[0]).map { ActionUpdate(date: $0, note: update[1]) } : nil,
+                isOverdue: isOverdue,
+                daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
+                daysUntilDue: status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+        }
+    }
+}

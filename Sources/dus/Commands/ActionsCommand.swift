@@ -1,0 +1,81 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct ActionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actions",
+        abstract: "The actions of the reviews' recommendations: what is overdue, due soon, done or withdrawn.",
+        discussion: """
+            An action is overdue when it is open and its current target date (the newest revised target
+            date, else the target date) is before the as-of date, today in Europe/London unless --as-of
+            is given. --overdue and --due-within together list both.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var filters: FilterOptions
+    @Flag(help: "Only overdue actions.") var overdue = false
+    @Option(help: "Only open actions due within this many days of the as-of date (0: due that day).") var dueWithin: Int?
+    @Option(help: "The date overdue and due soon are judged on (YYYY-MM-DD; default today).") var asOf: String?
+    @Option(help: "Actions whose owner contains this text (any case).") var owner: String?
+    @Option(help: "open, complete or withdrawn.") var actionStatus: String?
+    @Option(help: "The response to the recommendation: agreed, partly-agreed or not-agreed.") var response: String?
+    @Option(help: "A theme of the recommendation (see dus factors).") var theme: String?
+    @Flag(help: "Counts by status and owner instead of the list.") var summary = false
+    @Option(help: "text, json or csv (csv for the list only).") var format: OutputFormat = .text
+
+    func validate() throws {
+        _ = try makeQuery()
+        if format == .md || (format == .csv && summary) {
+            throw ValidationError("--format must be text or json\(summary ? "" : " or csv")\(summary ? " with --summary" : "")")
+        }
+    }
+
+    private func makeQuery(catalogue: Catalogue = .standard) throws -> ActionQuery {
+        var query = ActionQuery(asOf: .today())
+        if let asOf {
+            guard let day = Day(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a real date YYYY-MM-DD") }
+            query.asOf = day
+        }
+        query.filter = try filters.makeFilter(catalogue: catalogue)
+        query.overdue = overdue
+        if let dueWithin, dueWithin < 0 { throw ValidationError("--due-within must be 0 or more days") }
+        query.dueWithin = dueWithin
+        query.owner = owner
+        if let actionStatus {
+            guard let status = ActionStatus(rawValue: actionStatus) else {
+                throw ValidationError("--action-status '\(actionStatus)' is not one of \(ActionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.status = status
+        }
+        if let response {
+            guard let parsed = Response(rawValue: response) else {
+                throw ValidationError("--response '\(response)' is not one of \(Response.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.response = parsed
+        }
+        if let theme {
+            guard catalogue.themes.contains(theme) else {
+                throw ValidationError("--theme '\(theme)' is not a theme; the themes are \(catalogue.themes.joined(separator: ", "))")
+            }
+            query.theme = theme
+        }
+        return query
+    }
+
+    func run() throws {
+        let query = try makeQuery()
+        let tracker = try reportingErrors { ActionTracker(store: try database.open()) }
+        if summary {
+            let counts = try reportingErrors { try tracker.summary(query) }
+            print(format == .json ? ActionRenderer.json(counts).serialized(pretty: true) : ActionRenderer.text(counts), terminator: format == .json ? "\n" : "")
+            return
+        }
+        let actions = try reportingErrors { try tracker.actions(query) }
+        switch format {
+        case .json: print(ActionRenderer.json(actions, asOf: query.asOf, dueWithin: query.dueWithin).serialized(pretty: true))
+        case .csv: print(ActionRenderer.table(actions).csv(), terminator: "")
+        default: print(ActionRenderer.text(actions, asOf: query.asOf, dueWithin: query.dueWithin), terminator: "")
+        }
+    }
+}
