@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DUSCore
 
@@ -124,6 +125,21 @@ import Testing
         #expect(json.contains(#""release_bands":{"0-13":1,"14-27":2,"28-83":2,"84+":1,"not-released":1}"#))
         #expect(json.contains(#"{"id":"naloxone_supplied_on_release","risk":1,"no_risk":1,"unknown":4,"not_applicable":1,"share":0.5,"ci_low":0.0945,"ci_high":0.9055"#))
         #expect(json.contains(#"{"id":"injecting","risk":0,"no_risk":0,"unknown":7,"not_applicable":0,"share":null,"ci_low":null,"ci_high":null"#))
+        #expect(!json.contains(#""change""#))
+    }
+
+    @Test func everyFactorOfEverySliceHasAChangeNullInTheFirst() throws {
+        let report = try PatternEngine(store: Self.fixture()).report(matching: Self.drugRelated, by: .quarter)
+        let json = PatternRenderer(report: report).json().serialized()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let slices = try #require(object["slices"] as? [[String: Any]])
+        #expect(slices.count == 2)
+        for slice in slices {
+            let factors = try #require(slice["factors"] as? [[String: Any]])
+            #expect(factors.allSatisfy { $0.keys.contains("change") })
+        }
+        let first = try #require(slices[0]["factors"] as? [[String: Any]])
+        #expect(first.allSatisfy { $0["change"] is NSNull })
     }
 
     @Test func csvHasOneRowPerFactor() throws {

@@ -16,13 +16,13 @@ public struct PatternRenderer {
         var pairs: [(String, JSONValue)] = [
             ("definitions", .object(PatternReport.definitions.map { ($0.0, JSONValue.string($0.1)) })),
         ]
-        pairs += sliceJSON(report.all, previous: nil)
+        pairs += sliceJSON(report.all, isSlice: false, previous: nil)
         if let grouping = report.grouping {
             pairs.append(("by", .string(grouping.rawValue)))
             var previous: PatternSlice?
             pairs.append(("slices", .array(report.slices.map { slice in
                 defer { previous = slice }
-                return .object([("key", .string(slice.key ?? ""))] + sliceJSON(slice, previous: previous))
+                return .object([("key", .string(slice.key ?? ""))] + sliceJSON(slice, isSlice: true, previous: previous))
             })))
         }
         return .object(pairs)
@@ -33,7 +33,9 @@ public struct PatternRenderer {
         return .double((value * 10_000).rounded() / 10_000)
     }
 
-    private func sliceJSON(_ slice: PatternSlice, previous: PatternSlice?) -> [(String, JSONValue)] {
+    /// A slice of `--by` has `change` on each factor, `null` in the first slice (nothing to
+    /// compare with); the whole report has none.
+    private func sliceJSON(_ slice: PatternSlice, isSlice: Bool, previous: PatternSlice?) -> [(String, JSONValue)] {
         var result: [(String, JSONValue)] = [
             ("totals", .object([("reviews", .int(slice.reviews)), ("deaths", .int(slice.deaths)),
                                 ("near_misses", .int(slice.nearMisses)), ("released", .int(slice.released))])),
@@ -47,8 +49,8 @@ public struct PatternRenderer {
                     ("share", Self.number(factor.share.share)), ("ci_low", Self.number(interval?.low)),
                     ("ci_high", Self.number(interval?.high)), ("completeness", Self.number(factor.completeness.share)),
                 ]
-                if let previous {
-                    fields.append(("change", change(factor, previous.factors[index]).map(JSONValue.string) ?? .null))
+                if isSlice {
+                    fields.append(("change", previous.flatMap { change(factor, $0.factors[index]) }.map(JSONValue.string) ?? .null))
                 }
                 return .object(fields)
             })),
