@@ -542,6 +542,13 @@ import Testing
             "He can be reached on +44 20 7946 0123 at work.",
             "He was living near M1 1AE at the time.",
             "He was living near sw1a 1aa at the time.",
+            "Mr Brown was released on a Friday.",
+            "The GP, Dr. Patel, had not been told.",
+            "Her key worker spoke to Mrs O'Neill.",
+            "Mr Brown, DOB 01/02/1980, was known to services.",
+            "Date of birth: 12 March 1984.",
+            "He was born in 1984 in Leeds.",
+            "Records gave his d.o.b. as 1980-02-01.",
         ],
         [
             "a prison number",
@@ -553,6 +560,13 @@ import Testing
             "a UK phone number",
             "a postcode",
             "a postcode",
+            "a name (a title and a name)",
+            "a name (a title and a name)",
+            "a name (a title and a name)",
+            "a name (a title and a name)",
+            "a date of birth",
+            "a date of birth",
+            "a date of birth",
         ]
     ))
     func identifierInSummaryIsRefused(text: String, kind: String) {
@@ -563,6 +577,18 @@ import Testing
     @Test func nhsNumberWithInvalidCheckDigitIsAccepted() throws {
         let review = try expectValid(readMD(body: "## Summary\nThe number 943 476 5918 was on the letter.\n"))
         #expect(review.summary == "The number 943 476 5918 was on the letter.")
+    }
+
+    @Test(arguments: [
+        "Mrs and Mr are titles a panel may write about in general.",
+        "He was born and raised in the area and had missed 3 appointments.",
+        "Drug use rose after MS was diagnosed in 2019; Dr appointments were missed.",
+        "No date of birth is recorded here, and DOB checks were done at 2 visits.",
+        "Missed doses in the 14 days after release were not followed up.",
+    ])
+    func wordsNearATitleOrBirthAreNotMistakenForIdentifiers(text: String) throws {
+        let review = try expectValid(readMD(body: "## Summary\n\(text)\n"))
+        #expect(review.summary == text)
     }
 
     @Test func plainTextWithSmallNumbersIsAccepted() throws {

@@ -4,14 +4,18 @@ import Foundation
 ///
 /// Reviews are pseudonymous by design, so text that looks like a case reference number, a
 /// prison number, a police national computer id, an NHS number with a valid check digit,
-/// an e-mail address, a UK phone number or a postcode is refused. The screen errs towards
-/// refusing: a panel can always reword.
+/// an e-mail address, a UK phone number or a postcode is refused; so is a date or year of
+/// birth (`DOB 01/02/1980`, `born in 1984`) and a name after a title (`Mr Brown`, `Dr
+/// Patel`). A name on its own cannot be told from other words and is not caught. The
+/// screen errs towards refusing: a panel can always reword.
 public enum IdentifierScreen {
     /// The first kind of identifier found in `text`, described for a message, or nil.
     public static func identifier(in text: String) -> String? {
         let clues = Clues(text)
-        guard clues.digits > 0 || clues.hasAt else { return nil }
         let range = NSRange(text.startIndex..., in: text)
+        if clues.hasTitle, titledName.firstMatch(in: text, range: range) != nil { return "a name (a title and a name)" }
+        guard clues.digits > 0 || clues.hasAt else { return nil }
+        if clues.digits >= 2, birth.firstMatch(in: text, range: range) != nil { return "a date of birth" }
         for (name, regex, needs) in patterns where needs(clues) && regex.firstMatch(in: text, range: range) != nil {
             return name
         }
@@ -73,6 +77,8 @@ public enum IdentifierScreen {
         var longestDigitRunAfterLetter = 0
         /// A digit followed by two ASCII letters (the inward part of a postcode).
         var hasDigitLetterLetter = false
+        /// `Mr`, `Ms`, `Mx`, `Mi` or `Dr` at the start of a word: perhaps a title.
+        var hasTitle = false
 
         init(_ text: String) {
             var text = text
@@ -95,12 +101,24 @@ public enum IdentifierScreen {
                     if byte == 0x40 { hasAt = true }
                     if byte == 0x2F { hasSlash = true }
                     if isLetter(byte), isLetter(previous), isDigit(beforePrevious) { hasDigitLetterLetter = true }
+                    if !isLetter(beforePrevious),
+                       (previous == 0x4D && (byte == 0x72 || byte == 0x73 || byte == 0x78 || byte == 0x69)) || (previous == 0x44 && byte == 0x72) {
+                        hasTitle = true
+                    }
                 }
                 beforePrevious = previous
                 previous = byte
             }
         }
     }
+
+    /// A title, then a capitalised word: `Mr Brown`, `Mrs. O'Neill`, `Dr Patel`.
+    private static let titledName = regex(#"\b(Mr|Mrs|Ms|Miss|Mx|Mister|Dr)\.?\s+[A-Z][A-Za-z'’-]+"#)
+    /// Words for a birth, then within a few words a date or a year: `DOB 01/02/1980`,
+    /// `date of birth: 12 March 1984`, `born in 1984`, `d.o.b. 1980-02-01`.
+    private static let birth = regex(
+        #"\b(date\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|born)\W+(\w+\W+){0,3}?([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}(st|nd|rd|th)?\s+(of\s+)?("# + months + #")|(19|20)[0-9]{2})\b"#,
+        caseInsensitive: true)
 
     private static let nhsCandidate = regex(#"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])"#)
     private static let phoneCandidate = regex(#"(?<![0-9A-Za-z])(\+44|0044|\(?0)[0-9 ()-]{8,16}[0-9](?![0-9])"#)
