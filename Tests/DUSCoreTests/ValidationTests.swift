@@ -591,6 +591,20 @@ import Testing
         #expect(review.summary == text)
     }
 
+    @Test func aYAMLKeyWrittenTwiceIsNamedOnTheLineOfItsSecondUse() throws {
+        // The minimal file's keys end on line 6; `age` is on lines 7 and 9.
+        let top = readMD(extra: "age: 41\nsex: male\nage: 42")
+        expectProblem(top, field: "age", contains: "appears twice")
+        #expect(top.problems.first?.line == 9)
+        #expect(top.problems.first?.description == "t.md:9: age: appears twice")
+        // Within a list item, at its own indentation.
+        let nested = readMD(extra: recommendationYAML(["id: R1", "text: One.", "response: agreed", "text: Two."]))
+        expectProblem(nested, field: "text", contains: "appears twice")
+        let lines = markdownText(extra: recommendationYAML(["id: R1", "text: One.", "response: agreed", "text: Two."]))
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(nested.problems.first.flatMap { $0.line.map { lines[$0 - 1] } }?.contains("text: Two.") == true)
+    }
+
     @Test func plainTextWithSmallNumbersIsAccepted() throws {
         let review = try expectValid(readMD(body: "## Summary\nHe missed three appointments in 28 days and was seen 2 times.\n"))
         #expect(review.summary == "He missed three appointments in 28 days and was seen 2 times.")

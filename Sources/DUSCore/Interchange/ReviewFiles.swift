@@ -124,6 +124,14 @@ public struct ReviewFiles: Sendable {
         let composed: Yams.Node?
         do {
             composed = try Yams.compose(yaml: yaml)
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // Yams refuses a mapping with a key written twice; it names the key and where it
+            // was first written. The problem is the second time, as JSON reports it.
+            let lines = lines[1..<end].map(String.init)
+            return ReadReview(review: nil, problems: keys.map { key in
+                let line = Self.repeatedKey(key, firstAt: context.mark, in: lines).map { $0 + 1 }
+                return Problem(file: file, line: line, field: key, message: "appears twice")
+            }, file: file)
         } catch let error as YamlError {
             return failure(Self.line(of: error).map { $0 + 1 }, "front matter", "is not valid YAML: \(Self.describe(error))")
         } catch {
@@ -147,6 +155,25 @@ public struct ReviewFiles: Sendable {
         let review = reader.read(Node(.map(pairs), line: 1))
         problems += reader.problems
         return ReadReview(review: problems.isEmpty ? review : nil, problems: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }, file: file)
+    }
+
+    /// The line (1-based, in the front matter) where `key` is written again in the mapping
+    /// that first holds it at `first`: the next line that starts the same key at the same
+    /// column, before the mapping ends (a line indented less). Nil when it cannot be told.
+    static func repeatedKey(_ key: String, firstAt first: Yams.Mark, in lines: [String]) -> Int? {
+        let column = first.column - 1
+        guard first.line >= 1, first.line <= lines.count, column >= 0 else { return nil }
+        let starts = [key + ":", "\"" + key + "\":", "'" + key + "':"]
+        for index in first.line..<lines.count {
+            let line = Array(lines[index])
+            let indentation = line.prefix { $0 == " " || $0 == "-" }.count
+            if line.allSatisfy({ $0 == " " }) || line.first == "#" { continue }
+            if indentation < column { return nil }
+            guard indentation == column, line.count > column else { continue }
+            let rest = String(line[column...])
+            if starts.contains(where: { rest.hasPrefix($0) || rest.hasPrefix(String($0.dropLast()) + " :") }) { return index + 1 }
+        }
+        return nil
     }
 
     private static func line(of error: YamlError) -> Int? {
