@@ -286,4 +286,19 @@ import Testing
         #expect(folder.status == 0)
         #expect(try dus.run("validate", dus.path("md")).stdout == "3 reviews checked: no problems\n")
     }
+
+    @Test func aFileThatCannotBeWrittenIsNamedWithTheReason() throws {
+        let dus = try Harness()
+        let missing = try dus.run("generate", "--count", "3", "--out", dus.path("nowhere/x.jsonl"))
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "dus: \(dus.path("nowhere")): no such file or folder\n")
+        // A folder named like a file is refused before anything is made.
+        let named = try dus.run("generate", "--count", "3", "--out", dus.path("g.json"))
+        #expect(named.status == 64 && named.stderr.contains("a .json name is not a folder"))
+        #expect(dus.data("g.json") == nil && !FileManager.default.fileExists(atPath: dus.path("g.json")))
+        try dus.write("afile", "not a folder\n")
+        let inTheWay = try dus.run("export", "--out", "afile")
+        #expect(inTheWay.status == 1)
+        #expect(inTheWay.stderr == "dus: afile: a file of that name is in the way\n")
+    }
 }

@@ -15,6 +15,12 @@ public struct SyntheticWriter {
         let writer = ReviewWriter()
         if path.lowercased().hasSuffix(".jsonl") {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                // createFile gives no reason: the usual one is a missing folder.
+                let folder = (path as NSString).deletingLastPathComponent
+                var isFolder: ObjCBool = false
+                if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+                    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: folder])
+                }
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
             defer { try? handle.close() }

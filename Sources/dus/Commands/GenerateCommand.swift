@@ -13,6 +13,10 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
+        // A folder named like a single file is a slip: say so rather than make one.
+        if let suffix = [".json", ".md", ".csv", ".txt"].first(where: { out.lowercased().hasSuffix($0) }) {
+            throw ValidationError("--out \(out): a \(suffix) name is not a folder; give FILE.jsonl (one review per line) or a folder (one .md file per review)")
+        }
     }
 
     func run() throws {

@@ -115,6 +115,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw error
     } catch let error as ValidationError {
         throw error
+    } catch let error as CocoaError {
+        try fail(fileMessage(error))
     } catch let error as LocalizedError {
         try fail(error.errorDescription ?? "\(error)")
     } catch {
@@ -125,5 +127,20 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 extension FileHandle: @retroactive TextOutputStream {
     public func write(_ string: String) {
         write(Data(string.utf8))
+    }
+}
+
+/// A file-system error as `PATH: what went wrong`, rather than Foundation's own text.
+func fileMessage(_ error: CocoaError) -> String {
+    let path = error.filePath ?? error.url?.path ?? "a file"
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return "\(path): \(String(cString: strerror(Int32(underlying.code))).lowercased())"
+    }
+    switch error.code {
+    case .fileWriteFileExists: return "\(path): a file of that name is in the way"
+    case .fileNoSuchFile, .fileReadNoSuchFile: return "\(path): no such file or folder"
+    case .fileWriteNoPermission, .fileReadNoPermission: return "\(path): permission denied"
+    case .fileWriteOutOfSpace: return "\(path): the disk is full"
+    default: return "\(path): \(error.localizedDescription)"
     }
 }
