@@ -287,6 +287,17 @@ import Testing
         #expect(try dus.run("validate", dus.path("md")).stdout == "3 reviews checked: no problems\n")
     }
 
+    @Test func eachCommandOffersOnlyTheFormatsItWrites() throws {
+        let dus = try Harness()
+        for (command, formats) in [("list", "text, json, csv, md"), ("patterns", "text, json, csv"), ("search", "text, json"),
+                                   ("actions", "text, json, csv"), ("export", "md, json, csv"), ("show", "md, json"), ("factors", "text, json, md")] {
+            #expect(try dus.run(command, "--help").stdout.contains("(values: \(formats);"), "\(command)")
+        }
+        for (command, format) in [("search", "csv"), ("patterns", "md"), ("export", "text")] {
+            #expect(try dus.run(command, "x", "--format", format).status == 64, "\(command) --format \(format)")
+        }
+    }
+
     @Test func aFileThatCannotBeWrittenIsNamedWithTheReason() throws {
         let dus = try Harness()
         let missing = try dus.run("generate", "--count", "3", "--out", dus.path("nowhere/x.jsonl"))

@@ -22,12 +22,16 @@ struct ActionsCommand: ParsableCommand {
     @Option(help: "The response to the recommendation: agreed, partly-agreed or not-agreed.") var response: String?
     @Option(help: "A theme of the recommendation (see dus factors).") var theme: String?
     @Flag(help: "Counts by status and owner instead of the list.") var summary = false
-    @Option(help: "text, json or csv (csv for the list only).") var format: OutputFormat = .text
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv
+    }
+
+    @Option(help: "The output format (csv for the list only, not with --summary).") var format: Format = .text
 
     func validate() throws {
         _ = try makeQuery()
-        if format == .md || (format == .csv && summary) {
-            throw ValidationError("--format must be text or json\(summary ? "" : " or csv")\(summary ? " with --summary" : "")")
+        if format == .csv && summary {
+            throw ValidationError("--format csv is for the list: with --summary, use text or json")
         }
     }
 
@@ -75,7 +79,7 @@ struct ActionsCommand: ParsableCommand {
         switch format {
         case .json: print(ActionRenderer.json(actions, asOf: query.asOf, dueWithin: query.dueWithin).serialized(pretty: true))
         case .csv: print(ActionRenderer.table(actions).csv(), terminator: "")
-        default: print(ActionRenderer.text(actions, asOf: query.asOf, dueWithin: query.dueWithin), terminator: "")
+        case .text: print(ActionRenderer.text(actions, asOf: query.asOf, dueWithin: query.dueWithin), terminator: "")
         }
     }
 }

@@ -9,12 +9,12 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "md or json (one file per review), or csv (one file per table).") var format: OutputFormat = .md
-    @Option(help: "The folder to write to; created when missing.") var out: String
-
-    func validate() throws {
-        if format == .text { throw ValidationError("--format must be md, json or csv") }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case md, json, csv
     }
+
+    @Option(help: "md or json: one review file per review; csv: one file per table.") var format: Format = .md
+    @Option(help: "The folder to write to; created when missing.") var out: String
 
     func run() throws {
         let written = try reportingErrors {
@@ -23,7 +23,7 @@ struct ExportCommand: ParsableCommand {
             switch format {
             case .csv: return try exporter.exportCSV(matching: try filters.makeFilter(), to: out)
             case .json: return try exporter.exportFiles(matching: try filters.makeFilter(), to: out, spelling: .json)
-            default: return try exporter.exportFiles(matching: try filters.makeFilter(), to: out, spelling: .markdown)
+            case .md: return try exporter.exportFiles(matching: try filters.makeFilter(), to: out, spelling: .markdown)
             }
         }
         print("wrote \(written) file\(written == 1 ? "" : "s") to \(out)")

@@ -10,7 +10,7 @@ struct FactorsCommand: ParsableCommand {
         case text, json, md
     }
 
-    @Option(help: "text, json or md.") var format: Format = .text
+    @Option(help: "The output format.") var format: Format = .text
 
     func run() {
         let dictionary = FactorDictionary()

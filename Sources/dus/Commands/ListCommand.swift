@@ -8,7 +8,11 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "text, json, csv or md.") var format: OutputFormat = .text
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv, md
+    }
+
+    @Option(help: "The output format.") var format: Format = .text
 
     func run() throws {
         let summaries = try reportingErrors { try database.open().summaries(matching: try filters.makeFilter()) }

@@ -86,10 +86,6 @@ func eventDates(period: String?, from: String?, to: String?) throws -> (from: Da
     return (try day(from, "--from"), try day(to, "--to"))
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, csv, md
-}
-
 /// Prints problems to standard error and exits 1: the input had problems; nothing changed.
 func fail(with problems: [Problem], summary: String) throws -> Never {
     var standardError = FileHandle.standardError

@@ -11,11 +11,11 @@ struct PatternsCommand: ParsableCommand {
     @OptionGroup var filters: FilterOptions
     @Option(help: "Slices side by side: quarter, year, region, supervision or kind.") var by: PatternReport.Grouping?
     @Flag(help: "Count reviews classified not-drug-related too.") var includeNotDrugRelated = false
-    @Option(help: "text, json or csv.") var format: OutputFormat = .text
-
-    func validate() throws {
-        if format == .md { throw ValidationError("--format must be text, json or csv") }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv
     }
+
+    @Option(help: "The output format.") var format: Format = .text
 
     func run() throws {
         let report = try reportingErrors {
@@ -27,7 +27,7 @@ struct PatternsCommand: ParsableCommand {
         switch format {
         case .json: print(renderer.json().serialized(pretty: true))
         case .csv: print(renderer.csv(), terminator: "")
-        default:
+        case .text:
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             print(renderer.text(colour: colour), terminator: "")
         }

@@ -18,13 +18,16 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
     @Option(help: "The most hits to show (default 20); 0 shows all.") var limit: Int?
-    @Option(help: "text or json.") var format: OutputFormat = .text
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(help: "The output format.") var format: Format = .text
 
     /// The words of the query; a lone `--` (the end of options) is not one of them.
     private var words: [String] { query.filter { $0 != "--" } }
 
     func validate() throws {
-        if format != .text && format != .json { throw ValidationError("--format must be text or json") }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
         if let option = words.first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("unknown option '\(option)'; see 'dus search --help'")
@@ -51,7 +54,7 @@ struct SearchCommand: ParsableCommand {
         let renderer = SearchRenderer(results: results)
         switch format {
         case .json: print(renderer.json().serialized(pretty: true))
-        default:
+        case .text:
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             print(renderer.text(colour: colour), terminator: "")
         }

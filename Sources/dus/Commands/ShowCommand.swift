@@ -11,7 +11,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "md or json.") var format: Format = .md
+    @Option(help: "The output format.") var format: Format = .md
     @Argument(help: "The review's reference.") var reference: String
 
     func run() throws {
