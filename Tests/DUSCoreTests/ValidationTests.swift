@@ -507,7 +507,7 @@ import Testing
     func publishedFindingWithExactDateIsRefused(finding: String) {
         let body = "## Findings\n- \(finding) #continuity-of-care\n\n## Learning\n- Check naloxone before release. #naloxone\n"
         let read = readMD(["status": "published", "classification": "confirmed"], body: body)
-        expectProblem(read, field: "findings[1]", contains: "contains an exact date")
+        expectProblem(read, field: "findings[1].text", contains: "contains an exact date")
     }
 
     @Test(arguments: ["The GP saw him on 14 March.", "The GP saw him on 2025-03-14.", "The GP saw him on 14/03/2025."])
@@ -520,7 +520,7 @@ import Testing
     @Test func publishedLearningWithExactDateIsRefused() {
         let body = "## Findings\n- No naloxone was handed over. #naloxone\n\n## Learning\n- Since 1 April staff check naloxone. #naloxone\n"
         let read = readMD(["status": "published", "classification": "confirmed"], body: body)
-        expectProblem(read, field: "learning[1]", contains: "contains an exact date")
+        expectProblem(read, field: "learning[1].text", contains: "contains an exact date")
     }
 
     @Test func publishedRecommendationWithExactDateIsRefused() {
@@ -589,6 +589,13 @@ import Testing
     func wordsNearATitleOrBirthAreNotMistakenForIdentifiers(text: String) throws {
         let review = try expectValid(readMD(body: "## Summary\n\(text)\n"))
         #expect(review.summary == text)
+    }
+
+    @Test func aProblemInTheSummaryPointsAtItsTextNotItsHeading() throws {
+        // Front matter on lines 1-7, the heading on line 8, a blank line, the text on 10.
+        let read = readMD(body: "## Summary\n\nCase X123456 was open.\n")
+        expectProblem(read, field: "summary", contains: "a case reference number")
+        #expect(read.problems.first?.line == 10)
     }
 
     @Test func aYAMLKeyWrittenTwiceIsNamedOnTheLineOfItsSecondUse() throws {

@@ -21,7 +21,9 @@ struct MarkdownBody {
             guard let section = current else { return }
             if section == "summary" {
                 let text = collected.map(\.text).joined(separator: "\n")
-                body.fields.append((key: "summary", value: Node(.scalar(text, plain: false), line: sectionLine)))
+                // A problem with the summary points at its first line of text, not the heading.
+                let firstLine = collected.first { !$0.text.allSatisfy(\.isWhitespace) }?.line ?? sectionLine
+                body.fields.append((key: "summary", value: Node(.scalar(text, plain: false), line: firstLine)))
             } else {
                 body.fields.append((key: section, value: items(collected, section: section, file: file, sectionLine: sectionLine, problems: &body.problems)))
             }

@@ -121,10 +121,10 @@ struct ReviewReader {
         }
         let message = "contains an exact date, which a published review may not: write the month, or the time relative to the event"
         for (index, note) in review.findings.enumerated() where IdentifierScreen.containsExactDate(note.text) {
-            problem("findings[\(index + 1)]", message, at: fields["findings"])
+            problem("findings[\(index + 1)].text", message, at: fields["findings"])
         }
         for (index, note) in review.learning.enumerated() where IdentifierScreen.containsExactDate(note.text) {
-            problem("learning[\(index + 1)]", message, at: fields["learning"])
+            problem("learning[\(index + 1)].text", message, at: fields["learning"])
         }
         for recommendation in review.recommendations {
             if IdentifierScreen.containsExactDate(recommendation.text) {
