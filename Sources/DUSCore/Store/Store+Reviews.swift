@@ -115,7 +115,7 @@ extension Store {
         return items
     }
 
-    static func timestamp(_ date: Date = Date()) -> String {
+    public static func timestamp(_ date: Date = Date()) -> String {
         ISO8601DateFormatter().string(from: date)
     }
 
