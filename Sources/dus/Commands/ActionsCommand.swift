@@ -46,18 +46,8 @@ struct ActionsCommand: ParsableCommand {
         if let dueWithin, dueWithin < 0 { throw ValidationError("--due-within must be 0 or more days") }
         query.dueWithin = dueWithin
         query.owner = owner
-        if let actionStatus {
-            guard let status = ActionStatus(rawValue: actionStatus) else {
-                throw ValidationError("--action-status '\(actionStatus)' is not one of \(ActionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.status = status
-        }
-        if let response {
-            guard let parsed = Response(rawValue: response) else {
-                throw ValidationError("--response '\(response)' is not one of \(Response.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.response = parsed
-        }
+        query.status = try choice(actionStatus, "--action-status")
+        query.response = try choice(response, "--response")
         if let theme {
             guard catalogue.themes.contains(theme) else {
                 throw ValidationError("--theme '\(theme)' is not a theme; the themes are \(catalogue.themes.joined(separator: ", "))")

@@ -44,10 +44,10 @@ struct FilterOptions: ParsableArguments {
         } catch let error as FilterError {
             throw ValidationError(error.description)
         }
-        filter.kind = try parse(kind, "--kind")
-        filter.supervision = try parse(supervision, "--supervision")
-        filter.status = try parse(status, "--status")
-        filter.classification = try parse(classification, "--classification")
+        filter.kind = try choice(kind, "--kind")
+        filter.supervision = try choice(supervision, "--supervision")
+        filter.status = try choice(status, "--status")
+        filter.classification = try choice(classification, "--classification")
         if let region {
             guard let match = catalogue.region(matching: region) else {
                 throw ValidationError(FilterError.unknownRegion(region).description)
@@ -56,14 +56,15 @@ struct FilterOptions: ParsableArguments {
         }
         return filter
     }
+}
 
-    private func parse<T: RawRepresentable & CaseIterable>(_ value: String?, _ option: String) throws -> T? where T.RawValue == String {
-        guard let value else { return nil }
-        guard let parsed = T(rawValue: value) else {
-            throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return parsed
+/// The value of an option that takes one of a list (`--kind death`), or nil when not given.
+func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ option: String) throws -> T? where T.RawValue == String {
+    guard let value else { return nil }
+    guard let parsed = T(rawValue: value) else {
+        throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    return parsed
 }
 
 /// `--period P`, or `--from DATE` and `--to DATE`, as the first and last days (nil where
