@@ -22,4 +22,32 @@ import Testing
         // The other reviews are untouched.
         #expect(try dus.run("list").stdout.hasSuffix("28 reviews\n"))
     }
+
+    @Test func historyShowsEveryChangeOldestFirstAndKeepsEarlierVersions() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        let shown = try dus.run("show", "NW-2024-0011").stdout
+        try dus.write("amended.md", shown.replacingOccurrences(of: "Toxicology found heroin and a nitazene.", with: "Toxicology found heroin, a nitazene and alcohol."))
+        #expect(try dus.run("import", "--replace", "--reason", "Toxicology report received", dus.path("amended.md")).status == 0)
+        let text = try dus.run("history", "NW-2024-0011")
+        #expect(text.status == 0)
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.first == "NW-2024-0011: 2 audit entries, oldest first")
+        #expect(lines[1].contains("  imported from ") && lines[1].hasSuffix("nw-2024-0011.md"))
+        #expect(lines[2].contains("  amended from ") && lines[2].hasSuffix("amended.md: Toxicology report received (keeps the review as it was before: --format json)"))
+        let json = try dus.run("history", "NW-2024-0011", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = try #require(object["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["event"] as? String } == ["imported", "amended"])
+        #expect(entries[0]["before"] is NSNull)
+        // The version before the amendment, whole.
+        let before = try #require(entries[1]["before"] as? [String: Any])
+        #expect(before["reference"] as? String == "NW-2024-0011")
+        #expect((before["summary"] as? String)?.hasSuffix("Toxicology found heroin and a nitazene.") == true)
+        // The trail outlives the review; a reference never stored has none.
+        #expect(try dus.run("delete", "NW-2024-0011", "--reason", "Imported by mistake").status == 0)
+        #expect(try dus.run("history", "NW-2024-0011").stdout.contains("  deleted: Imported by mistake"))
+        let never = try dus.run("history", "NW-2099-0001")
+        #expect(never.status == 1 && never.stderr == "dus: NW-2099-0001: no review with this reference has ever been stored\n")
+    }
 }
