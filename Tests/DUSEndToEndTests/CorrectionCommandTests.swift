@@ -23,6 +23,24 @@ import Testing
         #expect(try dus.run("list").stdout.hasSuffix("28 reviews\n"))
     }
 
+    @Test func statusMovesAReviewOneStepAtATimeAndSaysWhy() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        // WM-2025-0020 is a draft, classified suspected, with no learning point.
+        let skip = try dus.run("status", "WM-2025-0020", "published")
+        #expect(skip.status == 1 && skip.stderr.contains("skips agreed"))
+        #expect(try dus.run("status", "WM-2025-0020", "agreed").stdout == "WM-2025-0020: draft → agreed\n")
+        let refused = try dus.run("status", "WM-2025-0020", "published")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("WM-2025-0020: status: published needs a classification other than suspected"))
+        #expect(refused.stderr.hasSuffix("nothing was changed\n"))
+        #expect(try dus.run("status", "WM-2025-0020", "agreed").stdout == "WM-2025-0020 is already agreed; nothing changed\n")
+        #expect(try dus.run("status", "NW-2024-0011", "draft").status == 1)
+        #expect(try dus.run("status", "NW-2024-0011", "agreed", "--reason", "Published before sign-off").status == 0)
+        #expect(try dus.run("history", "NW-2024-0011").stdout.contains("  status published → agreed: Published before sign-off"))
+        #expect(try dus.run("status", "NW-2024-0011", "finished").status == 64)
+    }
+
     @Test func historyShowsEveryChangeOldestFirstAndKeepsEarlierVersions() throws {
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)

@@ -4,10 +4,11 @@ import GRDB
 /// One entry of a review's audit trail.
 public struct AuditEntry: Sendable, Equatable {
     public var at: String
-    /// `imported`, `replaced`, `amended`, `redacted` or `deleted`.
+    /// `imported`, `replaced`, `amended`, `status`, `redacted` or `deleted`.
     public var event: String
     public var reason: String?
-    /// The source file of an import, or the path of a redacted text.
+    /// The source file of an import, the path of a redacted text, or a status move
+    /// (`draft → agreed`).
     public var detail: String?
     /// The review as it was before a replacement or an amendment, as review-file JSON.
     public var content: String?
@@ -31,7 +32,8 @@ public enum HistoryRenderer {
         var out = "\(reference): \(entries.count) audit entr\(entries.count == 1 ? "y" : "ies"), oldest first\n"
         for entry in entries {
             var line = "\(entry.at)  \(entry.event)"
-            if let detail = entry.detail { line += entry.event == "redacted" ? " \(detail)" : " from \(detail)" }
+            // Imports name their file; a redaction its path, a status move its two statuses.
+            if let detail = entry.detail { line += ["imported", "replaced", "amended"].contains(entry.event) ? " from \(detail)" : " \(detail)" }
             if let reason = entry.reason { line += ": \(reason)" }
             if entry.content != nil { line += " (keeps the review as it was before: --format json)" }
             out += line + "\n"

@@ -1,0 +1,29 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Move a review through the workflow: draft → agreed → published.",
+        discussion: """
+            One step at a time. Publishing needs at least one finding and one learning point, a
+            classification other than suspected, and no exact date in findings, learning or
+            recommendations. Moving a published review back is an amendment and needs --reason.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "draft, agreed or published.") var status: String
+    @Option(help: "Why (kept in the audit trail; needed to move a published review back).") var reason: String?
+
+    func validate() throws {
+        let _: Status? = try choice(status, "STATUS")
+    }
+
+    func run() throws {
+        let target: Status = try choice(status, "STATUS")!
+        let change = try reportingErrors { try database.open().move(reference, to: target, reason: reason) }
+        print(change.changed ? "\(reference): \(change.from.rawValue) → \(change.to.rawValue)" : "\(reference) is already \(target.rawValue); nothing changed")
+    }
+}
