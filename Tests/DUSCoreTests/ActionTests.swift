@@ -27,6 +27,13 @@ import Testing
     /// due on the as-of date, due in 30 days, due in 31 days, complete late, withdrawn.
     static func fixture() throws -> Store {
         let store = try Store(inMemory: .standard)
+        try store.write { db in
+            for review in fixtureReviews() { try store.insert(review, db, now: "2026-01-01T00:00:00Z") }
+        }
+        return store
+    }
+
+    static func fixtureReviews() -> [Review] {
         var naloxone = Recommendation(id: "R1", text: "Supply naloxone on release.", response: .agreed)
         naloxone.themes = ["naloxone"]
         naloxone.actions = [
@@ -44,11 +51,7 @@ import Testing
             action("A3", target: "2026-04-01"),
             action("A4", target: "2025-01-01", status: .withdrawn),
         ]
-        try store.write { db in
-            try store.insert(review("W-1", recommendations: [naloxone]), db, now: "2026-01-01T00:00:00Z")
-            try store.insert(review("N-1", kind: .nearMiss, region: "North West", recommendations: [housing]), db, now: "2026-01-01T00:00:00Z")
-        }
-        return store
+        return [review("W-1", recommendations: [naloxone]), review("N-1", kind: .nearMiss, region: "North West", recommendations: [housing])]
     }
 
     func query(_ change: (inout ActionQuery) -> Void = { _ in }) -> ActionQuery {

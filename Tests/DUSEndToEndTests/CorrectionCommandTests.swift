@@ -41,6 +41,19 @@ import Testing
         #expect(try dus.run("status", "NW-2024-0011", "finished").status == 64)
     }
 
+    @Test func doctorAndBackupReportAndCopy() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        let doctor = try dus.run("doctor")
+        #expect(doctor.status == 0 && doctor.stdout.hasSuffix("all 4 checks passed\n"))
+        #expect(doctor.stdout.contains("ok       derived fields of 29 reviews"))
+        let backup = try dus.run("backup", "--to", "copy.sqlite")
+        #expect(backup.status == 0)
+        #expect(try dus.run("list", "--db", "copy.sqlite").stdout.hasSuffix("29 reviews\n"))
+        #expect(try dus.run("backup", "--to", "copy.sqlite").status == 1)
+        #expect(try dus.run("backup").status == 64)
+    }
+
     @Test func historyShowsEveryChangeOldestFirstAndKeepsEarlierVersions() throws {
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the database: SQLite integrity, foreign keys, the search index and every review's derived fields.",
+        discussion: "Reads only. Exits 1 when a check finds a problem.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let checks = try reportingErrors { try database.open().checkHealth() }
+        for check in checks {
+            print("\(check.passed ? "ok      " : "PROBLEM ") \(check.name)")
+            for finding in check.findings { print("         \(finding)") }
+        }
+        let failed = checks.filter { !$0.passed }.count
+        print(failed == 0 ? "all \(checks.count) checks passed" : "\(failed) of \(checks.count) checks found problems")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database to a new file while it stays in use (SQLite's online backup).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The new file; an existing one is never overwritten.") var to: String
+
+    func run() throws {
+        try reportingErrors { try database.open().backup(to: to) }
+        print("backed up \(database.path) to \(to)")
+    }
+}

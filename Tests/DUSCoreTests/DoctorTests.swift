@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import Testing
+@testable import DUSCore
+
+/// `dus doctor` and `dus backup`.
+@Suite struct DoctorTests {
+    static func store() throws -> (store: Store, folder: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-doctor-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
+        try store.write { db in
+            for review in ActionTests.fixtureReviews() { try store.insert(review, db, now: "2026-01-01T00:00:00Z") }
+        }
+        return (store, folder)
+    }
+
+    @Test func aHealthyDatabasePassesEveryCheckAndIsLeftAsItWas() throws {
+        let (store, folder) = try Self.store()
+        let path = folder.appendingPathComponent("dus.sqlite").path
+        let before = FileManager.default.contents(atPath: path)
+        let checks = try store.checkHealth()
+        #expect(checks.count == 4 && checks.allSatisfy(\.passed))
+        #expect(checks.last?.name == "derived fields of 2 reviews")
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test func storedDerivedFieldsAndSearchTextsThatDoNotMatchAreFound() throws {
+        let (store, _) = try Self.store()
+        try store.write { db in
+            try db.execute(sql: "UPDATE review SET release_band = '84+', answers = 'yyyy' WHERE reference = 'W-1'")
+            // Bypassing the trigger, as a hand edit with another tool might.
+            try db.execute(sql: "DROP TRIGGER search_text_removed")
+            try db.execute(sql: "DELETE FROM search_text WHERE id = (SELECT min(id) FROM search_text)")
+        }
+        let failed = try store.checkHealth().filter { !$0.passed }
+        #expect(failed.map(\.name) == ["search index", "derived fields of 2 reviews"])
+        #expect(failed[0].findings.count == 2)
+        #expect(failed[0].findings[1] == "1 text is missing from search_text; re-import the reviews concerned with --replace")
+        #expect(failed[1].findings == ["W-1: factor answers, release_band: the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again"])
+    }
+
+    @Test func aBackupIsAWholeCopyAndNeverOverwritesAFile() throws {
+        let (store, folder) = try Self.store()
+        let copy = folder.appendingPathComponent("copy.sqlite").path
+        try store.backup(to: copy)
+        let restored = try Store(path: copy)
+        #expect(try restored.summaries(matching: ReviewFilter()).map(\.reference) == ["N-1", "W-1"])
+        #expect(try restored.checkHealth().allSatisfy(\.passed))
+        #expect(throws: CocoaError.self) { try store.backup(to: copy) }
+    }
+}
