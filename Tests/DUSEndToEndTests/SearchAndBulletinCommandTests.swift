@@ -120,4 +120,20 @@ import Testing
         #expect(refused.stderr.contains("an age (\"aged 34\")"))
         #expect(dus.data("b.md") == nil && dus.data("b-release-timing.svg") == nil)
     }
+
+    @Test func similarGivesTheClosestRiskProfilesAsJSON() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        let json = try dus.run("similar", "NW-2024-0011", "--limit", "3", "--format", "json")
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["reference"] as? String == "NW-2024-0011" && object["compared"] as? Int == 28)
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        let scores = results.compactMap { $0["score"] as? Double }
+        #expect(scores == scores.sorted(by: >) && scores.allSatisfy { $0 > 0 && $0 <= 1 })
+        #expect(results.allSatisfy { !(($0["shared"] as? [String]) ?? []).isEmpty })
+        #expect(try dus.run("similar", "NW-2099-0001").status == 1)
+        #expect(try dus.run("similar", "NW-2024-0011", "--limit", "0").status == 64)
+    }
 }
