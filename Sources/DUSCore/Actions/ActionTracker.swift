@@ -86,7 +86,9 @@ public struct ActionTracker {
 
     /// The actions the query selects, by current target date, then address.
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
-        try store.read { db in try all(query, db).filter { selects($0, query) } }
+        var actions: [TrackedAction] = []
+        try store.read { db in try forEach(query, db) { actions.append($0) } }
+        return actions
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`
@@ -95,29 +97,31 @@ public struct ActionTracker {
         var counted = query
         counted.overdue = false
         counted.dueWithin = nil
-        let actions = try self.actions(counted)
-        let isDueSoon = { (action: TrackedAction) -> Bool in
-            guard let days = query.dueWithin, let until = action.daysUntilDue else { return false }
-            return until <= days
-        }
+        var summary = ActionSummary(
+            asOf: query.asOf, dueWithin: query.dueWithin, actions: 0, byStatus: [:], overdue: 0,
+            dueSoon: query.dueWithin.map { _ in 0 }, completed: 0, completedOnTime: 0, revised: 0, owners: [])
         var owners: [String: ActionSummary.OwnerCount] = [:]
-        for action in actions where action.status == .open {
-            var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
-            count.open += 1
-            if action.isOverdue { count.overdue += 1 }
-            if isDueSoon(action) { count.dueSoon += 1 }
-            owners[action.owner] = count
+        // Counted as they are read: a summary holds no list of actions.
+        try store.read { db in
+            try forEach(counted, db) { action in
+                summary.actions += 1
+                summary.byStatus[action.status, default: 0] += 1
+                if !action.revisedTargetDates.isEmpty { summary.revised += 1 }
+                if action.status == .complete {
+                    summary.completed += 1
+                    if (action.completedDate ?? action.targetDate) <= action.targetDate { summary.completedOnTime += 1 }
+                }
+                guard action.status == .open else { return }
+                let isDueSoon = query.dueWithin.map { days in (action.daysUntilDue ?? .max) <= days } ?? false
+                var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
+                count.open += 1
+                if action.isOverdue { count.overdue += 1; summary.overdue += 1 }
+                if isDueSoon { count.dueSoon += 1; summary.dueSoon? += 1 }
+                owners[action.owner] = count
+            }
         }
-        let completed = actions.filter { $0.status == .complete }
-        return ActionSummary(
-            asOf: query.asOf, dueWithin: query.dueWithin, actions: actions.count,
-            byStatus: Dictionary(grouping: actions, by: \.status).mapValues(\.count),
-            overdue: actions.filter(\.isOverdue).count,
-            dueSoon: query.dueWithin.map { _ in actions.filter(isDueSoon).count },
-            completed: completed.count,
-            completedOnTime: completed.filter { ($0.completedDate ?? $0.targetDate) <= $0.targetDate }.count,
-            revised: actions.filter { !$0.revisedTargetDates.isEmpty }.count,
-            owners: owners.values.sorted { ($0.overdue, $0.open, $1.owner) > ($1.overdue, $1.open, $0.owner) })
+        summary.owners = owners.values.sorted { ($0.overdue, $0.open, $1.owner) > ($1.overdue, $1.open, $0.owner) }
+        return summary
     }
 
     /// Whether the action passes the action conditions of the query (the review filter
@@ -136,10 +140,11 @@ public struct ActionTracker {
         }
     }
 
-    /// Every action of the reviews the filter selects, with its dates and last update.
-    private func all(_ query: ActionQuery, _ db: Database) throws -> [TrackedAction] {
+    /// Calls `body` with each action the query selects, in order, reading them one at a
+    /// time (200,000 actions at once would take hundreds of megabytes).
+    private func forEach(_ query: ActionQuery, _ db: Database, _ body: (TrackedAction) throws -> Void) throws {
         let (clause, arguments) = store.sqlCondition(for: query.filter)
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT review.reference, recommendation.label AS recommendation, recommendation.response, recommendation.themes,
               action.id AS action_id, action.label, action.text, action.owner, action.target_date, action.current_target_date,
               action.status, action.completed_date, action.withdrawn_reason,
@@ -153,14 +158,14 @@ public struct ActionTracker {
             WHERE \(clause)
             ORDER BY action.current_target_date, review.reference, recommendation.position, action.position
             """, arguments: StatementArguments(arguments))
-        return rows.map { row in
+        while let row = try rows.next() {
             let reference: String = row["reference"]
             let recommendation = reference + "/" + (row["recommendation"] as String)
             let status = ActionStatus(rawValue: row["status"])!
             let target = Day(row["current_target_date"] as String)!
             let isOverdue = status == .open && target < query.asOf
             let update = Store.parseList(row["last_update"])
-            return TrackedAction(
+            let action = TrackedAction(
                 id: recommendation + "/" + (row["label"] as String), reference: reference, recommendation: recommendation,
                 response: Response(rawValue: row["response"])!, themes: Store.parseList(row["themes"]),
                 text: row["text"], owner: row["owner"], targetDate: target,
@@ -172,6 +177,7 @@ public struct ActionTracker {
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
                 daysUntilDue: status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+            if selects(action, query) { try body(action) }
         }
     }
 }

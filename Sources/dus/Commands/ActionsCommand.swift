@@ -43,7 +43,9 @@ struct ActionsCommand: ParsableCommand {
         }
         query.filter = try filters.makeFilter(catalogue: catalogue)
         query.overdue = overdue
-        if let dueWithin, dueWithin < 0 { throw ValidationError("--due-within must be 0 or more days") }
+        // A century is further ahead than any action is planned; it also keeps dates in range.
+        if let dueWithin, !(0...36_500).contains(dueWithin) { throw ValidationError("--due-within must be 0 to 36500 days") }
+        if let owner, owner.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--owner must not be empty") }
         query.dueWithin = dueWithin
         query.owner = owner
         query.status = try choice(actionStatus, "--action-status")
