@@ -8,11 +8,11 @@ import Testing
     /// A database file with NW-1, whose summary and second finding hold a name (which the
     /// identifier screen cannot tell from other words), then amended once so that an
     /// earlier version holding the name sits in the audit trail.
-    static func fixture() throws -> (store: Store, path: String) {
+    static func fixture(busyTimeout: TimeInterval = Store.defaultBusyTimeout) throws -> (store: Store, path: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-corrections-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("dus.sqlite").path
-        let store = try Store(path: path)
+        let store = try Store(path: path, busyTimeout: busyTimeout)
         var review = Review(reference: "NW-1", kind: .death, eventDate: Day("2025-03-01")!, region: "North West", supervision: .licence)
         review.summary = "Jonty Quillfeather was found by a friend."
         review.findings = [Note(text: "No naloxone was offered.", themes: ["naloxone"]),
@@ -47,8 +47,9 @@ import Testing
         let (store, path) = try Self.fixture()
         #expect(Self.filesHold("Quillfeather", at: path))
         let report = try store.redact(reference: "NW-1", field: "summary", text: "Jonty Quillfeather", reason: "A name typed by mistake")
-        // The earlier version in the audit trail held it too.
-        #expect(report.auditEntriesChanged == 1)
+        // The earlier version in the audit trail held it too; the second finding still does.
+        #expect(report.fieldChanged && report.auditEntriesChanged == 1 && report.logFolded)
+        #expect(report.alsoIn == ["findings[2]"])
         let review = try #require(try store.review("NW-1"))
         #expect(review.summary == "[redacted] was found by a friend.")
         // Only the field named changes in the review: the finding still holds the name.
@@ -73,6 +74,20 @@ import Testing
         #expect(earlier.contains("No naloxone was offered.") && earlier.contains("[redacted] was found by a friend."))
     }
 
+    @Test func anotherProgramReadingDoesNotTurnASavedRedactionIntoAnError() throws {
+        // The fold waits for readers as long as the busy timeout: short here.
+        let (store, path) = try Self.fixture(busyTimeout: 0.2)
+        // Another connection in the middle of a read: the log cannot be folded in while it reads.
+        let other = try DatabaseQueue(path: path)
+        let report = try other.read { db in
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM review")
+            return try store.redact(reference: "NW-1", field: "summary", text: "Jonty Quillfeather", reason: "A name typed by mistake")
+        }
+        #expect(report.fieldChanged && !report.logFolded)
+        #expect(try store.review("NW-1")?.summary == "[redacted] was found by a friend.")
+        try other.close()
+    }
+
     @Test func aWholeTextIsRedactedWhenNoPartIsGiven() throws {
         let (store, _) = try Self.fixture()
         try store.redact(reference: "NW-1", field: "findings[2]", text: nil, reason: "Identifies the person")
@@ -87,8 +102,12 @@ import Testing
             ("NW-1", "findings[7]", nil, "Typo", .noField(reference: "NW-1", field: "findings[7]")),
             ("NW-1", "findings[two]", nil, "Typo", .noField(reference: "NW-1", field: "findings[two]")),
             ("NW-1", "summary", "Nobody", "Typo", .textNotInField(reference: "NW-1", field: "summary")),
+            // Whole words only: "Quill" is part of a word here.
+            ("NW-1", "summary", "Quill", "Typo", .textNotInField(reference: "NW-1", field: "summary")),
             ("NW-1", "summary", nil, "  ", .reason("a reason is required")),
             ("NW-1", "summary", nil, "Asked by case X123456", .reason("contains what looks like a case reference number; reviews are pseudonymous: reword it")),
+            ("NW-1", "summary", "Quillfeather", "Quillfeather is a real name", .reason("holds the text being redacted; give the reason without it")),
+            ("NW-1", "summary", "[redacted]", "Typo", .nothingToRedact(reference: "NW-1", field: "summary")),
         ]
         for (reference, field, text, reason, expected) in cases {
             #expect(throws: expected) { try store.redact(reference: reference, field: field, text: text, reason: reason) }
@@ -101,10 +120,34 @@ import Testing
         let (store, path) = try Self.fixture()
         // The amendment changed the first finding; its old wording is only in the audit trail.
         let report = try store.redact(reference: "NW-1", field: "findings[1]", text: "No naloxone was offered.", reason: "Wording agreed in error")
-        #expect(report.auditEntriesChanged == 1)
+        #expect(!report.fieldChanged && report.auditEntriesChanged == 1)
         #expect(try store.review("NW-1")?.findings[0].text == "No naloxone was offered on release.")
         // (Its words are still in the current version: only the old wording must be gone.)
         #expect(!Self.filesHold("No naloxone was offered.", at: path, orItsWords: false))
+    }
+
+    @Test func anOldCopyIsRedactedEvenIfItWouldFailTodaysRulesAndKeysAreNeverTouched() throws {
+        let (store, path) = try Self.fixture()
+        // A copy stored before a rule was added (here, a title before a name), and a file
+        // name holding the name.
+        try store.write { db in
+            try db.execute(sql: "UPDATE audit SET content = replace(content, 'by a friend', 'by Mr Quillfeather'), detail = 'in/quillfeather-notes.md' WHERE event = 'amended'")
+        }
+        try store.redact(reference: "NW-1", field: "summary", text: nil, reason: "Identifies the person")
+        try store.redact(reference: "NW-1", field: "summary", text: "Quillfeather", reason: "The name in the older copy")
+        let amended = try #require(try store.history(of: "NW-1").first { $0.event == "amended" })
+        #expect(amended.detail == "in/quillfeather-notes.md")
+        try store.redact(reference: "NW-1", field: "summary", text: "quillfeather", reason: "The file name")
+        let after = try #require(try store.history(of: "NW-1").first { $0.event == "amended" })
+        #expect(after.detail == "in/[redacted]-notes.md")
+        // "text" is a key of every finding in the copy: redacting the word changes texts only.
+        try store.redact(reference: "NW-1", field: "learning[1]", text: "alone", reason: "Test of keys")
+        let copy = try #require(after.content.flatMap { _ in try store.history(of: "NW-1").first { $0.event == "amended" }?.content })
+        #expect(copy.contains(#""learning":[{"text":"Ask about using [redacted].""#))
+        // The second finding still names the person until it is redacted too.
+        #expect(Self.filesHold("Quillfeather", at: path))
+        try store.redact(reference: "NW-1", field: "findings[2]", text: "Jonty Quillfeather", reason: "A name typed by mistake")
+        #expect(!Self.filesHold("Quillfeather", at: path) && !Self.filesHold("quillfeather", at: path))
     }
 
     @Test func aDeletedReviewLeavesOnlyItsAuditEntriesWithoutCopies() throws {

@@ -6,8 +6,8 @@ public enum CorrectionError: LocalizedError, Equatable {
     case noReview(String)
     case noField(reference: String, field: String)
     case textNotInField(reference: String, field: String)
-    case emptyField(reference: String, field: String)
     case reason(String)
+    case nothingToRedact(reference: String, field: String)
     case unreadableAuditEntry(reference: String, id: Int64)
 
     public var errorDescription: String? {
@@ -18,8 +18,8 @@ public enum CorrectionError: LocalizedError, Equatable {
             return "\(reference): \(field): no such text field; give a path such as summary, findings[2], recommendations[R1].reason or recommendations[R1].actions[A1].updates[1]"
         case .textNotInField(let reference, let field):
             return "\(reference): \(field): the text given by --text is neither there nor in any earlier version in the audit trail"
-        case .emptyField(let reference, let field):
-            return "\(reference): \(field): holds no text to redact"
+        case .nothingToRedact(let reference, let field):
+            return "\(reference): \(field): there is nothing to redact (the text is empty or already [redacted])"
         case .reason(let message):
             return "--reason: \(message)"
         case .unreadableAuditEntry(let reference, let id):
@@ -32,8 +32,15 @@ public enum CorrectionError: LocalizedError, Equatable {
 public struct RedactionReport: Equatable, Sendable {
     public var reference: String
     public var field: String
-    /// The audit entries whose copy of the review, or reason, held the text.
+    /// Whether the field itself held the text (it may be only in earlier versions).
+    public var fieldChanged: Bool
+    /// The audit entries whose copy of the review, reason or file name held the text.
     public var auditEntriesChanged: Int
+    /// Other fields of the review that still hold the text: each needs its own redaction.
+    public var alsoIn: [String]
+    /// Whether the log was folded into the file. When another program holds the database
+    /// open it cannot be, and the log may keep the old text until that program lets go.
+    public var logFolded: Bool
 }
 
 /// A path to one free-text field of a review: `summary`, `findings[2]` (or
@@ -138,30 +145,67 @@ struct TextField {
 }
 
 extension Review {
-    /// The review with every occurrence of `text` in its free text replaced by `replacement`.
-    func replacingText(_ text: String, with replacement: String) -> Review {
-        func swap(_ value: String) -> String { value.replacingOccurrences(of: text, with: replacement) }
-        var review = self
-        review.summary = review.summary.map(swap)
-        review.agencies = review.agencies.map(swap)
-        for index in review.findings.indices { review.findings[index].text = swap(review.findings[index].text) }
-        for index in review.learning.indices { review.learning[index].text = swap(review.learning[index].text) }
-        for index in review.recommendations.indices {
-            var recommendation = review.recommendations[index]
-            recommendation.text = swap(recommendation.text)
-            recommendation.to = recommendation.to.map(swap)
-            recommendation.reason = recommendation.reason.map(swap)
-            for actionIndex in recommendation.actions.indices {
-                var action = recommendation.actions[actionIndex]
-                action.text = swap(action.text)
-                action.owner = swap(action.owner)
-                action.withdrawnReason = action.withdrawnReason.map(swap)
-                for updateIndex in action.updates.indices { action.updates[updateIndex].note = swap(action.updates[updateIndex].note) }
-                recommendation.actions[actionIndex] = action
+    /// Every free text of the review with its path, in file order.
+    var textFields: [(path: String, text: String)] {
+        var fields: [(path: String, text: String)] = []
+        if let summary { fields.append(("summary", summary)) }
+        for (index, agency) in agencies.enumerated() { fields.append(("agencies[\(index + 1)]", agency)) }
+        for (index, note) in findings.enumerated() { fields.append(("findings[\(index + 1)]", note.text)) }
+        for (index, note) in learning.enumerated() { fields.append(("learning[\(index + 1)]", note.text)) }
+        for recommendation in recommendations {
+            let path = "recommendations[\(recommendation.id)]"
+            fields.append((path, recommendation.text))
+            if let to = recommendation.to { fields.append((path + ".to", to)) }
+            if let reason = recommendation.reason { fields.append((path + ".reason", reason)) }
+            for action in recommendation.actions {
+                let actionPath = path + ".actions[\(action.id)]"
+                fields += [(actionPath, action.text), (actionPath + ".owner", action.owner)]
+                if let reason = action.withdrawnReason { fields.append((actionPath + ".withdrawn_reason", reason)) }
+                for (index, update) in action.updates.enumerated() { fields.append((actionPath + ".updates[\(index + 1)]", update.note)) }
             }
-            review.recommendations[index] = recommendation
         }
-        return review
+        return fields
+    }
+}
+
+/// Finding and replacing a redacted text: whole words only, so that redacting `Al`
+/// leaves `Alcohol` alone.
+enum Redaction {
+    /// `text` with every whole-word occurrence of `target` replaced by `[redacted]`.
+    static func replacing(_ target: String, in text: String) -> String {
+        guard !target.isEmpty, text.contains(target) else { return text }
+        func isWordCharacter(_ character: Character?) -> Bool { character.map { $0.isLetter || $0.isNumber } ?? false }
+        let checksStart = isWordCharacter(target.first), checksEnd = isWordCharacter(target.last)
+        var out = ""
+        var rest = text[...]
+        while let range = rest.range(of: target) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+            if (checksStart && isWordCharacter(before)) || (checksEnd && isWordCharacter(after)) {
+                out += rest[..<text.index(after: range.lowerBound)]
+                rest = rest[text.index(after: range.lowerBound)...]
+            } else {
+                out += String(rest[..<range.lowerBound]) + Store.redacted
+                rest = rest[range.upperBound...]
+            }
+        }
+        return out + rest
+    }
+
+    static func occurs(_ target: String, in text: String) -> Bool {
+        replacing(target, in: text) != text
+    }
+}
+
+extension JSONValue {
+    /// The value with `change` applied to every string in it (not to object keys).
+    func mappingStrings(_ change: (String) -> String) -> JSONValue {
+        switch self {
+        case .string(let text): return .string(change(text))
+        case .array(let items): return .array(items.map { $0.mappingStrings(change) })
+        case .object(let pairs): return .object(pairs.map { ($0.0, $0.1.mappingStrings(change)) })
+        default: return self
+        }
     }
 }
 
@@ -169,68 +213,77 @@ extension Store {
     /// What a redacted text becomes.
     public static let redacted = "[redacted]"
 
-    /// Replaces `text` (or, when nil, the whole text of `field`) with `[redacted]` in the
-    /// review and in every audit entry of the review that holds it (a copy of an earlier
-    /// version, or a reason), and records a `redacted` audit entry that holds no copy. A
-    /// `text` no longer in the field (an amendment took it out) is still removed from the
-    /// audit entries that hold it.
+    /// Replaces `text` (or, when nil, the whole text of `field`) with `[redacted]` in
+    /// that field of the review, and wherever it occurs in the review's audit entries
+    /// (copies of earlier versions, reasons, the names of files imported from); records a
+    /// `redacted` audit entry that holds no copy. Whole words only: redacting `Al` leaves
+    /// `Alcohol` alone. A text no longer in the field (an amendment took it out, or an
+    /// earlier redaction) is still removed from the audit entries that hold it. Other
+    /// fields of the review that hold it are named in the report, not changed: the panel
+    /// decides each one.
     ///
     /// The text is erased from the file, not only hidden: the write zeroes what it frees
     /// (`secure_delete`), the search index is rebuilt without it, and the log is folded
-    /// into the file.
+    /// into the file when no other program holds it open.
+    @discardableResult
     public func redact(reference: String, field path: String, text: String?, reason: String, now: String = Store.timestamp()) throws -> RedactionReport {
         let reason = try Self.checkedReason(reason)
         guard let field = TextField(path) else { throw CorrectionError.noField(reference: reference, field: path) }
-        return try erasing { db in
+        if let text, text.isEmpty || Self.redacted.contains(text) { throw CorrectionError.nothingToRedact(reference: reference, field: path) }
+        let (report, logFolded) = try erasing { db -> RedactionReport in
             guard var review = try loadReview(db, where: "reference = ?", [reference]).first else {
                 throw CorrectionError.noReview(reference)
             }
-            guard let current = field.value(in: review) else { throw CorrectionError.noField(reference: reference, field: path) }
-            let target = text ?? current
-            guard !target.isEmpty, current != Self.redacted else { throw CorrectionError.emptyField(reference: reference, field: path) }
-            // A text already removed from the review by an amendment may still sit in the
-            // copies of earlier versions: then only those change.
-            let isInField = current.contains(target)
-            if isInField { field.update(&review) { $0.replacingOccurrences(of: target, with: Self.redacted) } }
+            let current = field.value(in: review)
+            guard let target = text ?? current else { throw CorrectionError.noField(reference: reference, field: path) }
+            if text == nil && current == Self.redacted { throw CorrectionError.nothingToRedact(reference: reference, field: path) }
+            if Redaction.occurs(target, in: reason) || reason.contains(target) {
+                throw CorrectionError.reason("holds the text being redacted; give the reason without it")
+            }
+            let fieldChanged = current.map { Redaction.occurs(target, in: $0) } ?? false
+            if fieldChanged { field.update(&review) { Redaction.replacing(target, in: $0) } }
 
             var changed = 0
-            let reader = ReviewFiles(catalogue: catalogue, today: .today())
-            let writer = ReviewWriter(catalogue: catalogue)
-            for row in try Row.fetchAll(db, sql: "SELECT id, reason, content FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
+            for row in try Row.fetchAll(db, sql: "SELECT id, reason, detail, content FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
                 let id: Int64 = row["id"]
-                var reasonText: String? = row["reason"]
                 var content: String? = row["content"]
-                if let old = content, old.contains(Self.jsonEscaped(target)) {
-                    // The copy is read as a review, so that only texts change, never keys.
-                    guard let copy = reader.readJSON(old, file: "audit").first?.review else {
-                        throw CorrectionError.unreadableAuditEntry(reference: reference, id: id)
-                    }
-                    content = writer.json(copy.replacingText(target, with: Self.redacted)).serialized()
+                if let old = content, old.contains(Self.jsonEscaped(target)) || old.contains(target) {
+                    // Texts only, never keys; an old copy need not pass today's rules.
+                    guard let copy = JSONValue.parse(old) else { throw CorrectionError.unreadableAuditEntry(reference: reference, id: id) }
+                    content = copy.mappingStrings { Redaction.replacing(target, in: $0) }.serialized()
                 }
-                reasonText = reasonText.map { $0.replacingOccurrences(of: target, with: Self.redacted) }
-                if content != row["content"] || reasonText != row["reason"] {
-                    try db.execute(sql: "UPDATE audit SET reason = ?, content = ? WHERE id = ?", arguments: [reasonText, content, id])
+                let reasonText = (row["reason"] as String?).map { Redaction.replacing(target, in: $0) }
+                let detail = (row["detail"] as String?).map { Redaction.replacing(target, in: $0) }
+                if content != row["content"] || reasonText != row["reason"] || detail != row["detail"] {
+                    try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ? WHERE id = ?", arguments: [reasonText, detail, content, id])
                     changed += 1
                 }
             }
-            guard isInField || changed > 0 else { throw CorrectionError.textNotInField(reference: reference, field: path) }
-            if isInField { try replaceStored(review, db, now: now) }
+            guard fieldChanged || changed > 0 else { throw CorrectionError.textNotInField(reference: reference, field: path) }
+            if fieldChanged { try replaceStored(review, db, now: now) }
             try audit(db, reference: reference, event: "redacted", now: now, reason: reason, detail: path, content: nil)
-            return RedactionReport(reference: reference, field: path, auditEntriesChanged: changed)
+            let others = review.textFields.filter { $0.path != path && Redaction.occurs(target, in: $0.text) }.map(\.path)
+            return RedactionReport(reference: reference, field: path, fieldChanged: fieldChanged, auditEntriesChanged: changed,
+                                   alsoIn: others, logFolded: true)
         }
+        var result = report
+        result.logFolded = logFolded
+        return result
     }
 
     /// Removes a review imported by mistake, with every copy of it in its audit entries;
     /// the entries themselves stay (what happened, and when), and a `deleted` entry with
     /// the reason is added. Erased from the file like a redaction.
-    public func delete(reference: String, reason: String, now: String = Store.timestamp()) throws {
+    /// Returns whether the log was folded into the file (see `RedactionReport.logFolded`).
+    @discardableResult
+    public func delete(reference: String, reason: String, now: String = Store.timestamp()) throws -> Bool {
         let reason = try Self.checkedReason(reason)
-        try erasing { db in
+        return try erasing { db in
             guard try contains(reference, db) else { throw CorrectionError.noReview(reference) }
             try deleteReview(reference: reference, db)
             try db.execute(sql: "UPDATE audit SET content = NULL WHERE reference = ?", arguments: [reference])
             try audit(db, reference: reference, event: "deleted", now: now, reason: reason, content: nil)
-        }
+        }.logFolded
     }
 
     /// The review stored again in place of the one with its reference, keeping when it
@@ -259,14 +312,15 @@ extension Store {
         return String(out.dropFirst().dropLast())
     }
 
-    /// Runs `body` in one transaction with freed space zeroed, then rebuilds the search
-    /// index's segments without the deleted entries and folds the log into the file, so
-    /// that no removed text stays anywhere in the database's files.
-    private func erasing<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in one transaction with freed space zeroed, and rebuilds the search
+    /// index's segments without the deleted entries, so that no removed text stays in the
+    /// database; then folds the log into the file. The change is committed before that
+    /// last step, which only another program holding the file open can stop: it is then
+    /// not an error, and the second value returned is false.
+    private func erasing<T>(_ body: (Database) throws -> T) throws -> (T, logFolded: Bool) {
         do {
             return try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
-                defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -274,8 +328,9 @@ extension Store {
                     try db.execute(sql: "INSERT INTO search (search) VALUES ('optimize')")
                     return .commit
                 }
-                if path != nil { try db.checkpoint(.truncate) }
-                return result!
+                var folded = path == nil
+                if !folded, let (log, copied) = try? db.checkpoint(.truncate) { folded = log == copied }
+                return (result!, folded)
             }
         } catch let error as DatabaseError {
             throw StoreError(databaseError: error, path: path ?? ":memory:")

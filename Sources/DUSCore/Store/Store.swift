@@ -28,6 +28,9 @@ public final class Store: Sendable {
         configuration.journalMode = isNew ? .wal : .default
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
+        // Whatever a write frees is zeroed, so that a replaced or removed text never lingers
+        // in free pages (Debian's SQLite does this by default; others may not).
+        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
             // Migrate only when needed: a migration pass writes to the file even when it

@@ -29,7 +29,16 @@ struct RedactCommand: ParsableCommand {
             try database.open().redact(reference: reference, field: field, text: text, reason: reason)
         }
         let entries = report.auditEntriesChanged
-        print("redacted \(report.reference) \(report.field)" + (entries == 0 ? "" : "; also in \(entries) audit entr\(entries == 1 ? "y" : "ies")"))
+        let auditPart = entries == 0 ? "" : "\(entries) audit entr\(entries == 1 ? "y" : "ies")"
+        if report.fieldChanged {
+            print("redacted \(report.reference) \(report.field)" + (entries == 0 ? "" : "; also in \(auditPart)"))
+        } else {
+            print("redacted \(report.reference): in \(auditPart) (\(report.field) no longer holds it)")
+        }
+        if !report.alsoIn.isEmpty {
+            print("still there, in: \(report.alsoIn.joined(separator: ", ")); redact each with its --field")
+        }
+        if !report.logFolded { warnLogNotFolded() }
     }
 }
 
@@ -44,7 +53,15 @@ struct DeleteCommand: ParsableCommand {
     @Option(help: "Why (kept in the audit trail).") var reason: String
 
     func run() throws {
-        try reportingErrors { try database.open().delete(reference: reference, reason: reason) }
+        let folded = try reportingErrors { try database.open().delete(reference: reference, reason: reason) }
         print("deleted \(reference)")
+        if !folded { warnLogNotFolded() }
     }
+}
+
+/// The correction is saved, but another program holds the database open: its log may keep
+/// the old text until that program closes it and the next command folds the log in.
+private func warnLogNotFolded() {
+    var standardError = FileHandle.standardError
+    print("dus: note: another program has the database open, so its log (the -wal file) could not be folded in yet and may hold the old text until every program using the database has closed it (SQLite then folds the log in)", to: &standardError)
 }
