@@ -77,7 +77,7 @@ public enum IdentifierScreen {
         var longestDigitRunAfterLetter = 0
         /// A digit followed by two ASCII letters (the inward part of a postcode).
         var hasDigitLetterLetter = false
-        /// `Mr`, `Ms`, `Mx`, `Mi` or `Dr` at the start of a word: perhaps a title.
+        /// `Mr`, `Ms`, `Mx`, `Mi`, `MR`, `Dr`, `DR` or `PC` at the start of a word: perhaps a title.
         var hasTitle = false
 
         init(_ text: String) {
@@ -101,8 +101,10 @@ public enum IdentifierScreen {
                     if byte == 0x40 { hasAt = true }
                     if byte == 0x2F { hasSlash = true }
                     if isLetter(byte), isLetter(previous), isDigit(beforePrevious) { hasDigitLetterLetter = true }
+                    // M + r/s/x/i/R, D + r/R, P + C at the start of a word.
                     if !isLetter(beforePrevious),
-                       (previous == 0x4D && (byte == 0x72 || byte == 0x73 || byte == 0x78 || byte == 0x69)) || (previous == 0x44 && byte == 0x72) {
+                       (previous == 0x4D && [0x72, 0x73, 0x78, 0x69, 0x52].contains(byte))
+                        || (previous == 0x44 && (byte == 0x72 || byte == 0x52)) || (previous == 0x50 && byte == 0x43) {
                         hasTitle = true
                     }
                 }
@@ -112,12 +114,22 @@ public enum IdentifierScreen {
         }
     }
 
-    /// A title, then a capitalised word: `Mr Brown`, `Mrs. O'Neill`, `Dr Patel`.
-    private static let titledName = regex(#"\b(Mr|Mrs|Ms|Miss|Mx|Mister|Dr)\.?\s+[A-Z][A-Za-z'’-]+"#)
-    /// Words for a birth, then within a few words a date or a year: `DOB 01/02/1980`,
-    /// `date of birth: 12 March 1984`, `born in 1984`, `d.o.b. 1980-02-01`.
+    /// A title, then perhaps initials, then a name: `Mr Brown`, `Mrs. O'Neill`, `Dr A.
+    /// Patel`, `MR SMITH`, `PC Jones`, `Mrs.Brown`. Not a pseudonym's letter (`Mr A's
+    /// mother`), nor a common word after a title at the end of a sentence (`the prison
+    /// Dr. He was`).
+    private static let titledName = regex(
+        #"\b(Mr|Mrs|Ms|Miss|Mx|Mister|Dr|MR|MRS|DR|PC)\.?\s*(?:\p{Lu}\.?\s+)*"#
+        + #"(?!(?:He|She|They|It|Its|The|This|That|These|Those|There|Then|We|His|Her|Hers|Their|And|But|Or|If|As|At|In|On|To|For|Of|By|With|When|While|After|Before|Was|Were|Is|Team|Teams|Service|Services|Surgery|Practice|Clinic)\b)"#
+        + #"(\p{Lu}\p{Ll}[\p{Ll}'’-]*|\p{Lu}['’]\p{Lu}\p{Ll}+|\p{Lu}{2,}\b)"#)
+    /// Words for a birth, then (after at most a few small words) a date or a year: `DOB
+    /// 01/02/1980`, `date of birth: 12 March 1984`, `born in the summer of 1984`, `YOB
+    /// 1984`, `Birthday: 3 March`, `(b. 1984)`. Not `no date of birth until March 2024`.
     private static let birth = regex(
-        #"\b(date\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|born)\W+(\w+\W+){0,3}?([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}(st|nd|rd|th)?\s+(of\s+)?("# + months + #")|(19|20)[0-9]{2})\b"#,
+        #"(\b(date\s+of\s+birth|year\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|y\.?o\.?b\b\.?|birthday|born)"#
+        + #"(\W+(is|was|on|in|of|as|the|early|late|spring|summer|autumn|winter|around|about|circa))*\W+"#
+        + #"([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}(st|nd|rd|th)?\s+(of\s+)?("# + months + #")|(19|20)[0-9]{2})\b)"#
+        + #"|\(b\.\s*(19|20)[0-9]{2}\)"#,
         caseInsensitive: true)
 
     private static let nhsCandidate = regex(#"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])"#)
