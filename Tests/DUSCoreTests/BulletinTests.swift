@@ -213,7 +213,14 @@ import Testing
             ]
         }
         // The names checked against are those the values hold when every list has items.
-        #expect(TemplateNames.keys(of: renderer.context(chart: "c.svg")) == BulletinRenderer.valueNames)
+        #expect(TemplateNames.keys(of: renderer.context(chart: "c.svg")) == BulletinRenderer.valueNames.values.reduce([], { $0.union($1) }))
+        // A value of one list's items, used outside that list, or in another list.
+        for misplaced in ["{{label}}", "{{#factors}}{{label}}{{/factors}}", "{{#themes}}{{/themes}}{{label}}"] {
+            #expect(throws: BulletinError.self, "\(misplaced)") { try renderer.markdown(template: misplaced) }
+        }
+        // A misspelt function.
+        #expect(throws: BulletinError.self) { try renderer.markdown(template: "{{uppercasedd(period)}}") }
+        #expect(throws: BulletinError.self) { try renderer.markdown(template: "{{#factors}}{{#frist()}}x{{/frist()}}{{/factors}}") }
         // Partials have nothing to include.
         #expect(throws: BulletinError.self) { try renderer.markdown(template: "{{> header}}{{period}}") }
         // Every other kind of tag, with changed delimiters, transforms and sequence values, passes.
@@ -221,6 +228,11 @@ import Testing
             {{! a comment with {{anything}} }}{{%CONTENT_TYPE: TEXT}}
             {{#factors}}{{#first()}}first: {{/first()}}{{id}} {{.}}{{/factors}}
             {{^empty}}{{&period}} {{uppercased(period)}}{{/empty}}
+            {{
+              period
+            }} {{#themes
+            }}{{label}}{{/themes}}{{$title}}A block{{/title}}
+            {{#learning}}{{theme}}{{#points}}{{.}}{{theme}}{{/points}}{{/learning}}
             {{=<% %>=}}<%period%> {{notatag}}
             """)
         #expect(fine.contains("{{notatag}}") && fine.contains("first: "))

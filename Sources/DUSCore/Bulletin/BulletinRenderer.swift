@@ -45,7 +45,7 @@ public struct BulletinRenderer {
         }
         let values = context(chart: "chart.svg")
         // A name the values lack would render as nothing: a silent gap in the bulletin.
-        let unknown = TemplateNames.unknown(in: template, known: Self.valueNames)
+        let unknown = TemplateNames.unknown(in: template, values: Self.valueNames)
         if !unknown.isEmpty {
             throw BulletinError.template(unknown.map { "line \($0.line), column \($0.column): \($0.tag): \($0.problem)" }
                 .joined(separator: "\n") + "\n(the values a template can use are listed in the README, under Bulletins)")
@@ -59,14 +59,21 @@ public struct BulletinRenderer {
         MarkdownHTML.page(title: "Learning bulletin: \(bulletin.period)", markdown: markdown)
     }
 
-    /// The name of every value `context` can hold, at any depth (a list that is empty in
-    /// one bulletin still has names a template may use).
-    static let valueNames: Set<String> = [
-        "period", "min_count", "empty", "reviews", "deaths", "near_misses", "release_timing", "factors",
-        "has_themes", "themes", "has_substances", "substances", "has_learning", "learning", "definitions",
-        "release_chart", "label", "count", "percentage", "id", "question", "risk_answer", "theme", "points",
-        "term", "definition",
-    ]
+    /// The names of the values `context` holds: "" for the top level, and for each list
+    /// the keys of its items (a list that is empty in one bulletin still has names a
+    /// template may use).
+    static let valueNames: [String: Set<String>] = {
+        let row: Set<String> = ["label", "count", "percentage"]
+        return [
+            "": ["period", "min_count", "empty", "reviews", "deaths", "near_misses", "release_timing", "factors",
+                 "has_themes", "themes", "has_substances", "substances", "has_learning", "learning", "definitions",
+                 "release_chart"],
+            "release_timing": row, "themes": row, "substances": row,
+            "factors": ["id", "question", "risk_answer", "count", "percentage"],
+            "learning": ["theme", "points"],
+            "definitions": ["term", "definition"],
+        ]
+    }()
 
     /// The values a template can use; the README lists them.
     func context(chart: String?) -> [String: Any] {

@@ -6,9 +6,11 @@ import Foundation
 /// leave a silent gap in a published bulletin. swift-mustache does not report such names,
 /// and keeps its parsed tags to itself, so this reads the tags of the template text
 /// directly: variables, sections, inverted sections and their ends, with the set
-/// delimiter tag (`{{=<% %>=}}`) honoured. A name passes when it is a key somewhere in the
-/// values (the check does not follow Mustache's scoping), `.`, or a sequence value such
-/// as `first()`. Partials are refused: a bulletin template has none to include.
+/// delimiter tag (`{{=<% %>=}}`) honoured. A name passes when it is `.`, or a value at the
+/// top level, or a value of the items of a list section it is inside (`{{label}}` inside
+/// `{{#themes}}`), as Mustache looks names up; a transform (`uppercased(period)`) or a
+/// sequence value (`first()`) must be one swift-mustache knows. Partials are refused: a
+/// bulletin template has none to include.
 enum TemplateNames {
     struct Unknown: Equatable {
         var tag: String
@@ -16,6 +18,13 @@ enum TemplateNames {
         var column: Int
         var problem: String
     }
+
+    /// The functions swift-mustache 2 applies to a value (`uppercased(period)`) or offers
+    /// inside a list (`first()`).
+    static let transforms: Set<String> = [
+        "capitalized", "lowercased", "uppercased", "reversed", "first", "last", "count", "empty", "sorted", "enumerated",
+        "equalzero", "plusone", "minusone", "even", "odd", "index",
+    ]
 
     /// Every key of every dictionary in `values`, at any depth.
     static func keys(of values: Any) -> Set<String> {
@@ -34,9 +43,16 @@ enum TemplateNames {
         return keys
     }
 
-    /// The tags of `template` that ask for a name not in `known`, or that are partials,
-    /// with their places (lines and columns count from 1, columns in characters).
-    static func unknown(in template: String, known: Set<String>) -> [Unknown] {
+    /// The tags of `template` that ask for a name the values do not hold where the tag
+    /// sits, or that are partials, with their places (lines and columns count from 1,
+    /// columns in characters). `values` maps each list section to the keys of its items,
+    /// and "" to the keys at the top level.
+    static func unknown(in template: String, values: [String: Set<String>]) -> [Unknown] {
+        var sections: [String] = []
+        var blocks: Set<String> = []
+        func known() -> Set<String> {
+            sections.reduce(values[""] ?? []) { $0.union(values[$1] ?? []) }
+        }
         var found: [Unknown] = []
         var open = "{{", close = "}}"
         let text = Array(template)
@@ -72,13 +88,17 @@ enum TemplateNames {
             }
             // An unclosed tag is the parser's to report; it has already passed.
             guard let end = firstIndex(of: closing, from: contentStart) else { break }
-            let content = String(text[contentStart..<end]).trimmingCharacters(in: .whitespaces)
+            let content = String(text[contentStart..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
             let tag = String(text[start..<end + closing.count])
             advance(to: end + closing.count)
             let sigil = closing == close ? content.first : nil
             switch sigil {
-            case "!", "%", "$":
-                continue // comments, pragmas, block names
+            case "!", "%":
+                continue // comments, pragmas
+            case "$":
+                // A block's name is not a value; its end tag closes it.
+                blocks.insert(String(content.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines))
+                continue
             case "=":
                 // `=<% %>=`: the new delimiters, separated by space.
                 let parts = content.dropFirst().dropLast().split(separator: " ")
@@ -87,12 +107,18 @@ enum TemplateNames {
             case ">", "<":
                 found.append(Unknown(tag: tag, line: tagLine, column: tagColumn, problem: "a partial, which a bulletin template cannot include"))
                 continue
-            case "#", "^", "/", "&":
-                if let problem = problem(with: String(content.dropFirst()), known: known) {
+            case "/":
+                let name = String(content.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
+                if blocks.contains(name) { continue }
+                if let index = sections.lastIndex(of: name) { sections.removeSubrange(index...) }
+            case "#", "^", "&":
+                let name = String(content.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
+                if let problem = problem(with: name, known: known()) {
                     found.append(Unknown(tag: tag, line: tagLine, column: tagColumn, problem: problem))
                 }
+                if sigil != "&" { sections.append(name) }
             default:
-                if let problem = problem(with: content, known: known) {
+                if let problem = problem(with: content, known: known()) {
                     found.append(Unknown(tag: tag, line: tagLine, column: tagColumn, problem: problem))
                 }
             }
@@ -102,11 +128,17 @@ enum TemplateNames {
 
     /// Why the name of a tag (`name`, `a.b`, `.`, `transform(name)`) is not known, or nil.
     private static func problem(with tagName: String, known: Set<String>) -> String? {
-        var name = Substring(tagName.trimmingCharacters(in: .whitespaces))
-        // `uppercased(name)`: the name is inside the innermost parentheses.
+        var name = Substring(tagName.trimmingCharacters(in: .whitespacesAndNewlines))
+        // `uppercased(name)`: the name is inside the innermost parentheses, and each
+        // function before it must be one swift-mustache has.
         if let open = name.lastIndex(of: "(") {
+            let functions = name[..<open].split(separator: "(").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let unknown = functions.first(where: { !transforms.contains($0) }) {
+                return "no function is called \"\(unknown)\""
+            }
             name = name[name.index(after: open)...].prefix { $0 != ")" }
         }
+        name = Substring(name.trimmingCharacters(in: .whitespaces))
         if name.isEmpty || name == "." { return nil }
         let unknown = name.split(separator: ".").filter { !known.contains(String($0)) }
         return unknown.isEmpty ? nil : "no value is called \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))"
