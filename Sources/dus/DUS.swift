@@ -8,7 +8,7 @@ struct DUS: ParsableCommand {
         commandName: "dus",
         abstract: "Learning reviews of drug-related deaths and near misses among people under probation supervision.",
         discussion: """
-            Every command reads its database from --db, else DUS_DB, else ./dus.sqlite.
+            Every command that uses a database reads it from --db, else DUS_DB, else ./dus.sqlite.
             Exit codes: 0 success; 1 problems with the input or the data, or a refused operation; 64 usage error.
             """,
         version: "0.1.0",
