@@ -109,6 +109,7 @@ public enum Kind: String, CaseIterable, Sendable {
     case nearMiss = "near-miss"
 }
 
+/// In workflow order: `dus status` moves a review along `allCases` one step at a time.
 public enum Status: String, CaseIterable, Sendable {
     case draft, agreed, published
 }

@@ -230,14 +230,14 @@ extension Store {
         let reason = try Self.checkedReason(reason)
         guard let field = TextField(path) else { throw CorrectionError.noField(reference: reference, field: path) }
         if let text, text.isEmpty || Self.redacted.contains(text) { throw CorrectionError.nothingToRedact(reference: reference, field: path) }
-        let (report, logFolded) = try erasing { db -> RedactionReport in
+        var (report, logFolded) = try erasing { db -> RedactionReport in
             guard var review = try loadReview(db, where: "reference = ?", [reference]).first else {
                 throw CorrectionError.noReview(reference)
             }
             let current = field.value(in: review)
             guard let target = text ?? current else { throw CorrectionError.noField(reference: reference, field: path) }
             if text == nil && current == Self.redacted { throw CorrectionError.nothingToRedact(reference: reference, field: path) }
-            if Redaction.occurs(target, in: reason) || reason.contains(target) {
+            if reason.contains(target) {
                 throw CorrectionError.reason("holds the text being redacted; give the reason without it")
             }
             let fieldChanged = current.map { Redaction.occurs(target, in: $0) } ?? false
@@ -266,9 +266,8 @@ extension Store {
             return RedactionReport(reference: reference, field: path, fieldChanged: fieldChanged, auditEntriesChanged: changed,
                                    alsoIn: others, logFolded: true)
         }
-        var result = report
-        result.logFolded = logFolded
-        return result
+        report.logFolded = logFolded
+        return report
     }
 
     /// Removes a review imported by mistake, with every copy of it in its audit entries;
@@ -295,11 +294,16 @@ extension Store {
         try db.execute(sql: "UPDATE review SET created_at = ? WHERE reference = ?", arguments: [created, review.reference])
     }
 
-    /// A reason is required, and is screened like every free text: a correction must not
-    /// bring in what it removes.
+    /// A correction's reason is required, and screened like every free text.
     private static func checkedReason(_ reason: String) throws -> String {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CorrectionError.reason("a reason is required") }
+        guard let reason = try screenedReason(reason) else { throw CorrectionError.reason("a reason is required") }
+        return reason
+    }
+
+    /// A reason for the audit trail, trimmed (nil when empty), and screened like every
+    /// free text: a change must not bring in an identifier, nor what a correction removes.
+    static func screenedReason(_ reason: String?) throws -> String? {
+        guard let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
         if let kind = IdentifierScreen.identifier(in: trimmed) {
             throw CorrectionError.reason("contains what looks like \(kind); reviews are pseudonymous: reword it")
         }
@@ -312,15 +316,15 @@ extension Store {
         return String(out.dropFirst().dropLast())
     }
 
-    /// Runs `body` in one transaction with freed space zeroed, and rebuilds the search
-    /// index's segments without the deleted entries, so that no removed text stays in the
-    /// database; then folds the log into the file. The change is committed before that
+    /// Runs `body` in one transaction (freed space is zeroed on every connection: see
+    /// `Store.init`), and rebuilds the search index's segments without the deleted
+    /// entries, so that no removed text stays in the database; then folds the log into
+    /// the file. The change is committed before that
     /// last step, which only another program holding the file open can stop: it is then
     /// not an error, and the second value returned is false.
     private func erasing<T>(_ body: (Database) throws -> T) throws -> (T, logFolded: Bool) {
         do {
             return try writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA secure_delete = ON")
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

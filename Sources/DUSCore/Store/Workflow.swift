@@ -35,18 +35,14 @@ extension Store {
     /// date in findings, learning or recommendations): a review that breaks them throws
     /// `ProblemsError` naming each field. The move is audited (`status`, with `from → to`).
     public func move(_ reference: String, to status: Status, reason: String?, now: String = Store.timestamp()) throws -> StatusChange {
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let reason, let kind = IdentifierScreen.identifier(in: reason) {
-            throw CorrectionError.reason("contains what looks like \(kind); reviews are pseudonymous: reword it")
-        }
+        let reason = try Self.screenedReason(reason)
         return try write { db in
             guard let review = try loadReview(db, where: "reference = ?", [reference]).first else { throw StatusError.noReview(reference) }
             let change = StatusChange(reference: reference, from: review.status, to: status)
             guard change.changed else { return change }
-            let order: [Status] = [.draft, .agreed, .published]
-            let (from, to) = (order.firstIndex(of: review.status)!, order.firstIndex(of: status)!)
+            let (from, to) = (Status.allCases.firstIndex(of: review.status)!, Status.allCases.firstIndex(of: status)!)
             if to > from + 1 { throw StatusError.skipsAStep(reference: reference, from: review.status, to: status) }
-            if review.status == .published && (reason ?? "").isEmpty { throw StatusError.needsReason(reference: reference, from: review.status) }
+            if review.status == .published && reason == nil { throw StatusError.needsReason(reference: reference, from: review.status) }
             if status == .published {
                 // The rules of a published review, exactly as an import applies them.
                 var moved = review
@@ -56,7 +52,7 @@ extension Store {
                 if !problems.isEmpty { throw ProblemsError(problems.map { Problem(file: reference, field: $0.field, message: $0.message) }) }
             }
             try db.execute(sql: "UPDATE review SET status = ?, updated_at = ? WHERE reference = ?", arguments: [status.rawValue, now, reference])
-            try audit(db, reference: reference, event: "status", now: now, reason: reason.flatMap { $0.isEmpty ? nil : $0 },
+            try audit(db, reference: reference, event: "status", now: now, reason: reason,
                       detail: "\(review.status.rawValue) → \(status.rawValue)", content: nil)
             return change
         }
