@@ -66,7 +66,7 @@ public enum ActionRenderer {
         let overdue = actions.filter(\.isOverdue).count
         var out = "\(count(actions.count, "action")), as of \(asOf): \(overdue) overdue"
         if let dueWithin {
-            let dueSoon = actions.filter { ($0.daysUntilDue ?? .max) <= dueWithin }.count
+            let dueSoon = actions.filter { $0.isDue(within: dueWithin) }.count
             out += ", \(dueSoon) due within \(count(dueWithin, "day"))"
         }
         out += ".\n"

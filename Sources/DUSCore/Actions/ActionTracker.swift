@@ -27,6 +27,11 @@ public struct TrackedAction: Sendable, Equatable {
     public var daysOverdue: Int?
     /// Days from the as-of date to the current target date, while open and not overdue.
     public var daysUntilDue: Int?
+
+    /// Due soon: open, not overdue, and due within `days` of the as-of date.
+    public func isDue(within days: Int) -> Bool {
+        daysUntilDue.map { $0 <= days } ?? false
+    }
 }
 
 /// Which actions `dus actions` lists, beyond the reviews the filter selects.
@@ -112,7 +117,7 @@ public struct ActionTracker {
                     if (action.completedDate ?? action.targetDate) <= action.targetDate { summary.completedOnTime += 1 }
                 }
                 guard action.status == .open else { return }
-                let isDueSoon = query.dueWithin.map { days in (action.daysUntilDue ?? .max) <= days } ?? false
+                let isDueSoon = query.dueWithin.map(action.isDue(within:)) ?? false
                 var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
                 count.open += 1
                 if action.isOverdue { count.overdue += 1; summary.overdue += 1 }
@@ -131,7 +136,7 @@ public struct ActionTracker {
         if let response = query.response, action.response != response { return false }
         if let theme = query.theme, !action.themes.contains(theme) { return false }
         if let owner = query.owner, action.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { return false }
-        let isDueSoon = query.dueWithin.map { days in action.daysUntilDue.map { $0 <= days } ?? false }
+        let isDueSoon = query.dueWithin.map(action.isDue(within:))
         switch (query.overdue, isDueSoon) {
         case (false, nil): return true
         case (true, nil): return action.isOverdue
