@@ -55,7 +55,7 @@ public struct SimilarityFinder {
     /// left out), most alike first; ties by the most shared, then by reference.
     public func similar(to reference: String, matching filter: ReviewFilter = ReviewFilter(), limit: Int = 10) throws -> SimilarityResults {
         let catalogue = store.catalogue
-        let riskBytes = catalogue.factors.map { UInt8(ascii: $0.risk == .yes ? "y" : "n") }
+        let riskBytes = catalogue.factors.map { Store.riskCharacter(of: $0).asciiValue! }
         func profile(_ answers: String) -> UInt64 {
             var bits: UInt64 = 0
             for (index, byte) in answers.utf8.enumerated() where index < riskBytes.count && byte == riskBytes[index] {

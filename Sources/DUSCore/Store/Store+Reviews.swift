@@ -44,6 +44,11 @@ extension Store {
         }
     }
 
+    /// The character of the answers string that means "risk present" for `factor`.
+    static func riskCharacter(of factor: Catalogue.Factor) -> Character {
+        factor.risk == .yes ? "y" : "n"
+    }
+
     // MARK: Writing
 
     /// Inserts a review with all its parts. The caller holds the transaction.
@@ -175,7 +180,7 @@ extension Store {
             let character = "substr(answers, \(position + 1), 1)"
             switch condition.expected {
             case .risk:
-                terms.append("\(character) = ?"); arguments.append(factor.risk == .yes ? "y" : "n")
+                terms.append("\(character) = ?"); arguments.append(String(Store.riskCharacter(of: factor)))
             case .answer(.unknown):
                 terms.append("\(character) IN ('u', '')")
             case .answer(let answer):
