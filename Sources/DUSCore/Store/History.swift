@@ -4,10 +4,10 @@ import GRDB
 /// One entry of a review's audit trail.
 public struct AuditEntry: Sendable, Equatable {
     public var at: String
-    /// `imported`, `replaced`, `amended`, `status`, `redacted` or `deleted`.
+    /// `imported`, `created`, `replaced`, `edited`, `amended`, `status`, `redacted` or `deleted`.
     public var event: String
     public var reason: String?
-    /// The source file of an import, the path of a redacted text, or a status move
+    /// The source file of an import or an edit, the path of a redacted text, or a status move
     /// (`draft → agreed`).
     public var detail: String?
     /// The review as it was before a replacement or an amendment, as review-file JSON.

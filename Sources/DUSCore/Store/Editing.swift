@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// Why an edit or a new review was refused. Nothing has changed when one is thrown.
+public enum EditError: LocalizedError, Equatable {
+    case noReview(String)
+    case needsReason(String)
+    case otherReference(file: String, expected: String, found: String)
+    case statusChanged(reference: String, from: Status, to: Status)
+    case referenceTaken(String)
+    case notOneReview(file: String, count: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .noReview(let reference):
+            return "\(reference): no review with this reference"
+        case .needsReason(let reference):
+            return "\(reference): is published; changing it is an amendment and needs --reason"
+        case .otherReference(let file, let expected, let found):
+            return "\(file): reference: is \(found), not \(expected); a review's reference cannot be edited (export it, delete it and import it under the new reference)"
+        case .statusChanged(let reference, let from, let to):
+            return "\(reference): status: changed from \(from.rawValue) to \(to.rawValue); move a review with `dus status \(reference) \(to.rawValue)`, which applies the workflow's rules"
+        case .referenceTaken(let reference):
+            return "\(reference): reference: already in the database; change it with `dus edit \(reference)`"
+        case .notOneReview(let file, let count):
+            return "\(file): holds \(count) reviews; give a file with exactly one"
+        }
+    }
+}
+
+/// What `dus edit` did.
+public enum EditOutcome: String, Equatable, Sendable {
+    /// The edited review was the same as the stored one: nothing was written.
+    case unchanged
+    /// A draft or agreed review was changed (audit event `edited`).
+    case edited
+    /// A published review was changed, with a reason (audit event `amended`).
+    case amended
+}
+
+extension Store {
+    /// The review to edit. Refuses before any editing starts what could not be saved
+    /// afterwards: a reference not in the database, and a published review without a reason.
+    public func reviewForEditing(_ reference: String, reason: String?) throws -> Review {
+        let reason = try Self.screenedReason(reason)
+        guard let review = try review(reference) else { throw EditError.noReview(reference) }
+        if review.status == .published && reason == nil { throw EditError.needsReason(reference) }
+        return review
+    }
+
+    /// Replaces the review `reference` with `edited`, which the caller has read from `file`
+    /// with every rule of an import applied. The reference cannot change, and neither can
+    /// the status (`dus status` moves a review); a published review changes only with a
+    /// reason (an amendment). The audit entry (`edited`, or `amended` for a published
+    /// review) keeps the review as it was before, so nothing recorded is lost; the review
+    /// keeps the time it was first stored. An edit that changes nothing writes nothing.
+    /// `file` is nil for an edit made in the editor, whose file is temporary.
+    public func edit(_ reference: String, to edited: Review, reason: String?, file: String?, now: String = Store.timestamp()) throws -> EditOutcome {
+        let reason = try Self.screenedReason(reason)
+        if edited.reference != reference { throw EditError.otherReference(file: file ?? reference, expected: reference, found: edited.reference) }
+        return try write { db in
+            guard let stored = try loadReview(db, where: "reference = ?", [reference]).first else { throw EditError.noReview(reference) }
+            if edited.status != stored.status { throw EditError.statusChanged(reference: reference, from: stored.status, to: edited.status) }
+            if edited == stored { return .unchanged }
+            if stored.status == .published && reason == nil { throw EditError.needsReason(reference) }
+            let created = try String.fetchOne(db, sql: "SELECT created_at FROM review WHERE reference = ?", arguments: [reference])
+            try deleteReview(reference: reference, db)
+            try insert(edited, db, now: now)
+            try db.execute(sql: "UPDATE review SET created_at = ? WHERE reference = ?", arguments: [created ?? now, reference])
+            let outcome: EditOutcome = stored.status == .published ? .amended : .edited
+            try audit(db, reference: reference, event: outcome.rawValue, now: now, reason: reason, detail: file, content: stored)
+            return outcome
+        }
+    }
+
+    /// Stores a new review, read from `file` with every rule of an import applied, and
+    /// audits it (`created`). Refuses a reference already in the database.
+    public func create(_ review: Review, file: String, now: String = Store.timestamp()) throws {
+        try write { db in
+            if try contains(review.reference, db) { throw EditError.referenceTaken(review.reference) }
+            try insert(review, db, now: now)
+            try audit(db, reference: review.reference, event: "created", now: now, detail: file, content: nil)
+        }
+    }
+}
+
+extension ReviewFiles {
+    /// The one review in a review file (`.md`, `.json`, or a `.jsonl` file of one line),
+    /// with every rule of an import applied. Throws `ProblemsError` with every problem, or
+    /// `EditError.notOneReview`.
+    public func readOneReview(_ path: String) throws -> Review {
+        let (paths, pathProblems) = Self.files(in: [path])
+        if !pathProblems.isEmpty { throw ProblemsError(pathProblems) }
+        var problems: [Problem] = []
+        var reviews: [Review] = []
+        for path in paths {
+            try readReviews(inFile: path) { read in
+                problems += read.problems
+                if let review = read.review { reviews.append(review) }
+            }
+        }
+        if !problems.isEmpty { throw ProblemsError(problems) }
+        guard reviews.count == 1 else { throw EditError.notOneReview(file: path, count: reviews.count) }
+        return reviews[0]
+    }
+}
