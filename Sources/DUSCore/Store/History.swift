@@ -32,8 +32,8 @@ public enum HistoryRenderer {
         var out = "\(reference): \(entries.count) audit entr\(entries.count == 1 ? "y" : "ies"), oldest first\n"
         for entry in entries {
             var line = "\(entry.at)  \(entry.event)"
-            // Imports name their file; a redaction its path, a status move its two statuses.
-            if let detail = entry.detail { line += ["imported", "replaced", "amended"].contains(entry.event) ? " from \(detail)" : " \(detail)" }
+            // Imports and edits name their file; a redaction its path, a status move its two statuses.
+            if let detail = entry.detail { line += ["imported", "created", "replaced", "edited", "amended"].contains(entry.event) ? " from \(detail)" : " \(detail)" }
             if let reason = entry.reason { line += ": \(reason)" }
             if entry.content != nil { line += " (keeps the review as it was before: --format json)" }
             out += line + "\n"
