@@ -30,8 +30,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CCmarkGFM",
             ],
-            // The bulletin template is templates/bulletin.md.mustache (linked here), built in.
-            resources: [.embedInCode("Resources/catalogue.json"), .embedInCode("Resources/bulletin.md.mustache")]
+            // The templates of templates/ (linked here) are built in.
+            resources: [.embedInCode("Resources/catalogue.json"), .embedInCode("Resources/bulletin.md.mustache"), .embedInCode("Resources/review.md.mustache")]
         ),
         .executableTarget(
             name: "dus",

@@ -74,8 +74,9 @@ extension Store {
     }
 
     /// Stores a new review, read from `file` with every rule of an import applied, and
-    /// audits it (`created`). Refuses a reference already in the database.
-    public func create(_ review: Review, file: String, now: String = Store.timestamp()) throws {
+    /// audits it (`created`; `file` is nil for a review made in the editor, whose file is
+    /// temporary). Refuses a reference already in the database.
+    public func create(_ review: Review, file: String?, now: String = Store.timestamp()) throws {
         try write { db in
             if try contains(review.reference, db) { throw EditError.referenceTaken(review.reference) }
             try insert(review, db, now: now)

@@ -148,6 +148,11 @@ extension Store {
         }
     }
 
+    /// Every reference in the database.
+    public func references() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT reference FROM review") }
+    }
+
     public func summaries(matching filter: ReviewFilter) throws -> [ReviewSummary] {
         let (clause, arguments) = sqlCondition(for: filter)
         return try read { db in

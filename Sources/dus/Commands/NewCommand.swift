@@ -1,0 +1,127 @@
+import ArgumentParser
+import DUSCore
+import Foundation
+
+struct NewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Create a review by guided prompts (or --from FILE) and print its reference.",
+        discussion: """
+            dus asks for what every review needs (kind, event date, release date, region, supervision
+            and reference) unless options give it, checking each answer as an import would. The
+            review then opens in $VISUAL, else $EDITOR, else vi, as Markdown with a line for every
+            factor that applies; leave empty what is not known. When the editor closes, the review is
+            checked with every rule of an import and stored as a draft. When something is wrong,
+            nothing is stored and the file is kept, and dus prints its name: fix it there and run
+            dus new --from FILE. Prompts go to standard error; standard output has only the
+            reference. The release date is asked only when some other answer is asked too.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "A review file (.md or .json) holding the new review; nothing is asked.") var from: String?
+    @Option(help: "The reference (e.g. NW-2026-0013).") var reference: String?
+    @Option(help: "death or near-miss.") var kind: String?
+    @Option(help: "The date of the death or near miss (YYYY-MM-DD).") var eventDate: String?
+    @Option(help: "The date of the last release from custody (YYYY-MM-DD).") var releaseDate: String?
+    @Option(help: "The probation region (name, slug or code).") var region: String?
+    @Option(help: "The supervision type.") var supervision: String?
+    @Flag(help: "Store the review as the answers make it, without opening an editor.") var noEdit = false
+    @Option(help: "A Mustache template for the new review (default: templates/review.md.mustache, built in).") var template: String?
+
+    private var given: [NewReview.Field: String] {
+        var given: [NewReview.Field: String] = [:]
+        given[.reference] = reference
+        given[.kind] = kind
+        given[.eventDate] = eventDate
+        given[.releaseDate] = releaseDate
+        given[.region] = region
+        given[.supervision] = supervision
+        return given
+    }
+
+    func validate() throws {
+        if from != nil && (!given.isEmpty || noEdit || template != nil) {
+            throw ValidationError("--from takes the whole review from the file: give it alone")
+        }
+    }
+
+    func run() throws {
+        let store = try reportingErrors { try database.open() }
+        let files = ReviewFiles(catalogue: store.catalogue, today: .today())
+        if let from {
+            let review = try reportingErrors {
+                let review = try files.readOneReview(from)
+                try store.create(review, file: from)
+                return review
+            }
+            print(review.reference)
+            return
+        }
+        let template = try reportingErrors { try self.template.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? NewReview.defaultTemplate }
+        let answers = try reportingErrors { try ask(store: store) }  // ValidationError passes through: exit 64
+        let text = try reportingErrors {
+            do {
+                return try answers.file(template: template)
+            } catch let error as TemplateError {
+                throw TemplateError("\(self.template ?? "the template"): \(error.message)")
+            }
+        }
+        let reference = answers.answers[.reference]!
+        let draft = try reportingErrors { try EditorFile(name: reference, text: text) }
+        if !noEdit {
+            try reportingErrors {
+                do { try draft.edit() } catch { draft.remove(); throw error }
+            }
+        }
+        let review = try draft.keptOnFailure(rerun: "dus new --from \(draft.path)") {
+            try reportingErrors {
+                let review = try files.readOneReview(draft.path)
+                try store.create(review, file: nil)
+                return review
+            }
+        }
+        print(review.reference)
+    }
+
+    /// The answers: each from its option or, when missing, from a prompt (asked again
+    /// until the answer passes). An option that fails is an error, as is the end of input.
+    private func ask(store: Store) throws -> NewReview {
+        var answers = NewReview(catalogue: store.catalogue, today: .today())
+        let given = self.given
+        let guided = NewReview.Field.allCases.contains { $0.isRequired && given[$0] == nil }
+        var standardError = FileHandle.standardError
+        for field in NewReview.Field.allCases {
+            if let value = given[field] {
+                if let problem = taken(field, value, store) ?? answers.answer(field, value) {
+                    throw ValidationError("--\(field.rawValue.replacingOccurrences(of: "_", with: "-")) '\(value)': \(problem)")
+                }
+                continue
+            }
+            if !field.isRequired && !guided { continue }
+            let suggestion = field == .reference ? answers.suggestedReference(taken: try store.references()) : nil
+            while true {
+                print(answers.question(field) + (suggestion.map { " [\($0)]" } ?? "") + ": ", terminator: "", to: &standardError)
+                guard var line = readLine() else {
+                    print("", to: &standardError)
+                    throw InputEnded(field: field)
+                }
+                if line.trimmingCharacters(in: .whitespaces).isEmpty, let suggestion { line = suggestion }
+                guard let problem = taken(field, line, store) ?? answers.answer(field, line) else { break }
+                print("  \(problem)", to: &standardError)
+            }
+        }
+        return answers
+    }
+
+    /// Whether a reference is already in the database, as a problem.
+    private func taken(_ field: NewReview.Field, _ value: String, _ store: Store) -> String? {
+        guard field == .reference, (try? store.review(value.trimmingCharacters(in: .whitespaces))) != nil else { return nil }
+        return "already in the database; change it with dus edit"
+    }
+}
+
+/// Standard input ended before every question was answered.
+struct InputEnded: LocalizedError {
+    var field: NewReview.Field
+    var errorDescription: String? { "the input ended before \(field.rawValue) was given; nothing was stored" }
+}
