@@ -3,24 +3,8 @@ import Testing
 
 /// End-to-end: `dus edit` with an editor (a script standing in for one) and with --from.
 @Suite struct EditCommandTests {
-    /// A harness whose temporary files go to its own folder, so that a test can see them.
-    func harness(editor: String) throws -> Harness {
-        var dus = try Harness()
-        dus.environment["TMPDIR"] = dus.folder.path
-        dus.environment["EDITOR"] = editor
-        dus.environment["VISUAL"] = nil
-        return dus
-    }
-
-    func editFiles(_ dus: Harness) throws -> [String] {
-        let manager = FileManager.default
-        return try manager.contentsOfDirectory(atPath: dus.folder.path).filter { $0.hasPrefix("dus-edit-") }.flatMap { folder in
-            try manager.contentsOfDirectory(atPath: dus.path(folder)).map { "\(folder)/\($0)" }
-        }
-    }
-
     @Test func anEditInTheEditorIsCheckedSavedAndAudited() throws {
-        let dus = try harness(editor: "sed -i 's/Released to the family home/Released to a hostel/'")
+        let dus = try Harness(editor: "sed -i 's/Released to the family home/Released to a hostel/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
         // NW-2024-0011 is published: the editor does not even open without a reason.
         let refused = try dus.run("edit", "NW-2024-0011")
@@ -31,7 +15,7 @@ import Testing
         #expect(try dus.run("history", "NW-2024-0011").stdout.contains("  amended: Accommodation corrected by the panel (keeps the review as it was before"))
         #expect(try dus.run("search", "\"family home\"").stdout.hasPrefix("No text matches"))
         // The temporary file is gone once the edit is saved.
-        #expect(try editFiles(dus).isEmpty)
+        #expect(try dus.keptEditFiles().isEmpty)
         // The same edit again finds nothing to replace: the file comes back unchanged.
         let unchanged = try dus.run("edit", "NW-2024-0011", "--reason", "Again")
         #expect(unchanged.status == 0 && unchanged.stdout == "NW-2024-0011: the file was not changed; nothing was written\n")
@@ -39,32 +23,32 @@ import Testing
     }
 
     @Test func aFailedEditChangesNothingAndIsKeptForTheUserToFix() throws {
-        let dus = try harness(editor: "sed -i 's/^region: .*/region: Atlantis/; s/^age: .*/age: 44/'")
+        let dus = try Harness(editor: "sed -i 's/^region: .*/region: Atlantis/; s/^age: .*/age: 44/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
         let before = try dus.run("show", "WM-2025-0020", "--format", "json").stdout
         let failed = try dus.run("edit", "WM-2025-0020")
         #expect(failed.status == 1)
-        let kept = try #require(try editFiles(dus).first)
-        #expect(failed.stderr.contains("\(dus.path(kept)):8: region: unknown region \"Atlantis\""))
+        let kept = try #require(try dus.keptEditFiles().first)
+        #expect(failed.stderr.contains("\(kept):8: region: unknown region \"Atlantis\""))
         #expect(failed.stderr.contains("1 problem; nothing was changed\n"))
-        #expect(failed.stderr.hasSuffix("Your edit is kept in \(dus.path(kept)): fix it there and run: dus edit WM-2025-0020 --from \(dus.path(kept))\n"))
+        #expect(failed.stderr.hasSuffix("Your edit is kept in \(kept): fix it there and run: dus edit WM-2025-0020 --from \(kept)\n"))
         #expect(try dus.run("show", "WM-2025-0020", "--format", "json").stdout == before)
         // The kept file holds the user's other change too; fixed, it goes in with --from.
-        let text = try #require(dus.data(kept).map { String(decoding: $0, as: UTF8.self) })
+        let text = try String(contentsOfFile: kept, encoding: .utf8)
         #expect(text.contains("age: 44\n"))
-        try dus.write(kept, text.replacingOccurrences(of: "region: Atlantis", with: "region: West Midlands"))
-        let fixed = try dus.run("edit", "WM-2025-0020", "--from", dus.path(kept))
+        try Data(text.replacingOccurrences(of: "region: Atlantis", with: "region: West Midlands").utf8).write(to: URL(fileURLWithPath: kept))
+        let fixed = try dus.run("edit", "WM-2025-0020", "--from", kept)
         #expect(fixed.status == 0 && fixed.stdout == "edited WM-2025-0020\n")
         #expect(try dus.run("show", "WM-2025-0020", "--format", "json").stdout.contains("\"age\": 44"))
-        #expect(try dus.run("history", "WM-2025-0020").stdout.contains("  edited from \(dus.path(kept))"))
+        #expect(try dus.run("history", "WM-2025-0020").stdout.contains("  edited from \(kept)"))
     }
 
     @Test func theEditorCanGiveUpAndTheReferenceAndStatusStayPut() throws {
-        let dus = try harness(editor: "false")
+        let dus = try Harness(editor: "false")
         #expect(try dus.run("import", Harness.examples).status == 0)
         let gaveUp = try dus.run("edit", "WM-2025-0020")
         #expect(gaveUp.status == 1 && gaveUp.stderr.hasPrefix("dus: the editor (false) stopped with exit status 1; nothing was changed"))
-        #expect(try editFiles(dus).isEmpty)
+        #expect(try dus.keptEditFiles().isEmpty)
         #expect(try dus.run("edit", "XX-1").stderr == "dus: XX-1: no review with this reference\n")
 
         let shown = try dus.run("show", "WM-2025-0020").stdout

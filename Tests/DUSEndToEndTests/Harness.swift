@@ -28,6 +28,23 @@ struct Harness {
         self.environment = environment
     }
 
+    /// A harness whose user's editor is `editor` (a script, in tests), and whose temporary
+    /// files go to its own folder, so that a test can see the files dus keeps.
+    init(editor: String) throws {
+        try self.init()
+        environment["TMPDIR"] = folder.path
+        environment["EDITOR"] = editor
+        environment["VISUAL"] = nil
+    }
+
+    /// The files kept for the user after a failed `dus edit` or `dus new` (full paths).
+    func keptEditFiles() throws -> [String] {
+        let manager = FileManager.default
+        return try manager.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("dus-edit-") }.flatMap { name in
+            try manager.contentsOfDirectory(atPath: path(name)).map { path("\(name)/\($0)") }
+        }
+    }
+
     struct Result {
         var status: Int32
         var stdout: String

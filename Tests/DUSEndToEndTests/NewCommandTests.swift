@@ -3,24 +3,9 @@ import Testing
 
 /// End-to-end: `dus new`, answered through standard input, with a script as the editor.
 @Suite struct NewCommandTests {
-    func harness(editor: String) throws -> Harness {
-        var dus = try Harness()
-        dus.environment["TMPDIR"] = dus.folder.path
-        dus.environment["EDITOR"] = editor
-        dus.environment["VISUAL"] = nil
-        return dus
-    }
-
-    func keptFiles(_ dus: Harness) throws -> [String] {
-        let manager = FileManager.default
-        return try manager.contentsOfDirectory(atPath: dus.folder.path).filter { $0.hasPrefix("dus-edit-") }.flatMap { folder in
-            try manager.contentsOfDirectory(atPath: dus.path(folder)).map { dus.path("\(folder)/\($0)") }
-        }
-    }
-
     @Test func guidedPromptsAskAgainUntilRightThenTheEditorCompletesTheReview() throws {
         // The "editor" fills in an age, a factor and a finding.
-        let dus = try harness(editor: #"sed -i 's/^age:.*/age: 37/; s/^  homeless_on_release:.*/  homeless_on_release: yes/; s/^## Findings$/## Findings\n- No naloxone was handed over on release. #naloxone/'"#)
+        let dus = try Harness(editor: #"sed -i 's/^age:.*/age: 37/; s/^  homeless_on_release:.*/  homeless_on_release: yes/; s/^## Findings$/## Findings\n- No naloxone was handed over on release. #naloxone/'"#)
         #expect(try dus.run("import", Harness.examples).status == 0)
         // A wrong kind, a date that does not exist, a region not on the list, a wrong
         // supervision, then an empty answer that takes the suggested reference.
@@ -37,11 +22,11 @@ import Testing
         #expect(shown.contains("\"days_since_release\": 6"))
         #expect(try dus.run("search", "handed over").stdout.contains("NW-2026-0010"))
         #expect(try dus.run("history", "NW-2026-0010").stdout.hasSuffix("  created\n"))
-        #expect(try keptFiles(dus).isEmpty)
+        #expect(try dus.keptEditFiles().isEmpty)
     }
 
     @Test func optionsAnswerEverythingAndNoEditStoresTheDraftAsIs() throws {
-        let dus = try harness(editor: "false")
+        let dus = try Harness(editor: "false")
         let created = try dus.run("new", "--no-edit", "--kind", "near-miss", "--event-date", "2026-06-01", "--region", "wales",
                                   "--supervision", "community-order", "--reference", "WAL-2026-0001")
         #expect(created.status == 0 && created.stdout == "WAL-2026-0001\n" && created.stderr.isEmpty)
@@ -62,11 +47,11 @@ import Testing
     }
 
     @Test func aNewReviewThatBreaksARuleIsKeptAndGoesInWithFrom() throws {
-        let dus = try harness(editor: "sed -i 's/^age:.*/age: 7/'")
+        let dus = try Harness(editor: "sed -i 's/^age:.*/age: 7/'")
         let options = ["new", "--kind", "death", "--event-date", "2026-06-01", "--region", "London", "--supervision", "licence", "--reference", "LDN-2026-0001"]
         let failed = try dus.run(options)
         #expect(failed.status == 1 && failed.stdout.isEmpty)
-        let kept = try #require(try keptFiles(dus).first)
+        let kept = try #require(try dus.keptEditFiles().first)
         #expect(failed.stderr.contains("\(kept):"))
         #expect(failed.stderr.contains("age: "))
         #expect(failed.stderr.hasSuffix("Your edit is kept in \(kept): fix it there and run: dus new --from \(kept)\n"))
