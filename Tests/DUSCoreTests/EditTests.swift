@@ -80,6 +80,21 @@ import Testing
         #expect(throws: EditError.noReview("NW-9")) { try store.edit("NW-9", to: Self.review { $0.reference = "NW-9" }, reason: nil, file: nil) }
     }
 
+    @Test func anEditIsRefusedWhenTheReviewChangedSinceItWasOpened() throws {
+        let store = try Self.store()
+        let opened = try store.reviewForEditing("NW-1", reason: nil)
+        var theirs = opened
+        theirs.age = 52
+        #expect(try store.edit("NW-1", to: theirs, reason: nil, file: "theirs.md") == .edited)
+        var mine = opened
+        mine.summary = "Released to a night shelter."
+        #expect(throws: EditError.changedMeanwhile("NW-1")) { try store.edit("NW-1", to: mine, reason: nil, file: nil, opened: opened) }
+        #expect(try store.review("NW-1") == theirs)
+        // Opened afresh, the same edit goes in.
+        mine.age = 52
+        #expect(try store.edit("NW-1", to: mine, reason: nil, file: nil, opened: try store.reviewForEditing("NW-1", reason: nil)) == .edited)
+    }
+
     @Test func aNewReviewIsRefusedWhenItsReferenceIsTaken() throws {
         let store = try Self.store()
         #expect(throws: EditError.referenceTaken("NW-1")) { try store.create(Self.review { $0.age = 30 }, file: "other.md") }

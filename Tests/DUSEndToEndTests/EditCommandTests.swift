@@ -43,6 +43,19 @@ import Testing
         #expect(try dus.run("history", "WM-2025-0020").stdout.contains("  edited from \(kept)"))
     }
 
+    @Test func anEditIsNotWrittenOverAChangeMadeWhileTheEditorWasOpen() throws {
+        // The "editor" is slow: someone moves the review on before the age is saved.
+        let dus = try Harness(editor: "'\(Harness.binary.path)' status WM-2025-0020 agreed >/dev/null; sed -i 's/^age: .*/age: 44/'")
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        let refused = try dus.run("edit", "WM-2025-0020")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("dus: WM-2025-0020: was changed by someone else while it was being edited; nothing was written"))
+        let kept = try #require(try dus.keptEditFiles().first)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("age: 44\n"))
+        let shown = try dus.run("show", "WM-2025-0020", "--format", "json").stdout
+        #expect(shown.contains("\"status\": \"agreed\"") && shown.contains("\"age\": 22"))
+    }
+
     @Test func theEditorCanGiveUpAndTheReferenceAndStatusStayPut() throws {
         let dus = try Harness(editor: "false")
         #expect(try dus.run("import", Harness.examples).status == 0)

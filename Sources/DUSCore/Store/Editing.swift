@@ -9,6 +9,7 @@ public enum EditError: LocalizedError, Equatable {
     case statusChanged(reference: String, from: Status, to: Status)
     case referenceTaken(String)
     case notOneReview(file: String, count: Int)
+    case changedMeanwhile(String)
 
     public var errorDescription: String? {
         switch self {
@@ -24,6 +25,8 @@ public enum EditError: LocalizedError, Equatable {
             return "\(reference): reference: already in the database; change it with `dus edit \(reference)`"
         case .notOneReview(let file, let count):
             return "\(file): holds \(count) reviews; give a file with exactly one"
+        case .changedMeanwhile(let reference):
+            return "\(reference): was changed by someone else while it was being edited; nothing was written (compare with dus show \(reference))"
         }
     }
 }
@@ -54,12 +57,18 @@ extension Store {
     /// reason (an amendment). The audit entry (`edited`, or `amended` for a published
     /// review) keeps the review as it was before, so nothing recorded is lost; the review
     /// keeps the time it was first stored. An edit that changes nothing writes nothing.
-    /// `file` is nil for an edit made in the editor, whose file is temporary.
-    public func edit(_ reference: String, to edited: Review, reason: String?, file: String?, now: String = Store.timestamp()) throws -> EditOutcome {
+    /// `file` is nil for an edit made in the editor, whose file is temporary. `opened`,
+    /// when given, is the review as it was when the edit began: if the stored review is no
+    /// longer the same, someone else changed it meanwhile, and the edit is refused rather
+    /// than written over their change.
+    public func edit(
+        _ reference: String, to edited: Review, reason: String?, file: String?, opened: Review? = nil, now: String = Store.timestamp()
+    ) throws -> EditOutcome {
         let reason = try Self.screenedReason(reason)
         if edited.reference != reference { throw EditError.otherReference(file: file ?? reference, expected: reference, found: edited.reference) }
         return try write { db in
             guard let stored = try loadReview(db, where: "reference = ?", [reference]).first else { throw EditError.noReview(reference) }
+            if let opened, opened != stored { throw EditError.changedMeanwhile(reference) }
             if edited.status != stored.status { throw EditError.statusChanged(reference: reference, from: stored.status, to: edited.status) }
             if edited == stored { return .unchanged }
             if stored.status == .published && reason == nil { throw EditError.needsReason(reference) }

@@ -44,7 +44,7 @@ struct EditCommand: ParsableCommand {
         }
         let rerun = "dus edit \(reference) --from \(draft.path)" + (reason == nil ? "" : " (with the same --reason)")
         let outcome = try draft.keptOnFailure(rerun: rerun) {
-            try reportingErrors { try store.edit(reference, to: try files.readOneReview(draft.path), reason: reason, file: nil) }
+            try reportingErrors { try store.edit(reference, to: try files.readOneReview(draft.path), reason: reason, file: nil, opened: stored) }
         }
         report(outcome)
     }
