@@ -36,21 +36,12 @@ public struct BulletinRenderer {
     private func checked(_ template: String) throws -> (_ chart: String?) -> String {
         let compiled: MustacheTemplate
         do {
-            compiled = try MustacheTemplate(string: template)
-        } catch let error as MustacheTemplate.ParserError {
-            throw BulletinError.template(
-                "line \(error.context.lineNumber), column \(error.context.columnNumber): not valid Mustache (\(error.error))")
-        } catch {
-            throw BulletinError.template("not valid Mustache (\(error))")
+            // A name the values lack would render as nothing: a silent gap in the bulletin.
+            compiled = try TemplateNames.compiled(template, values: Self.valueNames, listedUnder: "Bulletins")
+        } catch let error as TemplateError {
+            throw BulletinError.template(error.message)
         }
-        let values = context(chart: "chart.svg")
-        // A name the values lack would render as nothing: a silent gap in the bulletin.
-        let unknown = TemplateNames.unknown(in: template, values: Self.valueNames)
-        if !unknown.isEmpty {
-            throw BulletinError.template(unknown.map { "line \($0.line), column \($0.column): \($0.tag): \($0.problem)" }
-                .joined(separator: "\n") + "\n(the values a template can use are listed in the README, under Bulletins)")
-        }
-        try check(compiled.render(values))
+        try check(compiled.render(context(chart: "chart.svg")))
         return { chart in compiled.render(self.context(chart: chart)) }
     }
 

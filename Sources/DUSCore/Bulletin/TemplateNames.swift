@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 
 /// Checks the names a Mustache template asks for against the values it will be given.
 ///
@@ -143,4 +144,33 @@ enum TemplateNames {
         let unknown = name.split(separator: ".").filter { !known.contains(String($0)) }
         return unknown.isEmpty ? nil : "no value is called \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))"
     }
+}
+
+extension TemplateNames {
+    /// `template` compiled, once every name it asks for is found among `values`. Throws
+    /// `TemplateError` with one problem a line, each with its line and column; `listedUnder`
+    /// is the README section that lists the values a template of this kind can use.
+    static func compiled(_ template: String, values: [String: Set<String>], listedUnder section: String) throws -> MustacheTemplate {
+        let compiled: MustacheTemplate
+        do {
+            compiled = try MustacheTemplate(string: template)
+        } catch let error as MustacheTemplate.ParserError {
+            throw TemplateError("line \(error.context.lineNumber), column \(error.context.columnNumber): not valid Mustache (\(error.error))")
+        } catch {
+            throw TemplateError("not valid Mustache (\(error))")
+        }
+        let unknown = unknown(in: template, values: values)
+        if !unknown.isEmpty {
+            throw TemplateError(unknown.map { "line \($0.line), column \($0.column): \($0.tag): \($0.problem)" }
+                .joined(separator: "\n") + "\n(the values a template can use are listed in the README, under \(section))")
+        }
+        return compiled
+    }
+}
+
+/// A template that cannot be used, with the place of each problem, one a line.
+public struct TemplateError: LocalizedError, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var errorDescription: String? { message }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// `dus new`: the fields every review needs, asked first, and the review file they start
 /// (from `templates/review.md.mustache`), which the panel then completes in an editor.
@@ -70,18 +69,7 @@ public struct NewReview: Sendable {
     /// `TemplateError` when the template is not Mustache or asks for a value it would not
     /// be given (a misspelt name would leave a silent gap).
     public func file(template: String = NewReview.defaultTemplate) throws -> String {
-        let compiled: MustacheTemplate
-        do {
-            compiled = try MustacheTemplate(string: template)
-        } catch let error as MustacheTemplate.ParserError {
-            throw TemplateError("line \(error.context.lineNumber), column \(error.context.columnNumber): not valid Mustache (\(error.error))")
-        }
-        let unknown = TemplateNames.unknown(in: template, values: Self.valueNames)
-        if !unknown.isEmpty {
-            throw TemplateError(unknown.map { "line \($0.line), column \($0.column): \($0.tag): \($0.problem)" }
-                .joined(separator: "\n") + "\n(the values a new-review template can use are listed in the README, under dus new)")
-        }
-        return compiled.render(context())
+        try TemplateNames.compiled(template, values: Self.valueNames, listedUnder: "Creating and changing a review").render(context())
     }
 
     /// The template in `templates/`, built into the binary.
@@ -134,11 +122,4 @@ public struct NewReview: Sendable {
         let pairs = Field.allCases.compactMap { field in (answers[field] ?? standIns[field]).map { (field.rawValue, JSONValue.string($0)) } }
         return JSONValue.object(pairs).serialized()
     }
-}
-
-/// A template that cannot be used, with the place of each problem.
-public struct TemplateError: LocalizedError, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var errorDescription: String? { message }
 }

@@ -41,7 +41,7 @@ struct BulletinCommand: ParsableCommand {
     func run() throws {
         let period = try bulletinPeriod()
         try reportingErrors {
-            let templateText = try readTemplate()
+            let templateText = try templateText(template, builtIn: BulletinRenderer.defaultTemplate)
             let store = try database.open()
             let bulletin = try BulletinBuilder(store: store, control: DisclosureControl(minCount: minCount)).bulletin(for: period)
             let renderer = BulletinRenderer(bulletin: bulletin, store: store)
@@ -56,26 +56,13 @@ struct BulletinCommand: ParsableCommand {
         }
     }
 
-    /// The text of `--template`, or the built-in template.
-    private func readTemplate() throws -> String {
-        guard let template else { return BulletinRenderer.defaultTemplate }
-        guard let data = FileManager.default.contents(atPath: template) else {
-            throw BulletinError.template("\(template): the template cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw BulletinError.template("\(template): the template is not UTF-8 text")
-        }
-        return text
-    }
-
     /// Runs `body`, putting the template's path before a template error.
     private func naming<T>(_ template: String?, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch BulletinError.template(let message) where template != nil {
             // Each problem's line, so that every one names the file.
-            throw BulletinError.template(message.split(separator: "\n").map { $0.hasPrefix("(") ? String($0) : "\(template!): \($0)" }
-                .joined(separator: "\n"))
+            throw BulletinError.template(templateProblems(message, in: template!))
         }
     }
 

@@ -34,9 +34,7 @@ struct EditCommand: ParsableCommand {
         // Refused before the editor opens when it could not be saved afterwards.
         let stored = try reportingErrors { try store.reviewForEditing(reference, reason: reason) }
         let draft = try reportingErrors { try EditorFile(name: reference, text: ReviewWriter(catalogue: store.catalogue).markdown(stored)) }
-        try reportingErrors {
-            do { try draft.edit() } catch { draft.remove(); throw error }
-        }
+        try reportingErrors { try draft.edit() }
         guard draft.isChanged else {
             draft.remove()
             print("\(reference): the file was not changed; nothing was written")
@@ -77,8 +75,19 @@ struct EditorFile {
     }
 
     /// Opens the file in $VISUAL, else $EDITOR, else vi, on this terminal, and waits.
-    /// The editor is run by the shell, so that a value such as `code --wait` works.
+    /// The editor is run by the shell, so that a value such as `code --wait` works. An
+    /// editor that cannot start or exits with an error gives the edit up: the file is
+    /// removed.
     func edit() throws {
+        do {
+            try runEditor()
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    private func runEditor() throws {
         let environment = ProcessInfo.processInfo.environment
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
         let process = Process()

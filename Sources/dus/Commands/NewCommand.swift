@@ -57,22 +57,18 @@ struct NewCommand: ParsableCommand {
             print(review.reference)
             return
         }
-        let template = try reportingErrors { try self.template.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? NewReview.defaultTemplate }
+        let template = try reportingErrors { try templateText(self.template, builtIn: NewReview.defaultTemplate) }
         let answers = try reportingErrors { try ask(store: store) }  // ValidationError passes through: exit 64
         let text = try reportingErrors {
             do {
                 return try answers.file(template: template)
             } catch let error as TemplateError {
-                throw TemplateError("\(self.template ?? "the template"): \(error.message)")
+                throw TemplateError(templateProblems(error.message, in: self.template ?? "the built-in template"))
             }
         }
         let reference = answers.answers[.reference]!
         let draft = try reportingErrors { try EditorFile(name: reference, text: text) }
-        if !noEdit {
-            try reportingErrors {
-                do { try draft.edit() } catch { draft.remove(); throw error }
-            }
-        }
+        if !noEdit { try reportingErrors { try draft.edit() } }
         let review = try draft.keptOnFailure(rerun: "dus new --from \(draft.path)") {
             try reportingErrors {
                 let review = try files.readOneReview(draft.path)

@@ -87,6 +87,20 @@ func eventDates(period: String?, from: String?, to: String?) throws -> (from: Da
     return (try day(from, "--from"), try day(to, "--to"))
 }
 
+/// The text of a `--template` file, or `builtIn` when none was given.
+func templateText(_ path: String?, builtIn: String) throws -> String {
+    guard let path else { return builtIn }
+    guard let data = FileManager.default.contents(atPath: path) else { throw TemplateError("\(path): the template cannot be read") }
+    guard let text = String(data: data, encoding: .utf8) else { throw TemplateError("\(path): the template is not UTF-8 text") }
+    return text
+}
+
+/// A template's problems, one a line, each named with the template's path (the closing
+/// note in brackets is left as it is).
+func templateProblems(_ message: String, in path: String) -> String {
+    message.split(separator: "\n").map { $0.hasPrefix("(") ? String($0) : "\(path): \($0)" }.joined(separator: "\n")
+}
+
 /// Prints problems to standard error and exits 1: the input had problems; nothing changed.
 func fail(with problems: [Problem], summary: String) throws -> Never {
     var standardError = FileHandle.standardError
