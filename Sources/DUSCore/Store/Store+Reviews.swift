@@ -85,6 +85,11 @@ extension Store {
     }
 
     /// Whether a review with this reference is stored.
+    public func contains(_ reference: String) throws -> Bool {
+        try read { db in try contains(reference, db) }
+    }
+
+    /// Whether a review with this reference is stored.
     func contains(_ reference: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM review WHERE reference = ?)"), arguments: [reference]) ?? false
     }

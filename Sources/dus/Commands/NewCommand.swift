@@ -111,7 +111,7 @@ struct NewCommand: ParsableCommand {
 
     /// Whether a reference is already in the database, as a problem.
     private func taken(_ field: NewReview.Field, _ value: String, _ store: Store) -> String? {
-        guard field == .reference, (try? store.review(value.trimmingCharacters(in: .whitespaces))) != nil else { return nil }
+        guard field == .reference, (try? store.contains(value.trimmingCharacters(in: .whitespaces))) == true else { return nil }
         return "already in the database; change it with dus edit"
     }
 }
