@@ -128,9 +128,10 @@ import Testing
 
     // MARK: The index stays right
 
-    /// FTS5's own check: the index holds exactly the texts of `search_text`.
+    /// The doctor's check: the index is whole and holds exactly the texts of `search_text`.
     func checkIndex(_ store: Store) throws {
-        try store.write { db in try db.execute(sql: "INSERT INTO search (search, rank) VALUES ('integrity-check', 1)") }
+        let check = try #require(try store.checkHealth().first { $0.name == "search index" })
+        #expect(check.findings == [])
     }
 
     @Test func importReplaceAndDeleteKeepTheIndexInStep() throws {
@@ -153,14 +154,14 @@ import Testing
         #expect(try search(store, "naloxone").hits.map(\.reference) == ["I-2"])
         #expect(try search(store, "kits").hits.map(\.reference) == ["I-1"])
         try checkIndex(store)
-        // A dry run writes nothing, and leaves the trigger for single writes in place.
+        // A dry run writes nothing.
         let dry = try importer.run(paths: [file("dry.jsonl", [Self.review("I-6", findings: ["Naloxone in the dry run."])])], options: ImportOptions(dryRun: true))
         #expect(dry.added == ["I-6"])
         #expect(try search(store, "dry").hits.isEmpty)
         try store.write { db in try store.deleteReview(reference: "I-2", db) }
         #expect(try search(store, "naloxone").hits.isEmpty)
         try checkIndex(store)
-        // A failed import leaves the index as it was, the trigger for single writes included.
+        // A failed import leaves the index as it was.
         let bad = try file("bad.jsonl", [Self.review("I-3", findings: ["Naloxone given."]), Self.review("i-4")])
         #expect(throws: ProblemsError.self) { try importer.run(paths: [bad]) }
         #expect(try search(store, "given").hits.isEmpty)
@@ -169,16 +170,18 @@ import Testing
         try checkIndex(store)
     }
 
-    @Test func aLargeImportIndexedInStepsFindsTheTextsOfEveryStep() throws {
+    @Test func aLargeImportIndexesEveryTextUnderTheIdThatItsReviewRowGivesIt() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-search-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("synthetic.jsonl").path
         try SyntheticWriter(count: 700, seed: 7).write(to: data)
         let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
-        var importer = Importer(store: store, today: Day("2026-11-22")!)
-        importer.reviewsPerIndexStep = 256
-        _ = try importer.run(paths: [data])
+        _ = try Importer(store: store, today: Day("2026-11-22")!).run(paths: [data])
+        // And one review without a summary, stored alone.
+        try store.write { db in
+            try store.insert(Self.review("NS-1", findings: ["Left alone at night."], learning: ["Check on people at night."]), db, now: "2026-01-01T00:00:00Z")
+        }
         try checkIndex(store)
         let texts = try store.read { db in
             try Int.fetchOne(db, sql: """
@@ -189,8 +192,20 @@ import Testing
         }
         // Every text of the first, middle and last reviews is found by its own words.
         let all = try store.reviews(matching: ReviewFilter())
-        #expect(all.count == 700)
+        #expect(all.count == 701)
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_text") } == texts)
+        // The import numbers each review's texts in one order, and the query that lists
+        // them for removal, for hits and for analysts (the view search_text) in the same.
+        let listed = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT reference, text FROM search_text ORDER BY id")
+        }
+        let textsByReview = Dictionary(grouping: listed, by: { $0["reference"] as String }).mapValues { $0.map { $0["text"] as String } }
+        for review in all {
+            var inserted: [String] = []
+            review.forEachSearchText { inserted.append($0) }
+            #expect(textsByReview[review.reference] ?? [] == inserted, "\(review.reference)")
+        }
+        #expect(all.contains { $0.summary == nil } && all.contains { $0.recommendations.contains { $0.actions.contains { !$0.updates.isEmpty } } })
         for review in [all.first!, all[350], all.last!] {
             for finding in review.findings {
                 let words = finding.text.split(whereSeparator: { !$0.isLetter }).prefix(6).joined(separator: " ")

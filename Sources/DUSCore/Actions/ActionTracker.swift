@@ -149,19 +149,21 @@ public struct ActionTracker {
     /// time (200,000 actions at once would take hundreds of megabytes).
     private func forEach(_ query: ActionQuery, _ db: Database, _ body: (TrackedAction) throws -> Void) throws {
         let (clause, arguments) = store.sqlCondition(for: query.filter)
+        // The actions sit in each review's row, inside its recommendations (`StoredParts`).
+        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT review.reference, recommendation.label AS recommendation, recommendation.response, recommendation.themes,
-              action.id AS action_id, action.label, action.text, action.owner, action.target_date, action.current_target_date,
-              action.status, action.completed_date, action.withdrawn_reason,
-              (SELECT json_group_array(target_date) FROM
-                (SELECT target_date FROM action_revision WHERE action_id = action.id ORDER BY position)) AS revisions,
-              (SELECT json_array(date, note) FROM action_update WHERE action_id = action.id
-                ORDER BY position DESC LIMIT 1) AS last_update
-            FROM action
-            JOIN recommendation ON recommendation.id = action.recommendation_id
-            JOIN review ON review.id = recommendation.review_id
+            SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
+              coalesce(\(field("r", "themes")), '[]') AS themes,
+              \(field("a", "id")) AS label, \(field("a", "text")) AS text, \(field("a", "owner")) AS owner,
+              \(field("a", "target_date")) AS target_date,
+              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date,
+              \(field("a", "status")) AS status, \(field("a", "completed_date")) AS completed_date,
+              \(field("a", "withdrawn_reason")) AS withdrawn_reason,
+              coalesce(\(field("a", "revised_target_dates")), '[]') AS revisions,
+              \(field("a", "updates[#-1].date")) AS last_update_date, \(field("a", "updates[#-1].note")) AS last_update_note
+            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
             WHERE \(clause)
-            ORDER BY action.current_target_date, review.reference, recommendation.position, action.position
+            ORDER BY current_target_date, review.reference, r.key, a.key
             """, arguments: StatementArguments(arguments))
         while let row = try rows.next() {
             let reference: String = row["reference"]
@@ -169,7 +171,6 @@ public struct ActionTracker {
             let status = ActionStatus(rawValue: row["status"])!
             let target = Day(row["current_target_date"] as String)!
             let isOverdue = status == .open && target < query.asOf
-            let update = Store.parseList(row["last_update"])
             let action = TrackedAction(
                 id: recommendation + "/" + (row["label"] as String), reference: reference, recommendation: recommendation,
                 response: Response(rawValue: row["response"])!, themes: Store.parseList(row["themes"]),
@@ -178,7 +179,7 @@ public struct ActionTracker {
                 revisedTargetDates: Store.parseList(row["revisions"]).compactMap(Day.init),
                 status: status, completedDate: (row["completed_date"] as String?).flatMap(Day.init),
                 withdrawnReason: row["withdrawn_reason"],
-                lastUpdate: update.count == 2 ? Day(update[0]).map { ActionUpdate(date: $0, note: update[1]) } : nil,
+                lastUpdate: (row["last_update_date"] as String?).flatMap(Day.init).map { ActionUpdate(date: $0, note: row["last_update_note"]) },
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
                 daysUntilDue: status == .open && !isOverdue ? target.days(since: query.asOf) : nil)

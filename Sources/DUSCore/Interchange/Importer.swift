@@ -40,10 +40,6 @@ public struct ImportOptions: Sendable {
 public struct Importer {
     public let store: Store
     public let files: ReviewFiles
-    /// How many reviews an import writes between two steps of search indexing: their
-    /// texts (about 6 MB) fit FTS5's 8 MB of gathering space, and make one segment.
-    var reviewsPerIndexStep = 8192
-
     public init(store: Store, today: Day = .today()) {
         self.store = store
         self.files = ReviewFiles(catalogue: store.catalogue, today: today)
@@ -64,7 +60,7 @@ public struct Importer {
         var seen = FirstSeen()
         let now = Store.timestamp()
         let files = self.files
-        func load(_ db: Database, indexNewTexts: () throws -> Void) throws -> ImportReport {
+        func load(_ db: Database) throws -> ImportReport {
             let inserter = try ReviewInserter(db)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.
@@ -81,7 +77,6 @@ public struct Importer {
                 _ = reading.wait()
             }
             var reviewsRead = 0
-            var reviewsIndexed = 0
             while let batch = reads.take() {
                 for item in batch {
                     let read = item.read
@@ -99,12 +94,6 @@ public struct Importer {
                     try apply(review, read: read, columns: columns, inserter: inserter, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
                 spent.offer(batch)
-                // Indexing for search in steps, while the reading thread reads on, rather
-                // than all at the end with that thread idle.
-                if reviewsRead - reviewsIndexed >= reviewsPerIndexStep && problems.isEmpty {
-                    try indexNewTexts()
-                    reviewsIndexed = reviewsRead
-                }
             }
             if let failure = reading.wait() { throw failure.error }
             if !problems.isEmpty { throw ProblemsError(problems) }
@@ -114,7 +103,7 @@ public struct Importer {
             // Each review adds to several indexes at places spread over the file: a cache big
             // enough to keep their pages saves writing and reading them again and again.
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            return try store.deferringSearchIndex(db) { indexNewTexts in try load(db, indexNewTexts: indexNewTexts) }
+            return try load(db)
         }
         return options.dryRun ? try store.rehearse(body) : try store.bulkWrite(body)
     }

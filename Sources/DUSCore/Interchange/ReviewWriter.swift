@@ -19,10 +19,10 @@ public struct ReviewWriter: Sendable {
     public func json(_ review: Review, derived: Bool = false) -> JSONValue {
         var pairs = frontMatterPairs(review)
         if let summary = review.summary { pairs.append(("summary", .string(summary))) }
-        if !review.findings.isEmpty { pairs.append(("findings", notes(review.findings))) }
-        if !review.learning.isEmpty { pairs.append(("learning", notes(review.learning))) }
+        if !review.findings.isEmpty { pairs.append(("findings", Self.notesJSON(review.findings))) }
+        if !review.learning.isEmpty { pairs.append(("learning", Self.notesJSON(review.learning))) }
         if !review.recommendations.isEmpty {
-            pairs.append(("recommendations", .array(review.recommendations.map(recommendation))))
+            pairs.append(("recommendations", .array(review.recommendations.map(Self.recommendationJSON))))
         }
         if derived { pairs.append(("derived", Self.derivedJSON(Derived(for: review)))) }
         return .object(pairs)
@@ -66,22 +66,24 @@ public struct ReviewWriter: Sendable {
         return pairs
     }
 
-    private func notes(_ notes: [Note]) -> JSONValue {
+    /// Findings or learning points as in a JSON review file (also their stored form: `StoredParts`).
+    static func notesJSON(_ notes: [Note]) -> JSONValue {
         .array(notes.map { .object([("text", .string($0.text)), ("themes", .array($0.themes.map(JSONValue.string)))]) })
     }
 
-    private func recommendation(_ recommendation: Recommendation) -> JSONValue {
+    /// A recommendation as in a JSON review file (also its stored form: `StoredParts`).
+    static func recommendationJSON(_ recommendation: Recommendation) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("id", .string(recommendation.id)), ("text", .string(recommendation.text))]
         if let to = recommendation.to { pairs.append(("to", .string(to))) }
         pairs.append(("response", .string(recommendation.response.rawValue)))
         if let category = recommendation.reasonCategory { pairs.append(("reason_category", .string(category.rawValue))) }
         if let reason = recommendation.reason { pairs.append(("reason", .string(reason))) }
         if !recommendation.themes.isEmpty { pairs.append(("themes", .array(recommendation.themes.map(JSONValue.string)))) }
-        if !recommendation.actions.isEmpty { pairs.append(("actions", .array(recommendation.actions.map(action)))) }
+        if !recommendation.actions.isEmpty { pairs.append(("actions", .array(recommendation.actions.map(actionJSON)))) }
         return .object(pairs)
     }
 
-    private func action(_ action: Action) -> JSONValue {
+    private static func actionJSON(_ action: Action) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("id", .string(action.id)), ("text", .string(action.text)), ("owner", .string(action.owner)),
             ("target_date", .string(action.targetDate.description)),
@@ -105,7 +107,7 @@ public struct ReviewWriter: Sendable {
         var out = "---\n"
         var pairs = frontMatterPairs(review)
         if !review.recommendations.isEmpty {
-            pairs.append(("recommendations", .array(review.recommendations.map(recommendation))))
+            pairs.append(("recommendations", .array(review.recommendations.map(Self.recommendationJSON))))
         }
         for (key, value) in pairs {
             YAMLEmitter.write(key: key, value: value, indent: 0, to: &out)

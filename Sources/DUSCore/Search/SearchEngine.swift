@@ -47,42 +47,69 @@ public struct SearchEngine {
     public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil) throws -> SearchResults {
         let (clause, filterArguments) = store.sqlCondition(for: filter)
         let arguments = StatementArguments([query.expression] + filterArguments)
-        // FTS5 reads the matches in rank order itself (`ORDER BY rank`), so snippets and
-        // highlights are made only for the rows that are returned.
-        let from = """
-            FROM search
-            JOIN search_text ON search_text.id = search.rowid
-            JOIN review ON review.id = search_text.review_id
-            WHERE search MATCH ? AND \(clause)
-            """
-        // The counts need no text: a text's review is its id shifted right by 20
-        // (`Schema.createSearch`), and without a filter not even the review is read.
+        // A text's review is its row id shifted right by 20 (`Schema.createContentlessSearch`):
+        // the ranking and the counts need only the index, and the review row for a filter.
         let reviewOfText = "(search.rowid >> \(Schema.searchTextIDs.trailingZeroBitCount))"
-        let counting = filter == ReviewFilter()
-            ? "SELECT count(*), count(DISTINCT \(reviewOfText)) FROM search WHERE search MATCH ?"
-            : "SELECT count(*), count(DISTINCT review.id) FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
+        let from = filter == ReviewFilter()
+            ? "FROM search WHERE search MATCH ?"
+            : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
         return try store.read { db in
-            let counts = try Row.fetchOne(db, sql: counting, arguments: arguments)
-            let hits = try Row.fetchAll(db, sql: """
-                SELECT review.reference, review.kind, review.event_date, review.region,
-                  search_text.source, search_text.item, search_text.text, search.rank,
-                  snippet(search, 0, '\(Self.start)', '\(Self.end)', '…', 20) AS snippet,
-                  highlight(search, 0, '\(Self.start)', '\(Self.end)') AS highlighted
-                \(from)
-                ORDER BY search.rank
-                LIMIT ?
-                """, arguments: arguments + [limit ?? -1]).map { row in
-                let text: String = row["text"]
-                let rank: Double = row["rank"]
-                return SearchHit(
-                    reference: row["reference"], kind: Kind(rawValue: row["kind"])!, eventDate: Day(row["event_date"] as String)!,
-                    region: row["region"], source: row["source"], item: row["item"], text: text,
-                    snippet: Self.marked(row["snippet"], with: "**"),
-                    score: Double(String(format: "%.6g", -rank)) ?? -rank,
-                    matches: Self.ranges(in: row["highlighted"], of: text))
+            let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
+            // FTS5 reads the matches in rank order itself (`ORDER BY rank`).
+            let ranked = try Row.fetchAll(db, sql: "SELECT search.rowid, search.rank \(from) ORDER BY search.rank LIMIT ?",
+                                          arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
+            // The texts of the hits come from their reviews' rows: the index keeps no copy.
+            let reviewIDs = Set(ranked.map { $0.id >> Int64(Schema.searchTextIDs.trailingZeroBitCount) }).sorted()
+            var texts: [Int64: Row] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
+                FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id IN (SELECT value FROM json_each(?1))"))) AS texts
+                JOIN review ON review.id = texts.review_id
+                """, arguments: [reviewIDs.description])
+            while let row = try rows.next() { texts[row["id"]] = row.copy() }
+            let found = try ranked.map { hit in
+                guard let row = texts[hit.id] else {
+                    throw StoreError.damaged(reference: "review row \(hit.id >> Int64(Schema.searchTextIDs.trailingZeroBitCount))",
+                                             column: "search index", problem: "it holds a text the review does not have; run dus doctor")
+                }
+                return (row: row, text: row["text"] as String, rank: hit.rank)
+            }
+            let marked = try Self.marked(found.map(\.text), matching: query.expression)
+            let hits = found.enumerated().map { index, hit in
+                SearchHit(
+                    reference: hit.row["reference"], kind: Kind(rawValue: hit.row["kind"])!, eventDate: Day(hit.row["event_date"] as String)!,
+                    region: hit.row["region"], source: hit.row["source"], item: hit.row["item"], text: hit.text,
+                    snippet: Self.marked(marked[index].snippet, with: "**"),
+                    score: Double(String(format: "%.6g", -hit.rank)) ?? -hit.rank,
+                    matches: Self.ranges(in: marked[index].highlighted, of: hit.text))
             }
             return SearchResults(
                 query: query.text, hits: hits, matchingTexts: counts?[0] ?? 0, matchingReviews: counts?[1] ?? 0, limit: limit)
+        }
+    }
+
+    /// FTS5's snippet (a few words around the best match) and highlight (the whole text)
+    /// of each text, matches between `start` and `end`.
+    ///
+    /// The store's index keeps no copy of its texts, so FTS5 cannot make these from it:
+    /// the texts are indexed again, alone, in a private in-memory table with the same
+    /// tokenizer, and the same query marks them there as it would have in the store.
+    static func marked(_ texts: [String], matching expression: String) throws -> [(snippet: String, highlighted: String)] {
+        guard !texts.isEmpty else { return [] }
+        let scratch = try DatabaseQueue()
+        return try scratch.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
+            try db.execute(sql: "INSERT INTO hit (rowid, text) SELECT key, value FROM json_each(?)",
+                           arguments: [JSONValue.array(texts.map(JSONValue.string)).serialized()])
+            var marked = texts.map { (snippet: $0, highlighted: $0) }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT rowid, snippet(hit, 0, '\(start)', '\(end)', '…', 20), highlight(hit, 0, '\(start)', '\(end)')
+                FROM hit WHERE hit MATCH ?
+                """, arguments: [expression])
+            while let row = try rows.next() {
+                marked[row[0]] = (row[1], row[2])
+            }
+            return marked
         }
     }
 

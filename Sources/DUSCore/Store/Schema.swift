@@ -137,6 +137,9 @@ enum Schema {
         migrator.registerMigration("v3-search") { db in
             try createSearch(db)
         }
+        migrator.registerMigration("v4-parts-in-review") { db in
+            try movePartsIntoReview(db)
+        }
         return migrator
     }
 
@@ -146,6 +149,12 @@ enum Schema {
     /// transaction and indexes all its texts in one statement (`Store.deferringSearchIndex`).
     /// How many text ids each review has: see `createSearch`.
     static let searchTextIDs: Int64 = 1 << 20
+
+    /// SQL that indexes every text of every review afresh (`dus doctor` gives it as advice).
+    static let rebuildSearch = "INSERT INTO search (search) VALUES ('delete-all'); INSERT INTO search (rowid, text) SELECT id, text FROM search_text"
+
+    /// How search splits texts into words: stemmed (Porter), without diacritics.
+    static let searchTokenizer = "porter unicode61 remove_diacritics 2"
 
     static let indexEachNewText = """
         CREATE TRIGGER search_text_added AFTER INSERT ON search_text BEGIN
@@ -221,6 +230,163 @@ enum Schema {
             """)
     }
 
+    /// Moves each review's findings, learning points and recommendations (with actions,
+    /// revised target dates and updates) from six tables into three JSON columns of its
+    /// own row (`StoredParts`), and makes the search index keep no copy of the texts.
+    ///
+    /// Measured on 100,000 reviews, an import spent most of its time running about 35
+    /// insert statements a review, and the texts were stored three times (part tables,
+    /// `search_text`, and FTS5's own). Now a review is one row, its texts are stored once,
+    /// and the old tables live on as views that read the JSON, so that an analyst's
+    /// queries of `finding`, `learning`, `recommendation`, `action`, `action_revision`,
+    /// `action_update` and `search_text` still work.
+    private static func movePartsIntoReview(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE review ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE review ADD COLUMN learning TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE review ADD COLUMN recommendations TEXT NOT NULL DEFAULT '[]';
+            """)
+        // Each review's parts are read back through the model and written by the same
+        // code as a new review's, so a migrated review is stored exactly as if imported now.
+        let update = try db.makeStatement(sql: "UPDATE review SET findings = ?, learning = ?, recommendations = ? WHERE id = ?")
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM review ORDER BY id") {
+            try update.execute(arguments: [
+                StoredParts.json(try LegacyParts.notes(db, table: "finding", reviewID: id)),
+                StoredParts.json(try LegacyParts.notes(db, table: "learning", reviewID: id)),
+                StoredParts.json(try LegacyParts.recommendations(db, reviewID: id)),
+                id,
+            ])
+        }
+        try db.execute(sql: """
+            DROP TABLE action_update;
+            DROP TABLE action_revision;
+            DROP TABLE action;
+            DROP TABLE recommendation;
+            DROP TABLE finding;
+            DROP TABLE learning;
+            """)
+        try createContentlessSearch(db)
+        try createPartViews(db)
+    }
+
+    /// Every text that search covers, of the reviews for which `condition` (on `review`)
+    /// holds, with its row id in the index: `id`, `review_id`, `reference`, `source`
+    /// (`summary`, `finding`, `learning`, `recommendation` or `action`), `item` (where
+    /// the text sits, spelled like a field path: `recommendations[R1].actions[A1]`) and
+    /// `text`. `condition` may use the parameter `?1`.
+    ///
+    /// A review's texts are numbered from 0 in this order: its summary, findings and
+    /// learning points, then each recommendation followed by its actions, each action
+    /// followed by its updates. Text `k` of the review with id `r` is row `r * 2^20 + k`.
+    /// This one query lists the texts for indexing, for removal and for showing a hit,
+    /// and is the view `search_text`.
+    static func searchTexts(ofReviewsWhere condition: String) -> String {
+        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
+        let recommendations = "review, json_each(review.recommendations) AS r"
+        let actions = recommendations + ", json_each(r.value, '$.actions') AS a"
+        let actionItem = "'recommendations[' || \(field("r", "id")) || '].actions[' || \(field("a", "id")) || ']'"
+        return """
+            SELECT review_id * \(searchTextIDs) + row_number() OVER (PARTITION BY review_id ORDER BY part, p1, p2, p3) - 1 AS id,
+              review_id, reference, source, item, text FROM (
+              SELECT review.id AS review_id, review.reference AS reference, 'summary' AS source, 'summary' AS item,
+                review.summary AS text, 0 AS part, 0 AS p1, 0 AS p2, 0 AS p3
+                FROM review WHERE review.summary IS NOT NULL AND (\(condition))
+              UNION ALL
+              SELECT review.id, review.reference, 'finding', 'findings[' || (f.key + 1) || ']', \(field("f", "text")), 1, f.key, 0, 0
+                FROM review, json_each(review.findings) AS f WHERE \(condition)
+              UNION ALL
+              SELECT review.id, review.reference, 'learning', 'learning[' || (l.key + 1) || ']', \(field("l", "text")), 2, l.key, 0, 0
+                FROM review, json_each(review.learning) AS l WHERE \(condition)
+              UNION ALL
+              SELECT review.id, review.reference, 'recommendation', 'recommendations[' || \(field("r", "id")) || ']',
+                \(field("r", "text")), 3, r.key, -1, 0
+                FROM \(recommendations) WHERE \(condition)
+              UNION ALL
+              SELECT review.id, review.reference, 'action', \(actionItem), \(field("a", "text")), 3, r.key, a.key, -1
+                FROM \(actions) WHERE \(condition)
+              UNION ALL
+              SELECT review.id, review.reference, 'action', \(actionItem) || '.updates[' || (u.key + 1) || ']',
+                \(field("u", "note")), 3, r.key, a.key, u.key
+                FROM \(actions), json_each(a.value, '$.updates') AS u WHERE \(condition))
+            """
+    }
+
+    /// The full-text index of `dus search`, keeping no copy of the texts.
+    ///
+    /// `search` is an FTS5 table without content (`content = ''`), stemmed (Porter) and
+    /// without diacritics. Its rows are the texts of `searchTexts(ofReviewsWhere:)`: a
+    /// review's id is a row id shifted right by 20, and a review under 1 MiB cannot hold
+    /// 2^20 texts. Review ids only grow (AUTOINCREMENT), so later reviews have larger ids.
+    ///
+    /// `ReviewInserter` indexes a review's texts after the review, and `Store.deleteReview`
+    /// removes them (FTS5 needs the texts it indexed to remove them), so every write that
+    /// stores or removes whole reviews keeps search right. `dus search` makes its snippets
+    /// from the hits' texts, read from the review rows (`SearchEngine`).
+    private static func createContentlessSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE search_index USING fts5 (text, content = '', tokenize = '\(searchTokenizer)');
+            -- FTS5 gathers new entries in memory and writes them out as a segment when it
+            -- holds this many bytes (1 MiB unless set): larger segments merge less often.
+            INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 8388608);
+            INSERT INTO search_index (rowid, text) SELECT id, text FROM search_text ORDER BY id;
+            DROP TRIGGER search_text_added;
+            DROP TRIGGER search_text_removed;
+            DROP TRIGGER search_text_changed;
+            DROP TABLE search;
+            DROP TABLE search_text;
+            ALTER TABLE search_index RENAME TO search;
+            """)
+    }
+
+    /// Views that show the parts of reviews one row each, as tables did before
+    /// `v4-parts-in-review`, and every searchable text with its id in the index.
+    private static func createPartViews(_ db: Database) throws {
+        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
+        try db.execute(sql: """
+            CREATE VIEW finding AS
+            SELECT review.id AS review_id, review.reference AS reference, item.key + 1 AS position,
+              \(field("item", "text")) AS text, coalesce(\(field("item", "themes")), '[]') AS themes
+            FROM review, json_each(review.findings) AS item;
+
+            CREATE VIEW learning AS
+            SELECT review.id AS review_id, review.reference AS reference, item.key + 1 AS position,
+              \(field("item", "text")) AS text, coalesce(\(field("item", "themes")), '[]') AS themes
+            FROM review, json_each(review.learning) AS item;
+
+            CREATE VIEW recommendation AS
+            SELECT review.id AS review_id, review.reference AS reference, item.key + 1 AS position,
+              \(field("item", "id")) AS label, \(field("item", "text")) AS text, \(field("item", "to")) AS addressed_to,
+              \(field("item", "response")) AS response, \(field("item", "reason_category")) AS reason_category,
+              \(field("item", "reason")) AS reason, coalesce(\(field("item", "themes")), '[]') AS themes
+            FROM review, json_each(review.recommendations) AS item;
+
+            CREATE VIEW action AS
+            SELECT review.id AS review_id, review.reference AS reference, r.key + 1 AS recommendation_position,
+              \(field("r", "id")) AS recommendation, a.key + 1 AS position, \(field("a", "id")) AS label,
+              \(field("a", "text")) AS text, \(field("a", "owner")) AS owner, \(field("a", "target_date")) AS target_date,
+              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date,
+              \(field("a", "status")) AS status, \(field("a", "completed_date")) AS completed_date,
+              \(field("a", "withdrawn_reason")) AS withdrawn_reason
+            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a;
+
+            CREATE VIEW action_revision AS
+            SELECT review.id AS review_id, review.reference AS reference, r.key + 1 AS recommendation_position,
+              \(field("r", "id")) AS recommendation, a.key + 1 AS action_position, \(field("a", "id")) AS action,
+              d.key + 1 AS position, d.value AS target_date
+            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a,
+              json_each(a.value, '$.revised_target_dates') AS d;
+
+            CREATE VIEW action_update AS
+            SELECT review.id AS review_id, review.reference AS reference, r.key + 1 AS recommendation_position,
+              \(field("r", "id")) AS recommendation, a.key + 1 AS action_position, \(field("a", "id")) AS action,
+              u.key + 1 AS position, \(field("u", "date")) AS date, \(field("u", "note")) AS note
+            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a,
+              json_each(a.value, '$.updates') AS u;
+
+            CREATE VIEW search_text AS \(searchTexts(ofReviewsWhere: "1"));
+            """)
+    }
+
     /// Views for analysts: factor answers one column per factor, and one row per answer.
     private static func createViews(_ db: Database, catalogue: Catalogue) throws {
         func decode(_ position: Int) -> String {
@@ -241,5 +407,37 @@ enum Schema {
                 THEN 1 ELSE 0 END AS is_risk
             FROM review CROSS JOIN factor
             """)
+    }
+}
+
+/// The parts of a review as the tables before `v4-parts-in-review` held them, read only
+/// by that migration.
+private enum LegacyParts {
+    static func notes(_ db: Database, table: String, reviewID: Int64) throws -> [Note] {
+        try Row.fetchAll(db, sql: "SELECT text, themes FROM \(table) WHERE review_id = ? ORDER BY position", arguments: [reviewID])
+            .map { Note(text: $0["text"], themes: Store.parseList($0["themes"])) }
+    }
+
+    static func recommendations(_ db: Database, reviewID: Int64) throws -> [Recommendation] {
+        try Row.fetchAll(db, sql: "SELECT * FROM recommendation WHERE review_id = ? ORDER BY position", arguments: [reviewID]).map { row in
+            var recommendation = Recommendation(
+                id: row["label"], text: row["text"], to: row["addressed_to"], response: Response(rawValue: row["response"])!)
+            recommendation.reasonCategory = (row["reason_category"] as String?).flatMap(ReasonCategory.init(rawValue:))
+            recommendation.reason = row["reason"]
+            recommendation.themes = Store.parseList(row["themes"])
+            recommendation.actions = try Row.fetchAll(db, sql: "SELECT * FROM action WHERE recommendation_id = ? ORDER BY position", arguments: [row["id"] as Int64]).map { actionRow in
+                let actionID: Int64 = actionRow["id"]
+                var action = Action(id: actionRow["label"], text: actionRow["text"], owner: actionRow["owner"], targetDate: Day(actionRow["target_date"] as String)!)
+                action.status = ActionStatus(rawValue: actionRow["status"])!
+                action.completedDate = (actionRow["completed_date"] as String?).flatMap(Day.init)
+                action.withdrawnReason = actionRow["withdrawn_reason"]
+                action.revisedTargetDates = try String.fetchAll(db, sql: "SELECT target_date FROM action_revision WHERE action_id = ? ORDER BY position", arguments: [actionID]).compactMap(Day.init)
+                action.updates = try Row.fetchAll(db, sql: "SELECT date, note FROM action_update WHERE action_id = ? ORDER BY position", arguments: [actionID]).map {
+                    ActionUpdate(date: Day($0["date"] as String)!, note: $0["note"])
+                }
+                return action
+            }
+            return recommendation
+        }
     }
 }

@@ -61,29 +61,6 @@ extension Store {
         try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
     }
 
-    /// Runs `body`, which adds reviews (and may remove some), with their texts indexed
-    /// for search in a few large steps instead of one by one (see
-    /// `Schema.indexEachNewText`). `body` calls the function it is given whenever it has
-    /// added enough texts for a step. Call this inside a write transaction, which a
-    /// failure then rolls back whole, the dropped trigger included.
-    func deferringSearchIndex<T>(_ db: Database, _ body: (_ indexNewTexts: () throws -> Void) throws -> T) throws -> T {
-        // Texts of reviews added later have larger ids (`Schema.createSearch`): each step
-        // indexes the texts above the last it reached, in id order, in one statement.
-        var indexedUpTo = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), -1) FROM search_text") ?? -1
-        try db.execute(sql: "DROP TRIGGER search_text_added")
-        let indexNewTexts = {
-            let next = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), -1) FROM search_text") ?? -1
-            guard next > indexedUpTo else { return }
-            try db.execute(sql: "INSERT INTO search (rowid, text) SELECT id, text FROM search_text WHERE id > ? AND id <= ?",
-                           arguments: [indexedUpTo, next])
-            indexedUpTo = next
-        }
-        let result = try body(indexNewTexts)
-        try indexNewTexts()
-        try db.execute(sql: Schema.indexEachNewText)
-        return result
-    }
-
     /// Whether a review with this reference is stored.
     public func contains(_ reference: String) throws -> Bool {
         try read { db in try contains(reference, db) }
@@ -97,9 +74,10 @@ extension Store {
     /// Removes a review and everything that belongs to it (the audit trail stays).
     func deleteReview(reference: String, _ db: Database) throws {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM review WHERE reference = ?", arguments: [reference]) else { return }
-        // Its texts for search first: their ids run from the review's id times 2^20.
-        let firstText = id * Schema.searchTextIDs
-        try db.execute(sql: "DELETE FROM search_text WHERE id BETWEEN ? AND ?", arguments: [firstText, firstText + Schema.searchTextIDs - 1])
+        // Its texts leave the search index first. The index keeps no copy of them
+        // (`Schema.createContentlessSearch`): FTS5 removes an entry given the text it indexed.
+        try db.execute(sql: "INSERT INTO search (search, rowid, text) SELECT 'delete', id, text FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id = ?1")))",
+                       arguments: [id])
         try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [id])
     }
 
@@ -229,86 +207,47 @@ extension Store {
                 default: break
                 }
             }
-            let id: Int64 = row["id"]
-            review.findings = try notes(db, table: "finding", reviewID: id)
-            review.learning = try notes(db, table: "learning", reviewID: id)
-            review.recommendations = try recommendations(db, reviewID: id)
-            return review
-        }
-    }
-
-    private func notes(_ db: Database, table: String, reviewID: Int64) throws -> [Note] {
-        try Row.fetchAll(db, sql: "SELECT text, themes FROM \(table) WHERE review_id = ? ORDER BY position", arguments: [reviewID])
-            .map { Note(text: $0["text"], themes: Store.parseList($0["themes"])) }
-    }
-
-    private func recommendations(_ db: Database, reviewID: Int64) throws -> [Recommendation] {
-        try Row.fetchAll(db, sql: "SELECT * FROM recommendation WHERE review_id = ? ORDER BY position", arguments: [reviewID]).map { row in
-            var recommendation = Recommendation(
-                id: row["label"], text: row["text"], to: row["addressed_to"], response: Response(rawValue: row["response"])!)
-            recommendation.reasonCategory = (row["reason_category"] as String?).flatMap(ReasonCategory.init(rawValue:))
-            recommendation.reason = row["reason"]
-            recommendation.themes = Store.parseList(row["themes"])
-            recommendation.actions = try Row.fetchAll(db, sql: "SELECT * FROM action WHERE recommendation_id = ? ORDER BY position", arguments: [row["id"] as Int64]).map { actionRow in
-                let actionID: Int64 = actionRow["id"]
-                var action = Action(id: actionRow["label"], text: actionRow["text"], owner: actionRow["owner"], targetDate: Day(actionRow["target_date"] as String)!)
-                action.status = ActionStatus(rawValue: actionRow["status"])!
-                action.completedDate = (actionRow["completed_date"] as String?).flatMap(Day.init)
-                action.withdrawnReason = actionRow["withdrawn_reason"]
-                action.revisedTargetDates = try String.fetchAll(db, sql: "SELECT target_date FROM action_revision WHERE action_id = ? ORDER BY position", arguments: [actionID]).compactMap(Day.init)
-                action.updates = try Row.fetchAll(db, sql: "SELECT date, note FROM action_update WHERE action_id = ? ORDER BY position", arguments: [actionID]).map {
-                    ActionUpdate(date: Day($0["date"] as String)!, note: $0["note"])
-                }
-                return action
+            do throws(StoredParts.Damaged) {
+                review.findings = try StoredParts.notes(row["findings"], column: "findings")
+                review.learning = try StoredParts.notes(row["learning"], column: "learning")
+                review.recommendations = try StoredParts.recommendations(row["recommendations"])
+            } catch {
+                throw StoreError.damaged(reference: review.reference, column: error.column, problem: error.problem)
             }
-            return recommendation
+            return review
         }
     }
 }
 
-/// Writes reviews with all their parts, through statements prepared once.
+/// Writes reviews, each in one row, and indexes their texts for search, through
+/// statements prepared once.
 ///
 /// This is the import's inner loop: it binds values through the SQLite C API
 /// (`RawStatement`) rather than GRDB's general arguments, and one inserter serves a whole
-/// import. Use it only inside the `Database` closure that made it.
-struct ReviewInserter {
+/// import. Each text goes into the index by a one-row insert: FTS5 gathers those in
+/// memory and writes them out as one segment when it holds 8 MB or the transaction ends.
+/// (A statement that writes several rows, or fires a trigger, makes FTS5 write out what
+/// it holds at its start: texts indexed that way would make one small segment each.)
+/// Use it only inside the `Database` closure that made it.
+final class ReviewInserter {
     private let review: RawStatement
-    private let finding: RawStatement
-    private let learning: RawStatement
-    private let recommendation: RawStatement
-    private let action: RawStatement
-    private let revision: RawStatement
-    private let update: RawStatement
-    private let searchText: RawStatement
+    private let index: RawStatement
 
     init(_ db: Database) throws {
         review = try RawStatement(db, sql: """
             INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
               region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
               ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
-              created_at, updated_at, finding_themes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              created_at, updated_at, finding_themes, findings, learning, recommendations)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        finding = try RawStatement(db, sql: "INSERT INTO finding (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
-        learning = try RawStatement(db, sql: "INSERT INTO learning (review_id, position, text, themes) VALUES (?, ?, ?, ?)")
-        recommendation = try RawStatement(db, sql: """
-            INSERT INTO recommendation (review_id, position, label, text, addressed_to, response, reason_category, reason, themes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        action = try RawStatement(db, sql: """
-            INSERT INTO action (recommendation_id, position, label, text, owner, target_date, current_target_date,
-              status, completed_date, withdrawn_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        revision = try RawStatement(db, sql: "INSERT INTO action_revision (action_id, position, target_date) VALUES (?, ?, ?)")
-        update = try RawStatement(db, sql: "INSERT INTO action_update (action_id, position, date, note) VALUES (?, ?, ?, ?)")
-        searchText = try RawStatement(db, sql: "INSERT INTO search_text (id, review_id, source, item, text) VALUES (?, ?, ?, ?, ?)")
+        index = try RawStatement(db, sql: "INSERT INTO search (rowid, text) VALUES (?, ?)")
     }
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
         let derived = columns.derived
         let findingThemes = item.findings.map { Store.jsonList($0.themes) }
-        let reviewID = Int(try review.execute(
+        let reviewID = try review.execute(
             .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
             .text(item.classification.rawValue), .text(item.eventDate.description),
             SQLValue(item.releaseDate?.description), SQLValue(item.reviewDate?.description),
@@ -318,44 +257,32 @@ struct ReviewInserter {
             .text(Store.jsonList(item.substances)), .text(Store.jsonList(item.agencies)), SQLValue(item.summary),
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text("[" + findingThemes.joined(separator: ",") + "]")))
-        // Every text goes to `search_text` too, for `dus search` (see `Schema.createSearch`).
-        var textID = Int64(reviewID) * Schema.searchTextIDs
-        func searchable(_ source: String, _ item: String, _ text: String) throws {
-            try searchText.execute(.integer(Int(textID)), .integer(reviewID), .text(source), .text(item), .text(text))
+            .text("[" + findingThemes.joined(separator: ",") + "]"),
+            .text(StoredParts.json(item.findings)), .text(StoredParts.json(item.learning)),
+            .text(StoredParts.json(item.recommendations)))
+        // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
+        var textID = reviewID * Schema.searchTextIDs
+        try item.forEachSearchText { text in
+            try index.execute(.integer(Int(textID)), .text(text))
             textID += 1
         }
-        if let summary = item.summary { try searchable("summary", "summary", summary) }
-        for (index, note) in item.findings.enumerated() {
-            try finding.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(findingThemes[index]))
-            try searchable("finding", "findings[\(index + 1)]", note.text)
-        }
-        for (index, note) in item.learning.enumerated() {
-            try learning.execute(.integer(reviewID), .integer(index + 1), .text(note.text), .text(Store.jsonList(note.themes)))
-            try searchable("learning", "learning[\(index + 1)]", note.text)
-        }
-        for (index, recommendation) in item.recommendations.enumerated() {
-            let recommendationID = Int(try self.recommendation.execute(
-                .integer(reviewID), .integer(index + 1), .text(recommendation.id), .text(recommendation.text),
-                SQLValue(recommendation.to), .text(recommendation.response.rawValue),
-                SQLValue(recommendation.reasonCategory?.rawValue), SQLValue(recommendation.reason),
-                .text(Store.jsonList(recommendation.themes))))
-            let recommendationItem = "recommendations[\(recommendation.id)]"
-            try searchable("recommendation", recommendationItem, recommendation.text)
-            for (actionIndex, action) in recommendation.actions.enumerated() {
-                let actionID = Int(try self.action.execute(
-                    .integer(recommendationID), .integer(actionIndex + 1), .text(action.id), .text(action.text),
-                    .text(action.owner), .text(action.targetDate.description), .text(action.currentTargetDate.description),
-                    .text(action.status.rawValue), SQLValue(action.completedDate?.description), SQLValue(action.withdrawnReason)))
-                let actionItem = recommendationItem + ".actions[\(action.id)]"
-                try searchable("action", actionItem, action.text)
-                for (position, day) in action.revisedTargetDates.enumerated() {
-                    try revision.execute(.integer(actionID), .integer(position + 1), .text(day.description))
-                }
-                for (position, update) in action.updates.enumerated() {
-                    try self.update.execute(.integer(actionID), .integer(position + 1), .text(update.date.description), .text(update.note))
-                    try searchable("action", actionItem + ".updates[\(position + 1)]", update.note)
-                }
+    }
+}
+
+extension Review {
+    /// Calls `body` with each text search covers, in the order that numbers them in the
+    /// index, the order of `Schema.searchTexts` (a test holds the two together): the
+    /// summary, findings, learning points, then each recommendation followed by its
+    /// actions, each action followed by its updates.
+    func forEachSearchText(_ body: (String) throws -> Void) rethrows {
+        if let summary { try body(summary) }
+        for note in findings { try body(note.text) }
+        for note in learning { try body(note.text) }
+        for recommendation in recommendations {
+            try body(recommendation.text)
+            for action in recommendation.actions {
+                try body(action.text)
+                for update in action.updates { try body(update.note) }
             }
         }
     }

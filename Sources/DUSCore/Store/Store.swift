@@ -173,6 +173,8 @@ public enum StoreError: LocalizedError, Equatable {
     case busy(path: String)
     case notFound(reference: String)
     case sqlite(path: String, message: String)
+    /// A stored column that dus cannot read back (changed outside dus, or a damaged file).
+    case damaged(reference: String, column: String, problem: String)
 
     init(databaseError error: DatabaseError, path: String) {
         switch error.resultCode {
@@ -194,6 +196,8 @@ public enum StoreError: LocalizedError, Equatable {
             return "\(reference): no such review"
         case .sqlite(let path, let message):
             return "\(path): database error: \(message)"
+        case .damaged(let reference, let column, let problem):
+            return "\(reference): the stored \(column) cannot be read (\(problem)); it was not changed. Run dus doctor, and restore the review from a backup or its file."
         }
     }
 }
