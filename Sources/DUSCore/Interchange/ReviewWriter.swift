@@ -66,13 +66,13 @@ public struct ReviewWriter: Sendable {
         return pairs
     }
 
-    /// Findings or learning points as in a JSON review file (also their stored form: `StoredParts`).
-    static func notesJSON(_ notes: [Note]) -> JSONValue {
+    /// Findings or learning points as in a JSON review file.
+    private static func notesJSON(_ notes: [Note]) -> JSONValue {
         .array(notes.map { .object([("text", .string($0.text)), ("themes", .array($0.themes.map(JSONValue.string)))]) })
     }
 
-    /// A recommendation as in a JSON review file (also its stored form: `StoredParts`).
-    static func recommendationJSON(_ recommendation: Recommendation) -> JSONValue {
+    /// A recommendation as in a JSON review file.
+    private static func recommendationJSON(_ recommendation: Recommendation) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("id", .string(recommendation.id)), ("text", .string(recommendation.text))]
         if let to = recommendation.to { pairs.append(("to", .string(to))) }
         pairs.append(("response", .string(recommendation.response.rawValue)))

@@ -65,7 +65,11 @@ public enum JSONValue: Equatable, Sendable {
     static func writeString(_ value: String, to out: inout String) {
         out += "\""
         // Most text needs no escape (0xE2 starts U+2028 and U+2029): append it whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
+            return true
+        }
+        if plain ?? false {
             out += value
             out += "\""
             return

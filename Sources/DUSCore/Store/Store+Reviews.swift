@@ -12,16 +12,34 @@ public struct ReviewSummary: Equatable, Sendable {
     public var supervision: Supervision
 }
 
-/// The columns of a review that are worked out rather than copied: the derived fields and
-/// the answers string. `dus import` works them out on its reading thread, which shares the
-/// work of an import with the writing thread (the writer makes the JSON lists).
+/// The columns of a review that are worked out rather than copied: the derived fields,
+/// the answers string and the JSON of its lists and parts. `dus import` works them out on
+/// its reading thread, which shares the work of an import with the writing thread.
 struct StoredColumns: Sendable {
     var derived: Derived
     var answers: String
+    var substances: String
+    var agencies: String
+    /// One JSON list of themes per finding, in one list (`[["a"],[]]`), for `dus patterns`.
+    var findingThemes: String
+    var findings: String
+    var learning: String
+    var recommendations: String
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
         answers = Store.answers(for: review, derived: derived, catalogue: catalogue)
+        substances = Store.jsonList(review.substances)
+        agencies = Store.jsonList(review.agencies)
+        var themes = "["
+        for (index, finding) in review.findings.enumerated() {
+            if index > 0 { themes += "," }
+            StoredParts.list(finding.themes, to: &themes)
+        }
+        findingThemes = themes + "]"
+        findings = StoredParts.json(review.findings)
+        learning = StoredParts.json(review.learning)
+        recommendations = StoredParts.json(review.recommendations)
     }
 }
 
@@ -89,12 +107,9 @@ extension Store {
 
     /// A list of strings as compact JSON (`["a","b"]`), the stored form of list columns.
     static func jsonList(_ items: [String]) -> String {
-        var out = "["
-        for (index, item) in items.enumerated() {
-            if index > 0 { out += "," }
-            JSONValue.writeString(item, to: &out)
-        }
-        return out + "]"
+        var out = ""
+        StoredParts.list(items, to: &out)
+        return out
     }
 
     static func parseList(_ text: String?) -> [String] {
@@ -246,7 +261,6 @@ final class ReviewInserter {
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
         let derived = columns.derived
-        let findingThemes = item.findings.map { Store.jsonList($0.themes) }
         let reviewID = try review.execute(
             .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
             .text(item.classification.rawValue), .text(item.eventDate.description),
@@ -254,12 +268,10 @@ final class ReviewInserter {
             .text(item.region), .text(item.supervision.rawValue), SQLValue(item.age), .text(item.sex.rawValue),
             .text(item.ethnicity.rawValue), .text(item.eventPlace.rawValue), .text(item.bystanderPresent.rawValue),
             .text(item.naloxoneGivenAtEvent.rawValue), .text(item.ambulanceAttended.rawValue),
-            .text(Store.jsonList(item.substances)), .text(Store.jsonList(item.agencies)), SQLValue(item.summary),
+            .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text("[" + findingThemes.joined(separator: ",") + "]"),
-            .text(StoredParts.json(item.findings)), .text(StoredParts.json(item.learning)),
-            .text(StoredParts.json(item.recommendations)))
+            .text(columns.findingThemes), .text(columns.findings), .text(columns.learning), .text(columns.recommendations))
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         var textID = reviewID * Schema.searchTextIDs
         try item.forEachSearchText { text in

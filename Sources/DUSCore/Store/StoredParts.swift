@@ -5,13 +5,84 @@
 /// A review used to spread over about 35 rows of six tables; an import then spent most of
 /// its time running statements. One row a review is written by one statement, and read by
 /// one. Analysts still see one row per part, through views (`Schema.createPartViews`).
+///
+/// The JSON is written here directly rather than through `ReviewWriter`'s `JSONValue`
+/// tree: building that tree for every part of 100,000 reviews took a second of an import.
+/// The keys and their spelling are the review file's, an absent value is left out, and
+/// the reader below takes back exactly what is written (a test holds the two together).
 enum StoredParts {
     static func json(_ notes: [Note]) -> String {
-        ReviewWriter.notesJSON(notes).serialized()
+        var out = "["
+        for (index, note) in notes.enumerated() {
+            if index > 0 { out += "," }
+            out += #"{"text":"#
+            JSONValue.writeString(note.text, to: &out)
+            out += #","themes":"#
+            list(note.themes, to: &out)
+            out += "}"
+        }
+        return out + "]"
     }
 
     static func json(_ recommendations: [Recommendation]) -> String {
-        JSONValue.array(recommendations.map(ReviewWriter.recommendationJSON)).serialized()
+        var out = "["
+        for (index, recommendation) in recommendations.enumerated() {
+            if index > 0 { out += "," }
+            out += "{"
+            pair("id", recommendation.id, first: true, to: &out)
+            pair("text", recommendation.text, to: &out)
+            pair("to", recommendation.to, to: &out)
+            pair("response", recommendation.response.rawValue, to: &out)
+            pair("reason_category", recommendation.reasonCategory?.rawValue, to: &out)
+            pair("reason", recommendation.reason, to: &out)
+            out += #","themes":"#
+            list(recommendation.themes, to: &out)
+            out += #","actions":["#
+            for (actionIndex, action) in recommendation.actions.enumerated() {
+                if actionIndex > 0 { out += "," }
+                out += "{"
+                pair("id", action.id, first: true, to: &out)
+                pair("text", action.text, to: &out)
+                pair("owner", action.owner, to: &out)
+                pair("target_date", action.targetDate.description, to: &out)
+                out += #","revised_target_dates":"#
+                list(action.revisedTargetDates.map(\.description), to: &out)
+                pair("status", action.status.rawValue, to: &out)
+                pair("completed_date", action.completedDate?.description, to: &out)
+                pair("withdrawn_reason", action.withdrawnReason, to: &out)
+                out += #","updates":["#
+                for (updateIndex, update) in action.updates.enumerated() {
+                    if updateIndex > 0 { out += "," }
+                    out += "{"
+                    pair("date", update.date.description, first: true, to: &out)
+                    pair("note", update.note, to: &out)
+                    out += "}"
+                }
+                out += "]}"
+            }
+            out += "]}"
+        }
+        return out + "]"
+    }
+
+    /// `"key":"value"`, after a comma unless `first`; nothing for a nil value.
+    private static func pair(_ key: String, _ value: String?, first: Bool = false, to out: inout String) {
+        guard let value else { return }
+        if !first { out += "," }
+        out += "\""
+        out += key
+        out += "\":"
+        JSONValue.writeString(value, to: &out)
+    }
+
+    /// A list of texts, `["a","b"]`.
+    static func list(_ items: [String], to out: inout String) {
+        out += "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeString(item, to: &out)
+        }
+        out += "]"
     }
 
     /// A stored column that is not what dus wrote: named, and never guessed at.
