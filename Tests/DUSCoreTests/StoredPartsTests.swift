@@ -12,7 +12,7 @@ import Testing
         review.summary = "Found \"unresponsive\" at a hostel.\nA second line."
         review.findings = [
             Note(text: "No naloxone on release \\ none offered.", themes: ["naloxone", "release-planning"]),
-            Note(text: "Line\u{2028}separator and a tab\there 🙂", themes: []),
+            Note(text: "Line\u{2028}separator\u{2029}, a tab\there, a \u{1} control, \r and 🙂", themes: []),
         ]
         review.learning = [Note(text: "Offer naloxone to everyone leaving prison.", themes: ["naloxone"])]
         var first = Recommendation(id: "R1", text: "Supply naloxone on release.", to: "Prison healthcare", response: .partlyAgreed)
@@ -87,5 +87,29 @@ import Testing
                 "10 recommendation recommendations[R2]",
             ])
         }
+    }
+
+    @Test func theAnswersStringGivesEachFactorTheAnswerTheReviewGivesIt() throws {
+        var generator = Generator(seed: 11)
+        var reviews = (1...400).map { generator.review(number: $0) }
+        // And answers to factors that do not apply, which count as not applicable.
+        var odd = Self.richReview()
+        odd.releaseDate = nil
+        odd.factors = Dictionary(uniqueKeysWithValues: Catalogue.standard.factors.filter { !$0.derived }.map { ($0.id, Answer.yes) })
+        reviews.append(odd)
+        for review in reviews {
+            let derived = Derived(for: review)
+            let expected = Catalogue.standard.factors.map { factor -> Character in
+                switch review.answer(to: factor, derived: derived) {
+                case .yes: "y"
+                case .no: "n"
+                case .unknown: "u"
+                case .notApplicable: "-"
+                }
+            }
+            #expect(Store.answers(for: review, derived: derived, catalogue: .standard) == String(expected), "\(review.reference)")
+        }
+        let characters = reviews.flatMap { Array(Store.answers(for: $0, derived: Derived(for: $0), catalogue: .standard)) }
+        #expect(Set(characters) == ["y", "n", "u", "-"])
     }
 }

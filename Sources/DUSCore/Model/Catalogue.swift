@@ -54,6 +54,14 @@ public struct Catalogue: Sendable, Decodable {
     }()
 
     private let positions: [String: Int]
+    /// When each factor applies and whether it is derived, in catalogue order: what the
+    /// answers string of every stored review is worked out from, without copying factors.
+    let answerRules: [AnswerRule]
+
+    struct AnswerRule: Sendable {
+        var applies: Applicability
+        var derived: Bool
+    }
     /// Every accepted spelling's normal form (and each code), to the region's index.
     private let regionIndex: [String: Int]
     /// The ids of each controlled list, for the membership checks run on every review read.
@@ -67,6 +75,7 @@ public struct Catalogue: Sendable, Decodable {
         regions = try container.decode([Region].self, forKey: .regions)
         eventCircumstances = try container.decode([String: [String]].self, forKey: .eventCircumstances)
         positions = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1.id, $0) })
+        answerRules = factors.map { AnswerRule(applies: $0.applies, derived: $0.derived) }
         var regionIndex: [String: Int] = [:]
         for (index, region) in regions.enumerated() {
             regionIndex[Catalogue.regionKey(region.name)] = index

@@ -29,14 +29,9 @@ struct StoredColumns: Sendable {
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
         answers = Store.answers(for: review, derived: derived, catalogue: catalogue)
-        substances = Store.jsonList(review.substances)
-        agencies = Store.jsonList(review.agencies)
-        var themes = "["
-        for (index, finding) in review.findings.enumerated() {
-            if index > 0 { themes += "," }
-            StoredParts.list(finding.themes, to: &themes)
-        }
-        findingThemes = themes + "]"
+        substances = StoredParts.list(review.substances)
+        agencies = StoredParts.list(review.agencies)
+        findingThemes = StoredParts.lists(review.findings.map(\.themes))
         findings = StoredParts.json(review.findings)
         learning = StoredParts.json(review.learning)
         recommendations = StoredParts.json(review.recommendations)
@@ -49,16 +44,36 @@ extension Store {
     /// One character per catalogue factor, in catalogue order: `y`, `n`, `u` (unknown) or
     /// `-` (not applicable). Derived factors are computed here.
     static func answers(for review: Review, derived: Derived, catalogue: Catalogue) -> String {
-        String(unsafeUninitializedCapacity: catalogue.factors.count) { buffer in
-            for (index, factor) in catalogue.factors.enumerated() {
-                switch review.answer(to: factor, derived: derived) {
-                case .yes: buffer[index] = UInt8(ascii: "y")
-                case .no: buffer[index] = UInt8(ascii: "n")
-                case .unknown: buffer[index] = UInt8(ascii: "u")
-                case .notApplicable: buffer[index] = UInt8(ascii: "-")
-                }
+        // The same answers as `Review.answer(to:derived:)` gives factor by factor, worked out
+        // from the review's own answers: an import does this for every review it reads.
+        func character(_ answer: DerivedAnswer) -> UInt8 {
+            switch answer {
+            case .yes: UInt8(ascii: "y")
+            case .no: UInt8(ascii: "n")
+            case .unknown: UInt8(ascii: "u")
+            case .notApplicable: UInt8(ascii: "-")
             }
-            return catalogue.factors.count
+        }
+        let rules = catalogue.answerRules
+        return String(unsafeUninitializedCapacity: rules.count) { buffer in
+            for (index, rule) in rules.enumerated() {
+                if rule.derived {
+                    buffer[index] = character(derived.answer(forFactor: catalogue.factors[index].id) ?? .unknown)
+                    continue
+                }
+                let applies = switch rule.applies {
+                case .all: true
+                case .released: review.releaseDate != nil
+                case .death: review.kind == .death
+                case .nearMiss: review.kind == .nearMiss
+                }
+                buffer[index] = applies ? UInt8(ascii: "u") : UInt8(ascii: "-")
+            }
+            for (id, answer) in review.factors {
+                guard let index = catalogue.position(of: id), !rules[index].derived, buffer[index] == UInt8(ascii: "u") else { continue }
+                buffer[index] = character(answer == .yes ? .yes : answer == .no ? .no : .unknown)
+            }
+            return rules.count
         }
     }
 
@@ -103,13 +118,6 @@ extension Store {
         try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
             .execute(.text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
                      SQLValue(content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }))
-    }
-
-    /// A list of strings as compact JSON (`["a","b"]`), the stored form of list columns.
-    static func jsonList(_ items: [String]) -> String {
-        var out = ""
-        StoredParts.list(items, to: &out)
-        return out
     }
 
     static func parseList(_ text: String?) -> [String] {

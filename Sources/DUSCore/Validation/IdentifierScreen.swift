@@ -15,7 +15,7 @@ public enum IdentifierScreen {
         let range = NSRange(text.startIndex..., in: text)
         if clues.hasTitle, titledName.firstMatch(in: text, range: range) != nil { return "a name (a title and a name)" }
         guard clues.digits > 0 || clues.hasAt else { return nil }
-        if clues.digits >= 2, birth.firstMatch(in: text, range: range) != nil { return "a date of birth" }
+        if clues.digits >= 2, clues.hasB, birth.firstMatch(in: text, range: range) != nil { return "a date of birth" }
         for (name, regex, needs) in patterns where needs(clues) && regex.firstMatch(in: text, range: range) != nil {
             return name
         }
@@ -73,6 +73,8 @@ public enum IdentifierScreen {
         var digits = 0
         var hasAt = false
         var hasSlash = false
+        /// A `b` or `B`: every spelling of a birth the screen knows has one.
+        var hasB = false
         /// The longest run of digits straight after an ASCII letter.
         var longestDigitRunAfterLetter = 0
         /// A digit followed by two ASCII letters (the inward part of a postcode).
@@ -100,6 +102,7 @@ public enum IdentifierScreen {
                     run = 0
                     if byte == 0x40 { hasAt = true }
                     if byte == 0x2F { hasSlash = true }
+                    if byte | 0x20 == 0x62 { hasB = true }
                     if isLetter(byte), isLetter(previous), isDigit(beforePrevious) { hasDigitLetterLetter = true }
                     // M + r/s/x/i/R, D + r/R, P + C at the start of a word.
                     if !isLetter(beforePrevious),
