@@ -13,8 +13,9 @@ public struct ReviewSummary: Equatable, Sendable {
 }
 
 /// The columns of a review that are worked out rather than copied: the derived fields,
-/// the answers string and the JSON of its lists and parts. `dus import` works them out on
-/// its reading thread, which shares the work of an import with the writing thread.
+/// the answers string and the JSON of its lists, findings and learning points. `dus
+/// import` works them out on its reading thread, and the JSON of the recommendations on
+/// its writing thread (`ReviewInserter`): measured, that shares the work evenly.
 struct StoredColumns: Sendable {
     var derived: Derived
     var answers: String
@@ -24,7 +25,6 @@ struct StoredColumns: Sendable {
     var findingThemes: String
     var findings: String
     var learning: String
-    var recommendations: String
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
@@ -34,7 +34,6 @@ struct StoredColumns: Sendable {
         findingThemes = StoredParts.lists(review.findings.map(\.themes))
         findings = StoredParts.json(review.findings)
         learning = StoredParts.json(review.learning)
-        recommendations = StoredParts.json(review.recommendations)
     }
 }
 
@@ -279,7 +278,8 @@ final class ReviewInserter {
             .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
-            .text(columns.findingThemes), .text(columns.findings), .text(columns.learning), .text(columns.recommendations))
+            .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
+            .text(StoredParts.json(item.recommendations)))
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         var textID = reviewID * Schema.searchTextIDs
         try item.forEachSearchText { text in

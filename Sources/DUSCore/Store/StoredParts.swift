@@ -259,6 +259,16 @@ struct JSONBytes {
         var value = value
         bytes.append(0x22)
         value.withUTF8 { source in
+            // Most text needs no escape (0xE2 starts U+2028 and U+2029): copy it whole.
+            var plain = true
+            for byte in source where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 {
+                plain = false
+                break
+            }
+            if plain {
+                bytes.append(contentsOf: source)
+                return
+            }
             var copied = 0
             var index = 0
             func escape(_ escaped: StaticString, length: Int) {

@@ -426,7 +426,7 @@ struct ReviewReader {
                 continue
             }
             seen[position] = true
-            let factor = catalogue.factors[position]
+            let factor = catalogue.answerRules[position]
             if factor.derived {
                 problem(field, "is derived from dates and lists and cannot be typed in", at: valueNode)
                 continue
