@@ -143,11 +143,8 @@ enum Schema {
         return migrator
     }
 
-    /// The trigger that indexes each text as it is stored. FTS5 writes what it has
-    /// gathered to disk at the end of every statement, so texts stored one statement at a
-    /// time make one small index segment each: a bulk load drops this trigger inside its
-    /// transaction and indexes all its texts in one statement (`Store.deferringSearchIndex`).
-    /// How many text ids each review has: see `createSearch`.
+    /// How many row ids of the search index each review has: text `k` of the review with id
+    /// `r` is row `r * 2^20 + k` (`searchTexts(ofReviewsWhere:)`).
     static let searchTextIDs: Int64 = 1 << 20
 
     /// SQL that indexes every text of every review afresh (`dus doctor` gives it as advice).
@@ -156,15 +153,18 @@ enum Schema {
     /// How search splits texts into words: stemmed (Porter), without diacritics.
     static let searchTokenizer = "porter unicode61 remove_diacritics 2"
 
-    static let indexEachNewText = """
+    /// The trigger of `v3-search` that indexed each text as it was stored (until
+    /// `v4-parts-in-review`).
+    private static let indexEachNewText = """
         CREATE TRIGGER search_text_added AFTER INSERT ON search_text BEGIN
           INSERT INTO search (rowid, text) VALUES (new.id, new.text);
         END;
         """
 
-    /// The full-text index of `dus search`.
+    /// The full-text index of `dus search` as `v3-search` made it (`v4-parts-in-review`
+    /// replaced it: `createContentlessSearch`).
     ///
-    /// `search_text` holds one row per searchable text (a summary, finding, learning point,
+    /// `search_text` held one row per searchable text (a summary, finding, learning point,
     /// recommendation, action or action update) with the review it belongs to and where in
     /// the review it sits (`item`, spelled like the field paths of error messages). The
     /// FTS5 table `search` indexes it as external content, stemmed (Porter) and without
@@ -175,11 +175,7 @@ enum Schema {
     /// shifted right by 20, and a review under 1 MiB cannot hold 2^20 texts. Review ids only
     /// grow (AUTOINCREMENT), so the texts of reviews added later always have larger ids.
     ///
-    /// `ReviewInserter` writes a review's `search_text` rows with the review, and
-    /// `Store.deleteReview` removes them, so every write that stores or removes whole
-    /// reviews keeps search right. (Triggers on the review tables would do the same, but
-    /// make SQLite journal every insert statement of an import: 21 s instead of 8 s for
-    /// 100,000 reviews.)
+    /// dus wrote a review's `search_text` rows with the review and removed them with it.
     private static func createSearch(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE search_text (
