@@ -149,18 +149,13 @@ public struct ActionTracker {
     /// time (200,000 actions at once would take hundreds of megabytes).
     private func forEach(_ query: ActionQuery, _ db: Database, _ body: (TrackedAction) throws -> Void) throws {
         let (clause, arguments) = store.sqlCondition(for: query.filter)
-        // The actions sit in each review's row, inside its recommendations (`StoredParts`).
+        // The actions sit in each review's row, inside its recommendations (`StoredParts`):
+        // SQL picks them out and orders them, and each is read back whole.
         func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
-              coalesce(\(field("r", "themes")), '[]') AS themes,
-              \(field("a", "id")) AS label, \(field("a", "text")) AS text, \(field("a", "owner")) AS owner,
-              \(field("a", "target_date")) AS target_date,
-              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date,
-              \(field("a", "status")) AS status, \(field("a", "completed_date")) AS completed_date,
-              \(field("a", "withdrawn_reason")) AS withdrawn_reason,
-              coalesce(\(field("a", "revised_target_dates")), '[]') AS revisions,
-              \(field("a", "updates[#-1].date")) AS last_update_date, \(field("a", "updates[#-1].note")) AS last_update_note
+              \(field("r", "themes")) AS themes, a.value AS action,
+              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date
             FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
             WHERE \(clause)
             ORDER BY current_target_date, review.reference, r.key, a.key
@@ -168,21 +163,26 @@ public struct ActionTracker {
         while let row = try rows.next() {
             let reference: String = row["reference"]
             let recommendation = reference + "/" + (row["recommendation"] as String)
-            let status = ActionStatus(rawValue: row["status"])!
-            let target = Day(row["current_target_date"] as String)!
-            let isOverdue = status == .open && target < query.asOf
+            let stored: Action
+            do {
+                stored = try StoredParts.action(row["action"])
+            } catch {
+                throw StoreError.damaged(reference: reference, column: error.column, problem: error.problem)
+            }
+            let target = stored.currentTargetDate
+            let isOverdue = stored.status == .open && target < query.asOf
             let action = TrackedAction(
-                id: recommendation + "/" + (row["label"] as String), reference: reference, recommendation: recommendation,
+                id: recommendation + "/" + stored.id, reference: reference, recommendation: recommendation,
                 response: Response(rawValue: row["response"])!, themes: Store.parseList(row["themes"]),
-                text: row["text"], owner: row["owner"], targetDate: target,
-                originalTargetDate: Day(row["target_date"] as String)!,
-                revisedTargetDates: Store.parseList(row["revisions"]).compactMap(Day.init),
-                status: status, completedDate: (row["completed_date"] as String?).flatMap(Day.init),
-                withdrawnReason: row["withdrawn_reason"],
-                lastUpdate: (row["last_update_date"] as String?).flatMap(Day.init).map { ActionUpdate(date: $0, note: row["last_update_note"]) },
+                text: stored.text, owner: stored.owner, targetDate: target,
+                originalTargetDate: stored.targetDate,
+                revisedTargetDates: stored.revisedTargetDates,
+                status: stored.status, completedDate: stored.completedDate,
+                withdrawnReason: stored.withdrawnReason,
+                lastUpdate: stored.updates.last,
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
-                daysUntilDue: status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+                daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
             if selects(action, query) { try body(action) }
         }
     }

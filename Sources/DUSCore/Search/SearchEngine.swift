@@ -65,7 +65,8 @@ public struct SearchEngine {
                 SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
                 FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id IN (SELECT value FROM json_each(?1))"))) AS texts
                 JOIN review ON review.id = texts.review_id
-                """, arguments: [reviewIDs.description])
+                WHERE texts.id IN (SELECT value FROM json_each(?2))
+                """, arguments: [reviewIDs.description, ranked.map(\.id).description])
             while let row = try rows.next() { texts[row["id"]] = row.copy() }
             let found = try ranked.map { hit in
                 guard let row = texts[hit.id] else {

@@ -121,32 +121,46 @@ enum StoredParts {
             }
             recommendation.reason = try fields.optionalText("reason")
             recommendation.themes = try fields.strings("themes")
-            recommendation.actions = try fields.list("actions").map { node throws(Damaged) in
-                let fields = try Fields(node, column: column)
-                var action = Action(
-                    id: try fields.text("id"), text: try fields.text("text"), owner: try fields.text("owner"),
-                    targetDate: try fields.day("target_date"))
-                action.revisedTargetDates = try fields.strings("revised_target_dates").map { text throws(Damaged) in
-                    guard let day = Day(text) else { throw Damaged(column: column, problem: "a revised target date that is not a date") }
-                    return day
-                }
-                guard let status = ActionStatus(rawValue: try fields.text("status")) else {
-                    throw Damaged(column: column, problem: "an action status dus does not know")
-                }
-                action.status = status
-                action.completedDate = try fields.optionalText("completed_date").map { text throws(Damaged) in
-                    guard let day = Day(text) else { throw Damaged(column: column, problem: "a completed date that is not a date") }
-                    return day
-                }
-                action.withdrawnReason = try fields.optionalText("withdrawn_reason")
-                action.updates = try fields.list("updates").map { node throws(Damaged) in
-                    let fields = try Fields(node, column: column)
-                    return ActionUpdate(date: try fields.day("date"), note: try fields.text("note"))
-                }
-                return action
-            }
+            recommendation.actions = try fields.list("actions").map { node throws(Damaged) in try action(node, column: column) }
             return recommendation
         }
+    }
+
+    /// One action, stored as an item of a recommendation's `actions`.
+    static func action(_ text: String) throws(Damaged) -> Action {
+        let column = "recommendations"
+        let node: Node
+        do {
+            node = try JSONParser.parse(text)
+        } catch {
+            throw Damaged(column: column, problem: "not JSON (\(error.description))")
+        }
+        return try action(node, column: column)
+    }
+
+    private static func action(_ node: Node, column: String) throws(Damaged) -> Action {
+        let fields = try Fields(node, column: column)
+        var action = Action(
+            id: try fields.text("id"), text: try fields.text("text"), owner: try fields.text("owner"),
+            targetDate: try fields.day("target_date"))
+        action.revisedTargetDates = try fields.strings("revised_target_dates").map { text throws(Damaged) in
+            guard let day = Day(text) else { throw Damaged(column: column, problem: "a revised target date that is not a date") }
+            return day
+        }
+        guard let status = ActionStatus(rawValue: try fields.text("status")) else {
+            throw Damaged(column: column, problem: "an action status dus does not know")
+        }
+        action.status = status
+        action.completedDate = try fields.optionalText("completed_date").map { text throws(Damaged) in
+            guard let day = Day(text) else { throw Damaged(column: column, problem: "a completed date that is not a date") }
+            return day
+        }
+        action.withdrawnReason = try fields.optionalText("withdrawn_reason")
+        action.updates = try fields.list("updates").map { node throws(Damaged) in
+            let fields = try Fields(node, column: column)
+            return ActionUpdate(date: try fields.day("date"), note: try fields.text("note"))
+        }
+        return action
     }
 
     private static func list(_ text: String, column: String) throws(Damaged) -> [Node] {
