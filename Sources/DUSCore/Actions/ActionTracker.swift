@@ -151,7 +151,7 @@ public struct ActionTracker {
         let (clause, arguments) = store.sqlCondition(for: query.filter)
         // The actions sit in each review's row, inside its recommendations (`StoredParts`):
         // SQL picks them out and orders them, and each is read back whole.
-        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
+        let field = Schema.jsonField
         let rows = try Row.fetchCursor(db, sql: """
             SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
               \(field("r", "themes")) AS themes, a.value AS action,
@@ -167,7 +167,7 @@ public struct ActionTracker {
             do {
                 stored = try StoredParts.action(row["action"])
             } catch {
-                throw StoreError.damaged(reference: reference, column: error.column, problem: error.problem)
+                throw StoreError.damaged(error, reference: reference)
             }
             let target = stored.currentTargetDate
             let isOverdue = stored.status == .open && target < query.asOf

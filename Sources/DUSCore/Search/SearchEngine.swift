@@ -49,7 +49,8 @@ public struct SearchEngine {
         let arguments = StatementArguments([query.expression] + filterArguments)
         // A text's review is its row id shifted right by 20 (`Schema.createContentlessSearch`):
         // the ranking and the counts need only the index, and the review row for a filter.
-        let reviewOfText = "(search.rowid >> \(Schema.searchTextIDs.trailingZeroBitCount))"
+        let shift = Int64(Schema.searchTextIDs.trailingZeroBitCount)
+        let reviewOfText = "(search.rowid >> \(shift))"
         let from = filter == ReviewFilter()
             ? "FROM search WHERE search MATCH ?"
             : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
@@ -59,7 +60,7 @@ public struct SearchEngine {
             let ranked = try Row.fetchAll(db, sql: "SELECT search.rowid, search.rank \(from) ORDER BY search.rank LIMIT ?",
                                           arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
             // The texts of the hits come from their reviews' rows: the index keeps no copy.
-            let reviewIDs = Set(ranked.map { $0.id >> Int64(Schema.searchTextIDs.trailingZeroBitCount) }).sorted()
+            let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
             var texts: [Int64: Row] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
@@ -70,7 +71,7 @@ public struct SearchEngine {
             while let row = try rows.next() { texts[row["id"]] = row.copy() }
             let found = try ranked.map { hit in
                 guard let row = texts[hit.id] else {
-                    throw StoreError.damaged(reference: "review row \(hit.id >> Int64(Schema.searchTextIDs.trailingZeroBitCount))",
+                    throw StoreError.damaged(reference: "review row \(hit.id >> shift)",
                                              column: "search index", problem: "it holds a text the review does not have; run dus doctor")
                 }
                 return (row: row, text: row["text"] as String, rank: hit.rank)
@@ -101,7 +102,7 @@ public struct SearchEngine {
         return try scratch.write { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
             try db.execute(sql: "INSERT INTO hit (rowid, text) SELECT key, value FROM json_each(?)",
-                           arguments: [JSONValue.array(texts.map(JSONValue.string)).serialized()])
+                           arguments: [StoredParts.list(texts)])
             var marked = texts.map { (snippet: $0, highlighted: $0) }
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT rowid, snippet(hit, 0, '\(start)', '\(end)', '…', 20), highlight(hit, 0, '\(start)', '\(end)')

@@ -34,11 +34,17 @@ extension Store {
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CORRUPT_VTAB || error.resultCode == .SQLITE_CORRUPT {
                 search.append("the search index is damaged")
             }
-            let missing = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT id FROM search_text EXCEPT SELECT id FROM search_docsize)") ?? 0
+            // The texts are listed once (the view reads every review), then compared both ways.
+            let compared = try Row.fetchOne(db, sql: """
+                WITH texts AS MATERIALIZED (SELECT id FROM search_text)
+                SELECT (SELECT count(*) FROM (SELECT id FROM texts EXCEPT SELECT id FROM search_docsize)),
+                  (SELECT count(*) FROM (SELECT id FROM search_docsize EXCEPT SELECT id FROM texts))
+                """)
+            let missing: Int = compared?[0] ?? 0
+            let excess: Int = compared?[1] ?? 0
             if missing > 0 {
                 search.append("\(missing) text\(missing == 1 ? " is" : "s are") missing from the search index")
             }
-            let excess = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT id FROM search_docsize EXCEPT SELECT id FROM search_text)") ?? 0
             if excess > 0 {
                 search.append("\(excess) entr\(excess == 1 ? "y" : "ies") of the search index belong\(excess == 1 ? "s" : "") to no text")
             }

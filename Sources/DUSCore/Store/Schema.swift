@@ -265,6 +265,11 @@ enum Schema {
         try createPartViews(db)
     }
 
+    /// SQL for a field of a JSON item that `json_each` gives as `source`: `json_extract(a.value, '$.text')`.
+    static func jsonField(_ source: String, _ path: String) -> String {
+        "json_extract(\(source).value, '$.\(path)')"
+    }
+
     /// Every text that search covers, of the reviews for which `condition` (on `review`)
     /// holds, with its row id in the index: `id`, `review_id`, `reference`, `source`
     /// (`summary`, `finding`, `learning`, `recommendation` or `action`), `item` (where
@@ -274,10 +279,11 @@ enum Schema {
     /// A review's texts are numbered from 0 in this order: its summary, findings and
     /// learning points, then each recommendation followed by its actions, each action
     /// followed by its updates. Text `k` of the review with id `r` is row `r * 2^20 + k`.
-    /// This one query lists the texts for indexing, for removal and for showing a hit,
-    /// and is the view `search_text`.
+    /// This one query lists the texts for removal from the index, for showing a hit and
+    /// for a rebuild, and is the view `search_text`; an import numbers the same texts in
+    /// the same order in Swift (`Review.forEachSearchText`), and a test holds the two together.
     static func searchTexts(ofReviewsWhere condition: String) -> String {
-        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
+        let field = jsonField
         let recommendations = "review, json_each(review.recommendations) AS r"
         let actions = recommendations + ", json_each(r.value, '$.actions') AS a"
         let actionItem = "'recommendations[' || \(field("r", "id")) || '].actions[' || \(field("a", "id")) || ']'"
@@ -338,7 +344,7 @@ enum Schema {
     /// Views that show the parts of reviews one row each, as tables did before
     /// `v4-parts-in-review`, and every searchable text with its id in the index.
     private static func createPartViews(_ db: Database) throws {
-        func field(_ source: String, _ path: String) -> String { "json_extract(\(source).value, '$.\(path)')" }
+        let field = jsonField
         try db.execute(sql: """
             CREATE VIEW finding AS
             SELECT review.id AS review_id, review.reference AS reference, item.key + 1 AS position,

@@ -234,7 +234,7 @@ extension Store {
                 review.learning = try StoredParts.notes(row["learning"], column: "learning")
                 review.recommendations = try StoredParts.recommendations(row["recommendations"])
             } catch {
-                throw StoreError.damaged(reference: review.reference, column: error.column, problem: error.problem)
+                throw StoreError.damaged(error, reference: review.reference)
             }
             return review
         }
@@ -247,7 +247,7 @@ extension Store {
 /// This is the import's inner loop: it binds values through the SQLite C API
 /// (`RawStatement`) rather than GRDB's general arguments, and one inserter serves a whole
 /// import. Each text goes into the index by a one-row insert: FTS5 gathers those in
-/// memory and writes them out as one segment when it holds 8 MB or the transaction ends.
+/// memory and writes them out as one segment when it holds 32 MB or the transaction ends.
 /// (A statement that writes several rows, or fires a trigger, makes FTS5 write out what
 /// it holds at its start: texts indexed that way would make one small segment each.)
 /// Use it only inside the `Database` closure that made it.
