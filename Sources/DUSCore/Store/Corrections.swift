@@ -287,7 +287,7 @@ extension Store {
 
     /// The review stored again in place of the one with its reference, keeping when it
     /// was first stored.
-    private func replaceStored(_ review: Review, _ db: Database, now: String) throws {
+    func replaceStored(_ review: Review, _ db: Database, now: String) throws {
         let created = try String.fetchOne(db, sql: "SELECT created_at FROM review WHERE reference = ?", arguments: [review.reference]) ?? now
         try deleteReview(reference: review.reference, db)
         try insert(review, db, now: now)

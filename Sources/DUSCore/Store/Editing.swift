@@ -72,10 +72,7 @@ extension Store {
             if edited.status != stored.status { throw EditError.statusChanged(reference: reference, from: stored.status, to: edited.status) }
             if edited == stored { return .unchanged }
             if stored.status == .published && reason == nil { throw EditError.needsReason(reference) }
-            let created = try String.fetchOne(db, sql: "SELECT created_at FROM review WHERE reference = ?", arguments: [reference])
-            try deleteReview(reference: reference, db)
-            try insert(edited, db, now: now)
-            try db.execute(sql: "UPDATE review SET created_at = ? WHERE reference = ?", arguments: [created ?? now, reference])
+            try replaceStored(edited, db, now: now)
             let outcome: EditOutcome = stored.status == .published ? .amended : .edited
             try audit(db, reference: reference, event: outcome.rawValue, now: now, reason: reason, detail: file, content: stored)
             return outcome

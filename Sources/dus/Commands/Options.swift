@@ -90,7 +90,12 @@ func eventDates(period: String?, from: String?, to: String?) throws -> (from: Da
 /// The text of a `--template` file, or `builtIn` when none was given.
 func templateText(_ path: String?, builtIn: String) throws -> String {
     guard let path else { return builtIn }
-    guard let data = FileManager.default.contents(atPath: path) else { throw TemplateError("\(path): the template cannot be read") }
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch let error as CocoaError {
+        throw TemplateError("\(fileMessage(error)); the template cannot be read")
+    }
     guard let text = String(data: data, encoding: .utf8) else { throw TemplateError("\(path): the template is not UTF-8 text") }
     return text
 }
