@@ -11,8 +11,14 @@ import Foundation
 public enum IdentifierScreen {
     /// The first kind of identifier found in `text`, described for a message, or nil.
     public static func identifier(in text: String) -> String? {
-        let clues = Clues(text)
-        let range = NSRange(text.startIndex..., in: text)
+        var bytes = text
+        return bytes.withUTF8 { identifier(in: $0, text: text) }
+    }
+
+    private static func identifier(in bytes: UnsafeBufferPointer<UInt8>, text: String) -> String? {
+        // One pass over the bytes tells which patterns could match; most texts need no more.
+        let clues = Clues(bytes: bytes)
+        var range: NSRange { NSRange(text.startIndex..., in: text) }
         if clues.hasTitle, titledName.firstMatch(in: text, range: range) != nil { return "a name (a title and a name)" }
         guard clues.digits > 0 || clues.hasAt else { return nil }
         if clues.digits >= 2, clues.hasB, birth.firstMatch(in: text, range: range) != nil { return "a date of birth" }
@@ -21,20 +27,90 @@ public enum IdentifierScreen {
         }
         // An NHS number has ten digits; a UK phone number ten or eleven.
         guard clues.digits >= 10 else { return nil }
-        for match in nhsCandidate.matches(in: text, range: range) {
-            let digits = String(text[Range(match.range, in: text)!].filter(\.isNumber))
-            if isValidNHSNumber(digits) { return "an NHS number" }
-        }
-        for match in phoneCandidate.matches(in: text, range: range) {
-            var digits = String(text[Range(match.range, in: text)!].filter(\.isNumber))
-            if digits.hasPrefix("0044") { digits = "0" + digits.dropFirst(4) }
-            if digits.hasPrefix("44") { digits = "0" + digits.dropFirst(2) }
-            if (10...11).contains(digits.count), ["01", "02", "03", "07", "08"].contains(String(digits.prefix(2))) {
-                return "a UK phone number"
-            }
+        if nhsCandidates(in: bytes).contains(where: isValidNHSNumber) { return "an NHS number" }
+        guard couldHoldPhoneNumber(bytes) else { return nil }
+        for match in phoneCandidate.matches(in: text, range: range) where isUKPhoneNumber(text[Range(match.range, in: text)!].filter(\.isNumber)) {
+            return "a UK phone number"
         }
         return nil
     }
+
+    /// Whether the digits of a `phoneCandidate` match make a UK number: ten or eleven
+    /// digits starting 01, 02, 03, 07 or 08, once an international 44 or 0044 is read as 0.
+    static func isUKPhoneNumber(_ digits: String) -> Bool {
+        var digits = Substring(digits)
+        if digits.hasPrefix("0044") { digits = "0" + digits.dropFirst(4) }
+        if digits.hasPrefix("44") { digits = "0" + digits.dropFirst(2) }
+        return (10...11).contains(digits.count) && ["01", "02", "03", "07", "08"].contains(digits.prefix(2))
+    }
+
+    /// The digits of each place in `bytes` written like an NHS number: ten digits, perhaps
+    /// as 3-3-4 with a space or a dash between the groups (943 476 5919, 943-4765919), with
+    /// no digit straight before or after. This is what the regular expression
+    /// `(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])` matches (a test holds the
+    /// two together), worked out from the runs of digits: a match starts where a run starts
+    /// and ends where one ends, so its runs, joined by single spaces or dashes, are 10,
+    /// 3+7, 6+4 or 3+3+4 digits long. No two such places overlap.
+    static func nhsCandidates(in bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        // Each run of digits: where it starts, how long it is, and whether one space or dash
+        // joins it to the next run.
+        var runs: [(start: Int, length: Int, joined: Bool)] = []
+        var index = 0
+        while index < bytes.count {
+            guard isDigit(bytes[index]) else { index += 1; continue }
+            let start = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            let joined = index + 1 < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x2D) && isDigit(bytes[index + 1])
+            runs.append((start, index - start, joined))
+        }
+        let shapes: [[Int]] = [[10], [3, 7], [6, 4], [3, 3, 4]]
+        var found: [String] = []
+        for first in runs.indices {
+            for shape in shapes where first + shape.count <= runs.count {
+                let group = runs[first..<(first + shape.count)]
+                guard zip(group, shape).allSatisfy({ $0.length == $1 }), group.dropLast().allSatisfy(\.joined) else { continue }
+                found.append(String(decoding: group.flatMap { bytes[$0.start..<($0.start + $0.length)] }, as: UTF8.self))
+            }
+        }
+        return found
+    }
+
+    /// Whether a UK phone number could start somewhere in `bytes`, for `phoneCandidate`,
+    /// which needs, after no letter or digit, `+44` and then at least nine of `0-9 ()-`, or
+    /// `0` or `(0` and then at least nine more. The number then needs ten digits in all
+    /// (`+44` counts as one), so a run with fewer is passed over.
+    static func couldHoldPhoneNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isPhoneCharacter(_ byte: UInt8) -> Bool {
+            isDigit(byte) || byte == 0x20 || byte == 0x28 || byte == 0x29 || byte == 0x2D
+        }
+        /// The characters and the digits of the run of `0-9 ()-` from `start`.
+        func run(from start: Int) -> (length: Int, digits: Int) {
+            var end = start, digits = 0
+            while end < bytes.count, isPhoneCharacter(bytes[end]) {
+                if isDigit(bytes[end]) { digits += 1 }
+                end += 1
+            }
+            return (end - start, digits)
+        }
+        for start in bytes.indices {
+            if start > 0, isDigit(bytes[start - 1]) || isLetter(bytes[start - 1]) { continue }
+            switch bytes[start] {
+            case 0x2B: // +44, then nine or more
+                guard start + 2 < bytes.count, bytes[start + 1] == 0x34, bytes[start + 2] == 0x34 else { continue }
+                let rest = run(from: start + 3)
+                if rest.length >= 9, rest.digits >= 9 { return true }
+            case 0x28, 0x30: // (0 or 0, then nine or more
+                let rest = run(from: start)
+                if rest.length >= 10, rest.digits >= 10 { return true }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// Whether `text` contains an exact date (a day and a month), which publishing refuses.
     public static func containsExactDate(_ text: String) -> Bool {
@@ -68,7 +144,9 @@ public enum IdentifierScreen {
         ("a postcode", regex(#"\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b"#, caseInsensitive: true), { $0.hasDigitLetterLetter }),
     ]
 
-    /// What one pass over the bytes tells about which patterns could match.
+    /// What one pass over the bytes tells about which patterns could match. Each clue is
+    /// true whenever its patterns could match (a test holds them to that); it may be true
+    /// when they do not.
     struct Clues {
         var digits = 0
         var hasAt = false
@@ -79,7 +157,9 @@ public enum IdentifierScreen {
         var longestDigitRunAfterLetter = 0
         /// A digit followed by two ASCII letters (the inward part of a postcode).
         var hasDigitLetterLetter = false
-        /// `Mr`, `Ms`, `Mx`, `Mi`, `MR`, `Dr`, `DR` or `PC` at the start of a word: perhaps a title.
+        /// A title `titledName` knows, not straight after a letter, followed by what could
+        /// start a name: a full stop, white space, or a capital (any non-ASCII character
+        /// counts, as it could be one). `Drug`, `Missed` and `PCs` are not titles.
         var hasTitle = false
 
         init(_ text: String) {
@@ -87,33 +167,70 @@ public enum IdentifierScreen {
             self = text.withUTF8 { Clues(bytes: $0) }
         }
 
-        private init(bytes: UnsafeBufferPointer<UInt8>) {
-            func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            // The usual text has no digit, `@`, `/` or title: one quick pass tells.
+            var seen: UInt8 = 0
+            Self.kinds.withUnsafeBufferPointer { kinds in
+                for byte in bytes {
+                    let kind = kinds[Int(byte)]
+                    seen |= kind
+                    digits &+= Int(kind & Self.digit)
+                }
+            }
+            hasAt = seen & Self.at != 0
+            hasSlash = seen & Self.slash != 0
+            hasB = seen & Self.b != 0
+            if seen & Self.titleStart != 0 { hasTitle = Self.hasTitle(bytes) }
+            guard digits > 0 else { return }
             var run = 0, runAfterLetter = false
             var previous: UInt8 = 0, beforePrevious: UInt8 = 0
             for byte in bytes {
                 if isDigit(byte) {
-                    digits += 1
                     if run == 0 { runAfterLetter = isLetter(previous) }
                     run += 1
                     if runAfterLetter { longestDigitRunAfterLetter = max(longestDigitRunAfterLetter, run) }
                 } else {
                     run = 0
-                    if byte == 0x40 { hasAt = true }
-                    if byte == 0x2F { hasSlash = true }
-                    if byte | 0x20 == 0x62 { hasB = true }
                     if isLetter(byte), isLetter(previous), isDigit(beforePrevious) { hasDigitLetterLetter = true }
-                    // M + r/s/x/i/R, D + r/R, P + C at the start of a word.
-                    if !isLetter(beforePrevious),
-                       (previous == 0x4D && [0x72, 0x73, 0x78, 0x69, 0x52].contains(byte))
-                        || (previous == 0x44 && (byte == 0x72 || byte == 0x52)) || (previous == 0x50 && byte == 0x43) {
-                        hasTitle = true
-                    }
                 }
                 beforePrevious = previous
                 previous = byte
             }
+        }
+
+        private static let digit: UInt8 = 1, at: UInt8 = 2, slash: UInt8 = 4, b: UInt8 = 8, titleStart: UInt8 = 16
+
+        /// What each byte is, as the flags above.
+        private static let kinds: [UInt8] = (0...255).map { byte -> UInt8 in
+            switch UInt8(byte) {
+            case 0x30...0x39: digit
+            case 0x40: at
+            case 0x2F: slash
+            case 0x42, 0x62: b
+            case 0x44, 0x4D, 0x50: titleStart // D, M, P
+            default: 0
+            }
+        }
+
+        private static let titles: [[UInt8]] = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Mister", "Dr", "MR", "MRS", "DR", "PC"].map { Array($0.utf8) }
+
+        private static func hasTitle(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for start in bytes.indices {
+                switch bytes[start] {
+                case 0x44, 0x4D, 0x50: break // D, M, P
+                default: continue
+                }
+                if start > 0, isLetter(bytes[start - 1]) { continue }
+                for title in titles where start + title.count < bytes.count {
+                    guard bytes[start..<(start + title.count)].elementsEqual(title) else { continue }
+                    let next = bytes[start + title.count]
+                    // `.`, white space (ASCII's; other spaces are not ASCII), A-Z, or not ASCII.
+                    if next == 0x2E || next == 0x20 || (0x09...0x0D).contains(next) || (0x41...0x5A).contains(next) || next >= 0x80 {
+                        return true
+                    }
+                }
+            }
+            return false
         }
     }
 
@@ -121,7 +238,7 @@ public enum IdentifierScreen {
     /// Patel`, `MR SMITH`, `PC Jones`, `Mrs.Brown`. Not a pseudonym's letter (`Mr A's
     /// mother`), nor a common word after a title at the end of a sentence (`the prison
     /// Dr. He was`).
-    private static let titledName = regex(
+    static let titledName = regex(
         #"\b(Mr|Mrs|Ms|Miss|Mx|Mister|Dr|MR|MRS|DR|PC)\.?\s*(?:\p{Lu}\.?\s+)*"#
         + #"(?!(?:He|She|They|It|Its|The|This|That|These|Those|There|Then|We|His|Her|Hers|Their|And|But|Or|If|As|At|In|On|To|For|Of|By|With|When|While|After|Before|Was|Were|Is|Team|Teams|Service|Services|Surgery|Practice|Clinic)\b)"#
         + #"(\p{Lu}\p{Ll}[\p{Ll}'’-]*|\p{Lu}['’]\p{Lu}\p{Ll}+|\p{Lu}{2,}\b)"#)
@@ -135,8 +252,7 @@ public enum IdentifierScreen {
         + #"|\(b\.\s*(19|20)[0-9]{2}\)"#,
         caseInsensitive: true)
 
-    private static let nhsCandidate = regex(#"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])"#)
-    private static let phoneCandidate = regex(#"(?<![0-9A-Za-z])(\+44|0044|\(?0)[0-9 ()-]{8,16}[0-9](?![0-9])"#)
+    static let phoneCandidate = regex(#"(?<![0-9A-Za-z])(\+44|0044|\(?0)[0-9 ()-]{8,16}[0-9](?![0-9])"#)
 
     private static let months = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 
