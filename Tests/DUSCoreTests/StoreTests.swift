@@ -67,6 +67,22 @@ import Testing
         #expect(try store.summaries(matching: ReviewFilter()).isEmpty)
     }
 
+    @Test func aNewFileHasLargePagesAndAnOlderFileKeepsItsOwn() throws {
+        func pageSize(_ store: Store) throws -> Int? { try store.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } }
+        let path = temporaryPath()
+        #expect(try pageSize(Store(path: path)) == 16384)
+        // A file made with SQLite's default pages (as by dus before pages grew) opens,
+        // migrates and takes reviews with its pages as they were.
+        let older = temporaryPath()
+        let queue = try DatabaseQueue(path: older)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t") }
+        try queue.close()
+        let store = try Store(path: older)
+        #expect(try pageSize(store) == 4096)
+        #expect(try Importer(store: store, today: Day("2026-11-22")!).run(paths: [examples]).added.count == 29)
+        #expect(try pageSize(store) == 4096)
+    }
+
     @Test func aBusyDatabaseIsReportedAsBusy() throws {
         let path = temporaryPath()
         _ = try Store(path: path)

@@ -30,7 +30,12 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         // Whatever a write frees is zeroed, so that a replaced or removed text never lingers
         // in free pages (Debian's SQLite does this by default; others may not).
-        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA secure_delete = ON") }
+        configuration.prepareDatabase { db in
+            // A new file gets pages of `Schema.pageSize`; the size of a file's pages is fixed
+            // once it holds anything, so a file made by an earlier dus keeps its own.
+            if isNew { try db.execute(sql: "PRAGMA page_size = \(Schema.pageSize)") }
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
             // Migrate only when needed: a migration pass writes to the file even when it
