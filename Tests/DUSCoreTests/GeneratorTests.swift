@@ -41,7 +41,7 @@ import Testing
         let files = ReviewFiles(catalogue: .standard, today: Day("2026-11-23")!)
         for review in Self.reviews.prefix(500) {
             #expect(review.reference.hasPrefix("SYN-"))
-            let read = files.readJSONLine(writer.json(review).serialized(), file: "generated.jsonl", line: 1)
+            let read = files.read(ReviewFiles.JSONLine(content: .text(writer.json(review).serialized()), number: 1, bytesRead: 0), file: "generated.jsonl")
             #expect(read.problems.isEmpty, "\(read.problems)")
             #expect(read.review == review)
         }

@@ -12,7 +12,7 @@ import Testing
         let files = ReviewFiles(today: today)
         var reviews: [Review] = []
         for path in ReviewFiles.files(in: [folder]).files {
-            try? files.readReviews(inFile: path) { if let review = $0.review { reviews.append(review) } }
+            files.readReviews(inFile: path) { if let review = $0.review { reviews.append(review) } }
         }
         return reviews
     }

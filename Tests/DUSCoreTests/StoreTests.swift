@@ -161,7 +161,7 @@ import Testing
         } throws: { error in
             (error as? ProblemsError)?.problems == [expected]
         }
-        let checked = try validateReviewFiles([a, b], today: Day("2026-11-22")!)
+        let checked = validateReviewFiles([a, b], today: Day("2026-11-22")!)
         #expect(checked.problems.map(\.message) == ["\(first.reference) appears twice (first in \(a):1)"])
     }
 

@@ -73,12 +73,12 @@ public struct ReviewFiles: Sendable {
 
     /// Reads every review in one file and hands each to `body`, in file order. A `.jsonl`
     /// file is read as a stream, one line at a time.
-    public func readReviews(inFile path: String, _ body: (ReadReview) throws -> Void) throws {
-        let fileExtension = (path as NSString).pathExtension.lowercased()
-        if fileExtension == "jsonl" {
+    public func readReviews(inFile path: String, _ body: (ReadReview) throws -> Void) rethrows {
+        if Self.isJSONLines(path) {
             try readJSONLines(path, body)
             return
         }
+        let fileExtension = (path as NSString).pathExtension.lowercased()
         guard let handle = FileHandle(forReadingAtPath: path) else {
             try body(ReadReview(review: nil, problems: [Problem(file: path, field: "file", message: "cannot be read")], file: path))
             return
@@ -213,37 +213,78 @@ public struct ReviewFiles: Sendable {
         return [read(node, file: file, line: nil)]
     }
 
-    private func readJSONLines(_ path: String, _ body: (ReadReview) throws -> Void) throws {
+    /// Whether `path` names a `.jsonl` file (a review on each line).
+    static func isJSONLines(_ path: String) -> Bool {
+        (path as NSString).pathExtension.lowercased() == "jsonl"
+    }
+
+    private func readJSONLines(_ path: String, _ body: (ReadReview) throws -> Void) rethrows {
+        try Self.forEachJSONLine(inFile: path) { try body(read($0, file: path)) }
+    }
+
+    /// One line of a `.jsonl` file as it was read, not yet parsed: reading lines is one
+    /// pass through the file, while parsing and checking them can be shared out.
+    public struct JSONLine: Sendable {
+        public enum Content: Sendable {
+            case text(String)
+            case notUTF8
+            /// Over `maximumReviewSize`: the line was passed over, not kept.
+            case tooLong
+            /// The file could not be opened (the only "line" then).
+            case unreadableFile
+        }
+
+        public var content: Content
+        /// The 1-based line number.
+        public var number: Int
+        /// How far into the file reading has got after this line, in bytes.
+        public var bytesRead: Int
+    }
+
+    /// Hands each line of the `.jsonl` file at `path` to `body`, in order, leaving out
+    /// blank lines. A file that cannot be opened gives one `unreadableFile` line.
+    public static func forEachJSONLine(inFile path: String, _ body: (JSONLine) throws -> Void) rethrows {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            try body(ReadReview(review: nil, problems: [Problem(file: path, field: "file", message: "cannot be read")], file: path))
+            try body(JSONLine(content: .unreadableFile, number: 0, bytesRead: 0))
             return
         }
         defer { try? handle.close() }
-        var reader = LineReader(handle: handle, maximumLineLength: Self.maximumReviewSize)
+        var reader = LineReader(handle: handle, maximumLineLength: maximumReviewSize)
         var number = 0
         while let line = reader.next() {
             number += 1
             switch line {
             case .tooLong:
-                try body(ReadReview(review: nil, problems: [Problem(file: path, line: number, field: "review", message: "this line is over 1 MiB; a single review may be at most 1 MiB")], file: path, line: number))
-            case .line(let text):
-                if let text, text.utf8.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                var read = readJSONLine(text, file: path, line: number)
-                read.bytesRead = reader.consumed
-                try body(read)
+                try body(JSONLine(content: .tooLong, number: number, bytesRead: reader.consumed))
+            case .line(nil):
+                try body(JSONLine(content: .notUTF8, number: number, bytesRead: reader.consumed))
+            case .line(let text?):
+                if text.utf8.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                try body(JSONLine(content: .text(text), number: number, bytesRead: reader.consumed))
             }
         }
     }
 
-    /// One line of a `.jsonl` file: `text` is nil when the line is not UTF-8.
-    func readJSONLine(_ text: String?, file: String, line: Int) -> ReadReview {
-        guard let text else {
-            return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not UTF-8 text")], file: file, line: line)
+    /// Parses and checks one line of the `.jsonl` file `file`.
+    public func read(_ line: JSONLine, file: String) -> ReadReview {
+        func failure(_ message: String) -> ReadReview {
+            ReadReview(review: nil, problems: [Problem(file: file, line: line.number, field: "review", message: message)], file: file, line: line.number, bytesRead: line.bytesRead)
         }
-        do {
-            return read(try JSONParser.parse(text, line: line), file: file, line: line)
-        } catch {
-            return ReadReview(review: nil, problems: [Problem(file: file, line: line, field: "review", message: "is not valid JSON: \(error.message) (column \(error.column))")], file: file, line: line)
+        switch line.content {
+        case .unreadableFile:
+            return ReadReview(review: nil, problems: [Problem(file: file, field: "file", message: "cannot be read")], file: file)
+        case .tooLong:
+            return failure("this line is over 1 MiB; a single review may be at most 1 MiB")
+        case .notUTF8:
+            return failure("is not UTF-8 text")
+        case .text(let text):
+            do {
+                var read = read(try JSONParser.parse(text, line: line.number), file: file, line: line.number)
+                read.bytesRead = line.bytesRead
+                return read
+            } catch {
+                return failure("is not valid JSON: \(error.message) (column \(error.column))")
+            }
         }
     }
 

@@ -54,6 +54,8 @@ public struct Catalogue: Sendable, Decodable {
     }()
 
     private let positions: [String: Int]
+    /// Each factor's id, in catalogue order.
+    private let factorIDs: [String]
     /// When each factor applies and whether it is derived, in catalogue order: what the
     /// answers string of every stored review is worked out from, without copying factors.
     let answerRules: [AnswerRule]
@@ -75,6 +77,7 @@ public struct Catalogue: Sendable, Decodable {
         regions = try container.decode([Region].self, forKey: .regions)
         eventCircumstances = try container.decode([String: [String]].self, forKey: .eventCircumstances)
         positions = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1.id, $0) })
+        factorIDs = factors.map(\.id)
         answerRules = factors.map { AnswerRule(applies: $0.applies, derived: $0.derived) }
         var regionIndex: [String: Int] = [:]
         for (index, region) in regions.enumerated() {
@@ -99,6 +102,14 @@ public struct Catalogue: Sendable, Decodable {
     /// Zero-based position of a factor in catalogue order (and in the store's answers string).
     public func position(of id: String) -> Int? {
         positions[id]
+    }
+
+    /// The position of `id`, trying `guess` first. Reviews list their factors in catalogue
+    /// order, so the place after the last one found is nearly always right, and comparing
+    /// one id costs less than hashing it.
+    func position(of id: String, guess: Int) -> Int? {
+        if guess < factorIDs.count, factorIDs[guess] == id { return guess }
+        return positions[id]
     }
 
     public func ids(of list: String) -> [String] {

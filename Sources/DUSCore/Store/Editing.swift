@@ -101,7 +101,7 @@ extension ReviewFiles {
         var problems: [Problem] = []
         var reviews: [Review] = []
         for path in paths {
-            try readReviews(inFile: path) { read in
+            readReviews(inFile: path) { read in
                 problems += read.problems
                 if let review = read.review { reviews.append(review) }
             }

@@ -13,9 +13,8 @@ public struct ReviewSummary: Equatable, Sendable {
 }
 
 /// The columns of a review that are worked out rather than copied: the derived fields,
-/// the answers string and the JSON of its lists, findings and learning points. `dus
-/// import` works them out on its reading thread, and the JSON of the recommendations on
-/// its writing thread (`ReviewInserter`): measured, that shares the work evenly.
+/// the answers string and the JSON of its lists and parts. `dus import` works them out on
+/// its parsing threads (`ReadingThreads`), leaving the writing thread only the writing.
 struct StoredColumns: Sendable {
     var derived: Derived
     var answers: String
@@ -25,6 +24,7 @@ struct StoredColumns: Sendable {
     var findingThemes: String
     var findings: String
     var learning: String
+    var recommendations: String
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
@@ -34,6 +34,7 @@ struct StoredColumns: Sendable {
         findingThemes = StoredParts.lists(review.findings.map(\.themes))
         findings = StoredParts.json(review.findings)
         learning = StoredParts.json(review.learning)
+        recommendations = StoredParts.json(review.recommendations)
     }
 }
 
@@ -114,9 +115,7 @@ extension Store {
     }
 
     func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
-        try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(.text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
-                     SQLValue(content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }))
+        try AuditTrail(db, catalogue: catalogue).record(reference: reference, event: event, now: now, reason: reason, detail: detail, content: content)
     }
 
     static func parseList(_ text: String?) -> [String] {
@@ -279,13 +278,31 @@ final class ReviewInserter {
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
             .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
-            .text(StoredParts.json(item.recommendations)))
+            .text(columns.recommendations))
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         var textID = reviewID * Schema.searchTextIDs
         try item.forEachSearchText { text in
             try index.execute(.integer(Int(textID)), .text(text))
             textID += 1
         }
+    }
+}
+
+/// Adds entries to the audit trail: `content` is the review as it was before the event,
+/// when the event changed or removed it. An import makes one for all its entries.
+struct AuditTrail {
+    private let statement: RawStatement
+    private let catalogue: Catalogue
+
+    init(_ db: Database, catalogue: Catalogue) throws {
+        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
+        self.catalogue = catalogue
+    }
+
+    func record(reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
+        try statement.execute(
+            .text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
+            SQLValue(content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }))
     }
 }
 

@@ -415,12 +415,14 @@ struct ReviewReader {
         var answers: [String: Answer] = [:]
         var seen = [Bool](repeating: false, count: catalogue.factors.count)
         answers.reserveCapacity(pairs.count)
+        var guess = 0
         for (id, valueNode) in pairs {
             var field: String { "factors.\(id)" }
-            guard let position = catalogue.position(of: id) else {
+            guard let position = catalogue.position(of: id, guess: guess) else {
                 problem(field, "unknown factor; see `dus factors` for the catalogue", at: valueNode)
                 continue
             }
+            guess = position + 1
             guard !seen[position] else {
                 problem(field, "appears twice", at: valueNode)
                 continue

@@ -9,7 +9,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Review files or folders.") var paths: [String]
 
     func run() throws {
-        let (count, problems) = try reportingErrors { try validateReviewFiles(paths) }
+        let (count, problems) = validateReviewFiles(paths)
         if !problems.isEmpty {
             try fail(with: problems, summary: "\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(paths.joined(separator: " "))")
         }
