@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON parser (RFC 8259) straight into the review `Node` tree.
 ///
 /// Reviews arrive by the hundred thousand in `.jsonl` files, and Foundation's `JSONDecoder`
@@ -134,7 +136,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = decode(start..<index)
+                let text = KnownStrings.review.string(UnsafeBufferPointer(rebasing: bytes[start..<index])) ?? decode(start..<index)
                 index += 1
                 return text
             }
@@ -297,4 +299,46 @@ struct JSONParser {
         }
         return SyntaxError(message: message, line: line, column: index - lineStart + 1)
     }
+}
+
+/// Strings that every review file spells again and again, kept once: the field names, the
+/// factor ids and the ids of the controlled lists. A string longer than 15 bytes is
+/// allocated on its own, and a review holds about thirty such names (most factor ids
+/// are longer): the parser hands out the one kept here instead, which is the same text.
+struct KnownStrings: Sendable {
+    /// Strings of up to 15 bytes are kept inside the `String` value and cost nothing to make.
+    private static let shortest = 16, longest = 64
+    private static let bucketCount = 1024
+    /// The strings by `bucket(of:)`, each with its bytes.
+    private let buckets: [[(bytes: [UInt8], string: String)]]
+
+    init(_ strings: some Sequence<String>) {
+        var buckets = [[(bytes: [UInt8], string: String)]](repeating: [], count: Self.bucketCount)
+        for string in Set(strings) {
+            let bytes = Array(string.utf8)
+            guard (Self.shortest...Self.longest).contains(bytes.count) else { continue }
+            bytes.withUnsafeBufferPointer { buckets[Self.bucket(of: $0)].append((bytes, string)) }
+        }
+        self.buckets = buckets
+    }
+
+    private static func bucket(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        (bytes.count &* 31 &+ Int(bytes[0]) &* 7 &+ Int(bytes[bytes.count - 1]) &* 3 &+ Int(bytes[bytes.count / 2])) & (bucketCount - 1)
+    }
+
+    /// The kept string with exactly these bytes, or nil.
+    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count >= Self.shortest, bytes.count <= Self.longest else { return nil }
+        for candidate in buckets[Self.bucket(of: bytes)] where candidate.bytes.count == bytes.count {
+            if candidate.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                return candidate.string
+            }
+        }
+        return nil
+    }
+
+    /// The names and ids of review files, from the standard catalogue.
+    static let review = KnownStrings(
+        ReviewReader.reviewKeys + ReviewReader.recommendationKeys + ReviewReader.actionKeys
+            + Catalogue.standard.factors.map(\.id) + Catalogue.standard.lists.values.flatMap { $0.map(\.id) })
 }
