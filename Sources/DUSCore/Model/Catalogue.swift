@@ -104,6 +104,11 @@ public struct Catalogue: Sendable, Decodable {
         positions[id]
     }
 
+    /// The id of the factor at `position`, without copying the factor.
+    func factorID(at position: Int) -> String {
+        factorIDs[position]
+    }
+
     /// The position of `id`, trying `guess` first. Reviews list their factors in catalogue
     /// order, so the place after the last one found is nearly always right, and comparing
     /// one id costs less than hashing it.

@@ -58,7 +58,7 @@ extension Store {
         return String(unsafeUninitializedCapacity: rules.count) { buffer in
             for (index, rule) in rules.enumerated() {
                 if rule.derived {
-                    buffer[index] = character(derived.answer(forFactor: catalogue.factors[index].id) ?? .unknown)
+                    buffer[index] = character(derived.answer(forFactor: catalogue.factorID(at: index)) ?? .unknown)
                     continue
                 }
                 let applies = switch rule.applies {
@@ -282,7 +282,7 @@ final class ReviewInserter {
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         var textID = reviewID * Schema.searchTextIDs
         try item.forEachSearchText { text in
-            try index.execute(.integer(Int(textID)), .text(text))
+            try index.execute(textID, text)
             textID += 1
         }
     }

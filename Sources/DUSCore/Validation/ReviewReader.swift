@@ -451,34 +451,36 @@ struct ReviewReader {
 
     private mutating func recommendations(_ node: Node?) -> [Recommendation] {
         var result: [Recommendation] = []
-        var ids: Set<String> = []
+        // A review has a few recommendations: a list is searched faster than a set is hashed.
+        var ids: [String] = []
         for (index, item) in list(node, "recommendations").enumerated() {
-            var path = "recommendations[\(index + 1)]"
+            // Named by its id once that is read, else by its place; made only for a problem.
+            var id: String?
+            func path() -> String { id.map { "recommendations[\($0)]" } ?? "recommendations[\(index + 1)]" }
             guard case .map(let pairs) = item.value else {
-                problem(path, "expected a recommendation mapping, found \(item.kindName)", at: item)
+                problem(path(), "expected a recommendation mapping, found \(item.kindName)", at: item)
                 continue
             }
-            let fields = fieldsChecked(pairs, allowed: Self.recommendationKeys, prefix: path + ".", at: item)
-            let id = text(fields["id"], path + ".id", required: true, at: item, screen: false)
+            let fields = fieldsChecked(pairs, allowed: Self.recommendationKeys, prefix: path() + ".", at: item)
+            id = text(fields["id"], path() + ".id", required: true, at: item, screen: false)
             if let id {
-                path = "recommendations[\(id)]"
-                if !ids.insert(id).inserted { problem(path + ".id", "is used twice in this review", at: fields["id"]) }
-                if !Self.isLabel(id, prefix: "R") { problem(path + ".id", "must be R followed by a number, e.g. R1", at: fields["id"]) }
+                if ids.contains(id) { problem(path() + ".id", "is used twice in this review", at: fields["id"]) } else { ids.append(id) }
+                if !Self.isLabel(id, prefix: "R") { problem(path() + ".id", "must be R followed by a number, e.g. R1", at: fields["id"]) }
             }
-            let text = text(fields["text"], path + ".text", required: true, at: item)
-            let to = self.text(fields["to"], path + ".to", required: false, at: item)
-            let response: Response? = choice(fields["response"], path + ".response", required: true, at: item)
-            let category: ReasonCategory? = choice(fields["reason_category"], path + ".reason_category", required: false, at: item)
-            let reason = self.text(fields["reason"], path + ".reason", required: false, at: item)
+            let text = text(fields["text"], path() + ".text", required: true, at: item)
+            let to = self.text(fields["to"], path() + ".to", required: false, at: item)
+            let response: Response? = choice(fields["response"], path() + ".response", required: true, at: item)
+            let category: ReasonCategory? = choice(fields["reason_category"], path() + ".reason_category", required: false, at: item)
+            let reason = self.text(fields["reason"], path() + ".reason", required: false, at: item)
             if let response, response != .agreed {
                 if fields["reason_category"] == nil || fields["reason_category"]?.isNull == true {
-                    problem(path + ".reason_category", "is required when the response is \(response.rawValue) (commissioning, policy, operational or affordability)", at: item)
+                    problem(path() + ".reason_category", "is required when the response is \(response.rawValue) (commissioning, policy, operational or affordability)", at: item)
                 }
                 if fields["reason"] == nil || fields["reason"]?.isNull == true {
-                    problem(path + ".reason", "is required when the response is \(response.rawValue): explain why", at: item)
+                    problem(path() + ".reason", "is required when the response is \(response.rawValue): explain why", at: item)
                 }
             }
-            let themes = themes(fields["themes"], path + ".themes")
+            let themes = themes(fields["themes"], path() + ".themes")
             let actions = actions(fields["actions"], path: path)
             if let id, let text, let response {
                 var recommendation = Recommendation(id: id, text: text, to: to, response: response)
@@ -492,56 +494,61 @@ struct ReviewReader {
         return result
     }
 
+    /// `prefix` then a number without leading zeros: `R1`, `A12`.
     static func isLabel(_ id: String, prefix: Character) -> Bool {
-        id.first == prefix && id.count >= 2 && id.dropFirst().allSatisfy { $0.isASCII && $0.isNumber } && id.dropFirst().first != "0"
+        let bytes = id.utf8
+        guard let letter = prefix.asciiValue, bytes.count >= 2, bytes.first == letter else { return false }
+        let number = bytes.dropFirst()
+        return number.first != UInt8(ascii: "0") && number.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    private mutating func actions(_ node: Node?, path recommendationPath: String) -> [Action] {
+    private mutating func actions(_ node: Node?, path recommendationPath: () -> String) -> [Action] {
         var result: [Action] = []
         var pending: [(index: Int, action: Action)] = []
-        var ids: Set<String> = []
-        for (index, item) in list(node, recommendationPath + ".actions").enumerated() {
-            var path = "\(recommendationPath).actions[\(index + 1)]"
+        var ids: [String] = []
+        for (index, item) in list(node, recommendationPath() + ".actions").enumerated() {
+            // Named by its id once that is read, else by its place; made only for a problem.
+            var id: String?
+            func path() -> String { recommendationPath() + ".actions[" + (id ?? String(index + 1)) + "]" }
             guard case .map(let pairs) = item.value else {
-                problem(path, "expected an action mapping, found \(item.kindName)", at: item)
+                problem(path(), "expected an action mapping, found \(item.kindName)", at: item)
                 continue
             }
-            let fields = fieldsChecked(pairs, allowed: Self.actionKeys, prefix: path + ".", at: item)
-            let id = text(fields["id"], path + ".id", required: false, at: item, screen: false)
+            let fields = fieldsChecked(pairs, allowed: Self.actionKeys, prefix: path() + ".", at: item)
+            id = text(fields["id"], path() + ".id", required: false, at: item, screen: false)
             if let id {
-                path = "\(recommendationPath).actions[\(id)]"
-                if !ids.insert(id).inserted { problem(path + ".id", "is used twice in this recommendation", at: fields["id"]) }
-                if !Self.isLabel(id, prefix: "A") { problem(path + ".id", "must be A followed by a number, e.g. A1", at: fields["id"]) }
+                if ids.contains(id) { problem(path() + ".id", "is used twice in this recommendation", at: fields["id"]) } else { ids.append(id) }
+                if !Self.isLabel(id, prefix: "A") { problem(path() + ".id", "must be A followed by a number, e.g. A1", at: fields["id"]) }
             }
-            let text = text(fields["text"], path + ".text", required: true, at: item)
-            let owner = self.text(fields["owner"], path + ".owner", required: true, at: item)
-            let target = plannedDate(fields["target_date"], path + ".target_date", required: true, at: item)
+            let text = text(fields["text"], path() + ".text", required: true, at: item)
+            let owner = self.text(fields["owner"], path() + ".owner", required: true, at: item)
+            let target = plannedDate(fields["target_date"], path() + ".target_date", required: true, at: item)
             var revised: [Day] = []
-            for (position, dateNode) in list(fields["revised_target_dates"], path + ".revised_target_dates").enumerated() {
-                if let day = plannedDate(dateNode, path + ".revised_target_dates[\(position + 1)]", required: true, at: dateNode) {
+            for (position, dateNode) in list(fields["revised_target_dates"], path() + ".revised_target_dates").enumerated() {
+                if let day = plannedDate(dateNode, path() + ".revised_target_dates[\(position + 1)]", required: true, at: dateNode) {
                     revised.append(day)
                 }
             }
-            let status: ActionStatus = choice(fields["status"], path + ".status", required: false, at: item) ?? .open
-            let completed = date(fields["completed_date"], path + ".completed_date", required: false, at: item)
-            let withdrawnReason = self.text(fields["withdrawn_reason"], path + ".withdrawn_reason", required: false, at: item)
+            let status: ActionStatus = choice(fields["status"], path() + ".status", required: false, at: item) ?? .open
+            let completed = date(fields["completed_date"], path() + ".completed_date", required: false, at: item)
+            let withdrawnReason = self.text(fields["withdrawn_reason"], path() + ".withdrawn_reason", required: false, at: item)
             let hasCompleted = fields["completed_date"].map { !$0.isNull } ?? false
             let hasWithdrawnReason = fields["withdrawn_reason"].map { !$0.isNull } ?? false
             if status == .complete && !hasCompleted {
-                problem(path + ".completed_date", "is required when the status is complete", at: item)
+                problem(path() + ".completed_date", "is required when the status is complete", at: item)
             }
             if status != .complete && hasCompleted {
-                problem(path + ".completed_date", "is given but the status is \(status.rawValue); set status: complete or remove it", at: fields["completed_date"])
+                problem(path() + ".completed_date", "is given but the status is \(status.rawValue); set status: complete or remove it", at: fields["completed_date"])
             }
             if status == .withdrawn && !hasWithdrawnReason {
-                problem(path + ".withdrawn_reason", "is required when the status is withdrawn", at: item)
+                problem(path() + ".withdrawn_reason", "is required when the status is withdrawn", at: item)
             }
             if status != .withdrawn && hasWithdrawnReason {
-                problem(path + ".withdrawn_reason", "is given but the status is \(status.rawValue); set status: withdrawn or remove it", at: fields["withdrawn_reason"])
+                problem(path() + ".withdrawn_reason", "is given but the status is \(status.rawValue); set status: withdrawn or remove it", at: fields["withdrawn_reason"])
             }
             var updates: [ActionUpdate] = []
-            for (position, updateNode) in list(fields["updates"], path + ".updates").enumerated() {
-                func updatePath() -> String { path + ".updates[\(position + 1)]" }
+            for (position, updateNode) in list(fields["updates"], path() + ".updates").enumerated() {
+                func updatePath() -> String { path() + ".updates[\(position + 1)]" }
                 guard case .map(let updatePairs) = updateNode.value else {
                     problem(updatePath(), "expected {date, note}, found \(updateNode.kindName)", at: updateNode)
                     continue
@@ -566,7 +573,7 @@ struct ReviewReader {
         for (index, _) in pending {
             while ids.contains("A\(next)") { next += 1 }
             result[index].id = "A\(next)"
-            ids.insert("A\(next)")
+            ids.append("A\(next)")
         }
         return result
     }
