@@ -59,11 +59,7 @@ struct RawStatement {
             }
             var code = sqlite3_bind_int64(handle, 1, integer)
             guard code == SQLITE_OK else { return failure(code) }
-            code = buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    sqlite3_bind_text(handle, 2, $0, Int32(buffer.count), Self.static)
-                }
-            } ?? sqlite3_bind_text(handle, 2, "", 0, Self.transient)
+            code = bindText(buffer, at: 2)
             guard code == SQLITE_OK else { return failure(code) }
             code = sqlite3_step(handle)
             return code == SQLITE_DONE ? nil : failure(code)
@@ -90,18 +86,24 @@ struct RawStatement {
             code = sqlite3_bind_int64(handle, index, Int64(integer))
         case .text(var text):
             return try text.withUTF8 { buffer in
-                // An empty buffer may have no address, which SQLite would bind as NULL.
-                let bound = buffer.baseAddress.map { base in
-                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.static)
-                    }
-                } ?? sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                let bound = bindText(buffer, at: index)
                 guard bound == SQLITE_OK else { throw failure(bound) }
                 try bindAndStep(values, from: offset + 1)
             }
         }
         guard code == SQLITE_OK else { throw failure(code) }
         try bindAndStep(values, from: offset + 1)
+    }
+
+    /// Binds UTF-8 bytes in place (`SQLITE_STATIC`): they must stay valid until the
+    /// bindings are cleared. An empty buffer may have no address, which SQLite would bind
+    /// as NULL, so it is bound as an empty text.
+    private func bindText(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+        buffer.baseAddress.map { base in
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(buffer.count), Self.static)
+            }
+        } ?? sqlite3_bind_text(handle, index, "", 0, Self.transient)
     }
 
     // MARK: Reading
