@@ -200,26 +200,23 @@ public enum IdentifierScreen {
 
         private static let digit: UInt8 = 1, at: UInt8 = 2, slash: UInt8 = 4, b: UInt8 = 8, titleStart: UInt8 = 16
 
-        /// What each byte is, as the flags above.
+        private static let titles: [[UInt8]] = titleWords.map { Array($0.utf8) }
+
+        /// What each byte is, as the flags above (a title starts with the first letter of one).
         private static let kinds: [UInt8] = (0...255).map { byte -> UInt8 in
-            switch UInt8(byte) {
+            let byte = UInt8(byte)
+            let kind: UInt8 = switch byte {
             case 0x30...0x39: digit
             case 0x40: at
             case 0x2F: slash
             case 0x42, 0x62: b
-            case 0x44, 0x4D, 0x50: titleStart // D, M, P
             default: 0
             }
+            return titles.contains { $0.first == byte } ? kind | titleStart : kind
         }
 
-        private static let titles: [[UInt8]] = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Mister", "Dr", "MR", "MRS", "DR", "PC"].map { Array($0.utf8) }
-
         private static func hasTitle(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            for start in bytes.indices {
-                switch bytes[start] {
-                case 0x44, 0x4D, 0x50: break // D, M, P
-                default: continue
-                }
+            for start in bytes.indices where kinds[Int(bytes[start])] & titleStart != 0 {
                 if start > 0, isLetter(bytes[start - 1]) { continue }
                 for title in titles where start + title.count < bytes.count {
                     guard bytes[start..<(start + title.count)].elementsEqual(title) else { continue }
@@ -234,12 +231,15 @@ public enum IdentifierScreen {
         }
     }
 
+    /// The titles `titledName` knows, and `Clues.hasTitle` looks for.
+    static let titleWords = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Mister", "Dr", "MR", "MRS", "DR", "PC"]
+
     /// A title, then perhaps initials, then a name: `Mr Brown`, `Mrs. O'Neill`, `Dr A.
     /// Patel`, `MR SMITH`, `PC Jones`, `Mrs.Brown`. Not a pseudonym's letter (`Mr A's
     /// mother`), nor a common word after a title at the end of a sentence (`the prison
     /// Dr. He was`).
     static let titledName = regex(
-        #"\b(Mr|Mrs|Ms|Miss|Mx|Mister|Dr|MR|MRS|DR|PC)\.?\s*(?:\p{Lu}\.?\s+)*"#
+        #"\b("# + titleWords.joined(separator: "|") + #")\.?\s*(?:\p{Lu}\.?\s+)*"#
         + #"(?!(?:He|She|They|It|Its|The|This|That|These|Those|There|Then|We|His|Her|Hers|Their|And|But|Or|If|As|At|In|On|To|For|Of|By|With|When|While|After|Before|Was|Were|Is|Team|Teams|Service|Services|Surgery|Practice|Clinic)\b)"#
         + #"(\p{Lu}\p{Ll}[\p{Ll}'’-]*|\p{Lu}['’]\p{Lu}\p{Ll}+|\p{Lu}{2,}\b)"#)
     /// Words for a birth, then (after at most a few small words) a date or a year: `DOB
