@@ -142,7 +142,7 @@ public struct Importer {
 struct ReadItem: Sendable {
     var read: ReadReview
     var bytesBefore: Int
-    /// The review's computed columns, worked out on the reading thread (nil without a review).
+    /// The review's computed columns, worked out on a parsing thread (nil without a review).
     var columns: StoredColumns?
 }
 
