@@ -133,16 +133,15 @@ struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes, so the bytes are the string.
-        while index < bytes.count {
+        index = ByteScan.firstSpecial(in: bytes, from: index)
+        if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let text = KnownStrings.review.string(UnsafeBufferPointer(rebasing: bytes[start..<index])) ?? decode(start..<index)
                 index += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character (byte \(byte)) inside a string; write it as an escape such as \\n") }
-            index += 1
         }
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: decode(start..<index).unicodeScalars)
@@ -161,7 +160,7 @@ struct JSONParser {
             case 0..<0x20:
                 throw error("a control character (byte \(byte)) inside a string; write it as an escape such as \\n")
             default:
-                index += 1
+                index = ByteScan.firstSpecial(in: bytes, from: index + 1)
             }
         }
         throw error("a string is not closed")

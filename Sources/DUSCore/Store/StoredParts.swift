@@ -281,17 +281,12 @@ struct JSONBytes {
         bytes.append(0x22)
         value.withUTF8 { source in
             // Most text needs no escape (0xE2 starts U+2028 and U+2029): copy it whole.
-            var plain = true
-            for byte in source where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 {
-                plain = false
-                break
-            }
-            if plain {
+            var index = ByteScan.firstSpecial(in: source, from: 0, orE2: true)
+            if index == source.count {
                 bytes.append(contentsOf: source)
                 return
             }
             var copied = 0
-            var index = 0
             func escape(_ escaped: StaticString, length: Int) {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<index]))
                 escaped.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -319,7 +314,7 @@ struct JSONBytes {
                 case 0xE2 where index + 2 < source.count && source[index + 1] == 0x80 && source[index + 2] == 0xA9:
                     escape(#"\u2029"#, length: 3)
                 default:
-                    index += 1
+                    index = ByteScan.firstSpecial(in: source, from: index + 1, orE2: true)
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<source.count]))
