@@ -73,19 +73,18 @@ public struct Importer {
             var reviewsRead = 0
             while let batch = reading.next() {
                 for item in batch {
-                    let read = item.read
                     reviewsRead += 1
-                    progress?(ImportProgress(reviews: reviewsRead, bytesRead: item.bytesBefore + read.bytesRead, totalBytes: totalBytes))
+                    progress?(ImportProgress(reviews: reviewsRead, bytesRead: item.bytesBefore + item.read.bytesRead, totalBytes: totalBytes))
                     // The reading threads work out the columns of every review they read.
-                    guard let review = read.review, let columns = item.columns else {
-                        problems += read.problems
+                    guard let review = item.read.review, let columns = item.columns else {
+                        problems += item.read.problems
                         continue
                     }
-                    if let first = seen.record(review.reference, file: read.file, line: read.line) {
-                        problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
+                    if let first = seen.record(review.reference, file: item.read.file, line: item.read.line) {
+                        problems.append(Problem(file: item.read.file, line: item.read.line, field: "reference", message: "\(review.reference) appears twice in this import (first in \(first))"))
                         continue
                     }
-                    try apply(review, read: read, columns: columns, inserter: inserter, audit: audit, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
+                    try apply(review, read: item.read, columns: columns, inserter: inserter, audit: audit, startsEmpty: startsEmpty, db: db, options: options, now: now, problems: &problems, report: &report)
                 }
                 reading.free(batch)
             }
@@ -139,11 +138,21 @@ public struct Importer {
 }
 
 /// A review read, and the bytes of the files before its file (for progress).
-struct ReadItem: Sendable {
-    var read: ReadReview
-    var bytesBefore: Int
+///
+/// A class, so that the importing thread takes each from its batch by one reference,
+/// where a struct was copied field by field (a retain and a release for each of the
+/// review's texts and lists, and each column).
+final class ReadItem: Sendable {
+    let read: ReadReview
+    let bytesBefore: Int
     /// The review's computed columns, worked out on a parsing thread (nil without a review).
-    var columns: StoredColumns?
+    let columns: StoredColumns?
+
+    init(read: ReadReview, bytesBefore: Int, columns: StoredColumns?) {
+        self.read = read
+        self.bytesBefore = bytesBefore
+        self.columns = columns
+    }
 }
 
 /// Reads, parses and checks the reviews of an import on threads of their own, while the
