@@ -66,8 +66,7 @@ public enum JSONValue: Equatable, Sendable {
         out += "\""
         // Most text needs no escape (0xE2 starts U+2028 and U+2029): append it whole.
         let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
-            return true
+            ByteScan.firstSpecial(in: bytes, from: 0, orE2: true) == bytes.count
         }
         if plain ?? false {
             out += value
