@@ -17,7 +17,8 @@ enum ByteScan {
         var index = start
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            let quote = ones &* 0x22, backslash = ones &* 0x5C, e2 = orE2 ? ones &* 0xE2 : ones &* 0x22
+            // Without `orE2`, the fourth test looks for the quote again and finds nothing new.
+            let quote = ones &* 0x22, backslash = ones &* 0x5C, e2 = orE2 ? ones &* 0xE2 : quote
             while index + 8 <= bytes.count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 // A flag in the high bit of each byte that is below 0x20 or equal to one sought.
