@@ -42,7 +42,7 @@ let package = Package(
             // jemalloc (Debian's libjemalloc-dev) takes the place of glibc's malloc for the
             // whole program, SQLite included: an import allocates and frees millions of
             // small blocks on three threads, and takes about 6% less time with it
-            // (README, "How import is fast").
+            // (README, the paragraph "How `dus import` is fast").
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .testTarget(
