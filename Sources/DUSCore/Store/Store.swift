@@ -1,3 +1,4 @@
+import CSQLiteSettings
 import Foundation
 import GRDB
 
@@ -12,10 +13,17 @@ public final class Store: Sendable {
     /// How long a command waits for another writer before giving up: 10 s unless told.
     public static let defaultBusyTimeout: TimeInterval = 10
 
+    /// SQLite's settings for the whole process, made once, before the first database is
+    /// opened (made later, they change nothing). Memory statistics are off: dus never reads
+    /// them, and keeping them takes a lock around each allocation SQLite makes, about 130
+    /// for each review an import writes.
+    private static let sqliteSettings: Void = { _ = dus_sqlite_turn_off_memory_statistics() }()
+
     /// Opens (creating and migrating on first use) the database at `path`, in WAL mode with
     /// foreign keys on. A database written by a newer version of `dus` is refused and left
     /// untouched; so is a SQLite file that is not a dus database.
     public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
+        Store.sqliteSettings
         self.catalogue = catalogue
         let migrator = Schema.migrator(catalogue: catalogue)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
@@ -53,6 +61,7 @@ public final class Store: Sendable {
 
     /// An in-memory database, for tests and dry runs.
     public init(inMemory catalogue: Catalogue = .standard) throws {
+        Store.sqliteSettings
         self.catalogue = catalogue
         isNewFile = true
         writer = try DatabaseQueue()

@@ -1,0 +1,13 @@
+#ifndef DUS_SQLITE_SETTINGS_H
+#define DUS_SQLITE_SETTINGS_H
+
+/// Turns off SQLite's memory statistics for the whole process. SQLite then takes no lock
+/// around each of its allocations. It must run before SQLite starts (before the first
+/// database is opened); later it changes nothing. Returns SQLite's result code: 0 when
+/// the setting was made, 21 (SQLITE_MISUSE) when SQLite had already started.
+///
+/// `sqlite3_config` takes a variable number of arguments, which Swift cannot call; this
+/// function calls it with fixed ones.
+int dus_sqlite_turn_off_memory_statistics(void);
+
+#endif
