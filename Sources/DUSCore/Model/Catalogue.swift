@@ -53,7 +53,8 @@ public struct Catalogue: Sendable, Decodable {
         }
     }()
 
-    private let positions: [String: Int]
+    /// Each factor's position, by id.
+    private let positions: IDIndex
     /// Each factor's id, in catalogue order.
     private let factorIDs: [String]
     /// When each factor applies and whether it is derived, in catalogue order: what the
@@ -67,7 +68,7 @@ public struct Catalogue: Sendable, Decodable {
     /// Every accepted spelling's normal form (and each code), to the region's index.
     private let regionIndex: [String: Int]
     /// The ids of each controlled list, for the membership checks run on every review read.
-    private let listIDs: [String: Set<String>]
+    private let listIDs: [String: IDIndex]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -76,7 +77,7 @@ public struct Catalogue: Sendable, Decodable {
         lists = try container.decode([String: [Entry]].self, forKey: .lists)
         regions = try container.decode([Region].self, forKey: .regions)
         eventCircumstances = try container.decode([String: [String]].self, forKey: .eventCircumstances)
-        positions = Dictionary(uniqueKeysWithValues: factors.enumerated().map { ($1.id, $0) })
+        positions = IDIndex(factors.map(\.id))
         factorIDs = factors.map(\.id)
         answerRules = factors.map { AnswerRule(applies: $0.applies, derived: $0.derived) }
         var regionIndex: [String: Int] = [:]
@@ -86,22 +87,27 @@ public struct Catalogue: Sendable, Decodable {
             regionIndex[region.code.lowercased()] = index
         }
         self.regionIndex = regionIndex
-        listIDs = lists.mapValues { Set($0.map(\.id)) }
+        listIDs = lists.mapValues { IDIndex($0.map(\.id)) }
     }
 
     /// Whether `id` is in the controlled list named `list`.
     public func isListed(_ id: String, in list: String) -> Bool {
-        listIDs[list]?.contains(id) ?? false
+        listIDs[list]?.position(of: id) != nil
+    }
+
+    /// The ids of the controlled list named `list`, for checking many ids against it.
+    func index(ofList list: String) -> IDIndex? {
+        listIDs[list]
     }
 
     /// The factor with this id, or nil.
     public func factor(_ id: String) -> Factor? {
-        positions[id].map { factors[$0] }
+        positions.position(of: id).map { factors[$0] }
     }
 
     /// Zero-based position of a factor in catalogue order (and in the store's answers string).
     public func position(of id: String) -> Int? {
-        positions[id]
+        positions.position(of: id)
     }
 
     /// The id of the factor at `position`, without copying the factor.
@@ -114,7 +120,7 @@ public struct Catalogue: Sendable, Decodable {
     /// one id costs less than hashing it.
     func position(of id: String, guess: Int) -> Int? {
         if guess < factorIDs.count, factorIDs[guess] == id { return guess }
-        return positions[id]
+        return positions.position(of: id)
     }
 
     public func ids(of list: String) -> [String] {

@@ -363,13 +363,14 @@ struct ReviewReader {
     /// A list of ids from a controlled list, with no duplicates.
     private mutating func idList(_ node: Node?, _ field: @autoclosure () -> String, in listName: String, what: String) -> [String] {
         var values: [String] = []
+        let listed = catalogue.index(ofList: listName)
         for item in list(node, field()) {
             guard case .scalar(let raw, _) = item.value else {
                 problem(field(), "expected a \(what), found \(item.kindName)", at: item)
                 continue
             }
             let id = Self.normalise(raw)
-            if !catalogue.isListed(id, in: listName) {
+            if listed?.position(of: id) == nil {
                 problem(field(), "unknown \(what) \"\(id)\"; see `dus factors` for the list", at: item)
             } else if values.contains(id) {
                 problem(field(), "\(what) \"\(id)\" is listed twice", at: item)
