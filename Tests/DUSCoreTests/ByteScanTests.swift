@@ -39,4 +39,22 @@ import Testing
         #expect(dash.withUnsafeBufferPointer { ByteScan.firstSpecial(in: $0, from: 0) } == dash.count)
         #expect([UInt8]().withUnsafeBufferPointer { ByteScan.firstSpecial(in: $0, from: 0) } == 0)
     }
+
+    @Test func findsADigitExactlyWhenThereIsOne() {
+        // Bytes next to the digits (/ and :), those that `^ 0x30` takes below 10 when the
+        // high bit is ignored (0x80...0x89, 0xB0...0xB9), and at every place in a word.
+        let alphabet: [UInt8] = [0x00, 0x09, 0x2F, 0x30, 0x35, 0x39, 0x3A, 0x80, 0x89, 0xB0, 0xB9, 0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let bytes = (0..<count).map { _ in
+                Int.random(in: 0..<8, using: &generator) == 0 ? alphabet.randomElement(using: &generator)! : UInt8.random(in: 0x41...0x7A, using: &generator)
+            }
+            let found = bytes.withUnsafeBufferPointer(ByteScan.containsDigit)
+            #expect(found == bytes.contains { $0 >= 0x30 && $0 <= 0x39 }, "\(bytes)")
+        }
+        // A degree sign and a subscript nine are not digits; their bytes include 0xB0 and 0x89.
+        #expect(!Array("twenty \u{B0}C, x\u{2089}, and no digit at all".utf8).withUnsafeBufferPointer(ByteScan.containsDigit))
+        #expect(Array("seen on the 3rd".utf8).withUnsafeBufferPointer(ByteScan.containsDigit))
+    }
 }

@@ -101,6 +101,9 @@ struct JSONParser {
         try enter()
         index += 1
         var items: [Node] = []
+        // Lists in reviews are short (themes, findings, substances): room for four at once
+        // spares most of them growing one step at a time.
+        items.reserveCapacity(4)
         skipWhitespace()
         if peek(UInt8(ascii: "]")) {
             index += 1

@@ -244,7 +244,11 @@ struct JSONBytes {
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        // Most are a byte or three (`,"`, `":`): appending them one by one costs less than
+        // appending a buffer.
+        text.withUTF8Buffer { source in
+            for byte in source { bytes.append(byte) }
+        }
     }
 
     /// `,"key":"value"`; nothing for a nil value.

@@ -114,7 +114,8 @@ public enum IdentifierScreen {
 
     /// Whether `text` contains an exact date (a day and a month), which publishing refuses.
     public static func containsExactDate(_ text: String) -> Bool {
-        guard text.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) else { return false }
+        var bytes = text
+        guard bytes.withUTF8(ByteScan.containsDigit) else { return false }
         let range = NSRange(text.startIndex..., in: text)
         return datePatterns.contains { $0.firstMatch(in: text, range: range) != nil }
     }

@@ -143,12 +143,17 @@ struct ReviewReader {
         _ pairs: [(key: String, value: Node)], allowed: [String], prefix: @autoclosure () -> String, at node: Node
     ) -> Fields {
         var fields = Fields(keys: allowed)
+        // Files (dus's own among them) mostly write the fields in the order of `allowed`:
+        // the place after the last one found is tried first.
+        var guess = 0
         for (key, value) in pairs {
-            guard let slot = Fields.slot(of: key, in: allowed) else {
+            let slot = guess < allowed.count && allowed[guess] == key ? guess : Fields.slot(of: key, in: allowed)
+            guard let slot else {
                 let hint = allowed.sorted().first { Self.isNear($0, key) }.map { " (did you mean \($0)?)" } ?? ""
                 problem(prefix() + key, "unknown field\(hint)", at: value)
                 continue
             }
+            guess = slot + 1
             if fields.values[slot] != nil {
                 problem(prefix() + key, "appears twice", at: value)
             } else {
