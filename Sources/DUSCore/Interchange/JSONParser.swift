@@ -68,7 +68,9 @@ struct JSONParser {
         try enter()
         index += 1
         var pairs: [(key: String, value: Node)] = []
-        pairs.reserveCapacity(8)
+        // In a `.jsonl` line the mappings of the first two levels are the review (two dozen
+        // fields) and its factors (about thirty): room for them at once spares growing.
+        pairs.reserveCapacity(depth <= 2 ? 32 : 8)
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1
