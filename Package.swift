@@ -25,6 +25,12 @@ let package = Package(
             name: "CSQLiteSettings",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // The search index's ranking function and word counter, written against FTS5's C
+        // interface (function tables that call back); see Sources/CSearchIndex.
+        .target(
+            name: "CSearchIndex",
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("m")]
+        ),
         .target(
             name: "DUSCore",
             dependencies: [
@@ -35,6 +41,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CCmarkGFM",
                 "CSQLiteSettings",
+                "CSearchIndex",
             ],
             // The templates of templates/ (linked here) are built in.
             resources: [.embedInCode("Resources/catalogue.json"), .embedInCode("Resources/bulletin.md.mustache"), .embedInCode("Resources/review.md.mustache")]
@@ -58,7 +65,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DUSEndToEndTests",
-            dependencies: ["DUSCore"],
+            // GRDB, to damage a database file the way another tool might.
+            dependencies: ["DUSCore", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
         ),
     ]

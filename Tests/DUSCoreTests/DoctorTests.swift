@@ -39,7 +39,7 @@ import Testing
         #expect(failed.map(\.name) == ["search index", "derived fields of 2 reviews"])
         #expect(failed[0].findings == [
             "1 text is missing from the search index",
-            "rebuild the index from the reviews with: sqlite3 FILE \"\(Schema.rebuildSearch)\"",
+            "rebuild the index from the reviews with: dus doctor --rebuild-search",
         ])
         #expect(failed[1].findings == ["W-1: factor answers, release_band: the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again"])
     }
@@ -53,8 +53,32 @@ import Testing
         #expect(try store.checkHealth().first { $0.name == "search index" }?.findings.prefix(2) == [
             "1 text is missing from the search index", "1 entry of the search index belongs to no text",
         ])
-        try store.write { db in try db.execute(sql: Schema.rebuildSearch) }
+        let texts = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_text") }
+        #expect(try store.rebuildSearchIndex() == texts)
         #expect(try store.checkHealth().allSatisfy(\.passed))
+    }
+
+    @Test func lengthsOfTextsThatAreWrongOrMissingAreFoundAndTheRebuildMendsThem() throws {
+        let (store, _) = try Self.store()
+        let (first, texts) = try store.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT min(review_id) FROM search_size")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM search_text WHERE review_id = (SELECT min(review_id) FROM search_size)")!)
+        }
+        try store.write { db in
+            try db.execute(sql: "UPDATE search_size SET sizes = zeroblob(length(sizes)) WHERE review_id = ?", arguments: [first])
+        }
+        #expect(try store.checkHealth().first { $0.name == "search index" }?.findings == [
+            "\(texts) texts are indexed with a number of words other than its length in search_size",
+            "rebuild the index from the reviews with: dus doctor --rebuild-search",
+        ])
+        try store.write { db in try db.execute(sql: "DELETE FROM search_size WHERE review_id = ?", arguments: [first]) }
+        #expect(try store.checkHealth().first { $0.name == "search index" }?.findings.first == "\(texts) texts have no length in search_size")
+        // Search says what is wrong rather than ranking with a made-up length.
+        let error = #expect(throws: StoreError.self) { try SearchEngine(store: store).search(try SearchQuery("naloxone OR release OR accommodation")) }
+        #expect(error?.errorDescription?.contains("search_size has no length for text") == true, "\(String(describing: error))")
+        _ = try store.rebuildSearchIndex()
+        #expect(try store.checkHealth().allSatisfy(\.passed))
+        #expect(try !SearchEngine(store: store).search(try SearchQuery("naloxone")).hits.isEmpty)
     }
 
     @Test func aBackupIsAWholeCopyAndNeverOverwritesAFile() throws {

@@ -6,8 +6,12 @@ import GRDB
 enum OldDatabase {
     /// Creates the file at `path` migrated up to `migration`, runs `sql` in it, and closes it.
     static func make(at path: String, upTo migration: String, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator(catalogue: .standard).migrate(queue, upTo: migration)
+        // Readied as a store's connection is, for the migrations that index texts.
+        let words = WordCounter()
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try words.prepare(db) }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Schema.migrator(catalogue: .standard, words: words).migrate(queue, upTo: migration)
         try queue.write { try $0.execute(sql: sql) }
         try queue.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// End-to-end: `dus redact` and `dus delete`, their messages and exit codes.
@@ -52,6 +53,26 @@ import Testing
         #expect(try dus.run("list", "--db", "copy.sqlite").stdout.hasSuffix("29 reviews\n"))
         #expect(try dus.run("backup", "--to", "copy.sqlite").status == 1)
         #expect(try dus.run("backup").status == 64)
+    }
+
+    @Test func doctorFindsTextsWithoutLengthsAndItsRebuildMendsThem() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        // Another tool removes the lengths of one review's texts.
+        let queue = try DatabaseQueue(path: dus.path("dus.sqlite"))
+        try queue.write { db in try db.execute(sql: "DELETE FROM search_size WHERE review_id = (SELECT id FROM review WHERE reference = 'NW-2024-0011')") }
+        try queue.close()
+        let doctor = try dus.run("doctor")
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("PROBLEM  search index\n"))
+        #expect(doctor.stdout.contains("texts have no length in search_size\n"))
+        #expect(doctor.stdout.contains("rebuild the index from the reviews with: dus doctor --rebuild-search\n"))
+        let search = try dus.run("search", "naloxone")
+        #expect(search.status == 1 && search.stderr.contains("search_size has no length for text"))
+        let rebuilt = try dus.run("doctor", "--rebuild-search")
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stdout.hasPrefix("rebuilt the search index: ") && rebuilt.stdout.hasSuffix("all 4 checks passed\n"))
+        #expect(try dus.run("search", "naloxone").status == 0)
     }
 
     @Test func historyShowsEveryChangeOldestFirstAndKeepsEarlierVersions() throws {

@@ -61,7 +61,7 @@ public struct Importer {
         let now = Store.timestamp()
         let files = self.files
         func load(_ db: Database) throws -> ImportReport {
-            let inserter = try ReviewInserter(db)
+            let inserter = try ReviewInserter(db, counter: store.words)
             let audit = try AuditTrail(db, catalogue: store.catalogue)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.

@@ -67,6 +67,21 @@ struct RawStatement {
         if let error { throw error }
     }
 
+    /// Runs the statement with an integer and a blob bound (the lengths of a review's
+    /// texts in `search_size`); SQLite copies the bytes.
+    func execute(_ integer: Int64, bytes: [UInt8]) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        var code = sqlite3_bind_int64(handle, 1, integer)
+        guard code == SQLITE_OK else { throw failure(code) }
+        code = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, 2, $0.baseAddress, Int32($0.count), Self.transient) }
+        guard code == SQLITE_OK else { throw failure(code) }
+        code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
     private func bindAndStep(_ values: [SQLValue], from offset: Int) throws {
         guard offset < values.count else {
             let code = sqlite3_step(handle)

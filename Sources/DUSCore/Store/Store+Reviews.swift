@@ -86,7 +86,7 @@ extension Store {
 
     /// Inserts a review with all its parts. The caller holds the transaction.
     func insert(_ review: Review, _ db: Database, now: String) throws {
-        try ReviewInserter(db).insert(review, columns: StoredColumns(review, catalogue: catalogue), now: now)
+        try ReviewInserter(db, counter: words).insert(review, columns: StoredColumns(review, catalogue: catalogue), now: now)
     }
 
     /// Whether the database holds no review at all.
@@ -111,6 +111,7 @@ extension Store {
         // (`Schema.createContentlessSearch`): FTS5 removes an entry given the text it indexed.
         try db.execute(sql: "INSERT INTO search (search, rowid, text) SELECT 'delete', id, text FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id = ?1")))",
                        arguments: [id])
+        // The lengths of its texts (`search_size`) go with the row (ON DELETE CASCADE).
         try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [id])
     }
 
@@ -252,9 +253,9 @@ extension Store {
 /// Use it only inside the `Database` closure that made it.
 final class ReviewInserter {
     private let review: RawStatement
-    private let index: RawStatement
+    private let index: SearchIndexWriter
 
-    init(_ db: Database) throws {
+    init(_ db: Database, counter: WordCounter) throws {
         review = try RawStatement(db, sql: """
             INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
               region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
@@ -262,7 +263,7 @@ final class ReviewInserter {
               created_at, updated_at, finding_themes, findings, learning, recommendations)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        index = try RawStatement(db, sql: "INSERT INTO search (rowid, text) VALUES (?, ?)")
+        index = try SearchIndexWriter(db, counter: counter)
     }
 
     func insert(_ item: Review, columns: StoredColumns, now: String) throws {
@@ -280,11 +281,8 @@ final class ReviewInserter {
             .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
             .text(columns.recommendations))
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
-        var textID = reviewID * Schema.searchTextIDs
-        try item.forEachSearchText { text in
-            try index.execute(textID, text)
-            textID += 1
-        }
+        try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
+        try index.finish(reviewID: reviewID)
     }
 }
 

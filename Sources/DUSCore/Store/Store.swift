@@ -9,6 +9,8 @@ public final class Store: Sendable {
     let writer: DatabaseQueue
     /// Whether this store created the file (it did not exist, or was empty, when opened).
     public let isNewFile: Bool
+    /// The words of each text the connection indexes (`SearchIndexWriter`).
+    let words: WordCounter
 
     /// How long a command waits for another writer before giving up: 10 s unless told.
     public static let defaultBusyTimeout: TimeInterval = 10
@@ -25,7 +27,9 @@ public final class Store: Sendable {
     public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
         Store.sqliteSettings
         self.catalogue = catalogue
-        let migrator = Schema.migrator(catalogue: catalogue)
+        let words = WordCounter()
+        self.words = words
+        let migrator = Schema.migrator(catalogue: catalogue, words: words)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
         isNewFile = isNew
@@ -43,6 +47,7 @@ public final class Store: Sendable {
             // once it holds anything, so a file made by an earlier dus keeps its own.
             if isNew { try db.execute(sql: "PRAGMA page_size = \(Schema.pageSize)") }
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            try words.prepare(db)
         }
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
@@ -64,8 +69,12 @@ public final class Store: Sendable {
         Store.sqliteSettings
         self.catalogue = catalogue
         isNewFile = true
-        writer = try DatabaseQueue()
-        try Schema.migrator(catalogue: catalogue).migrate(writer)
+        let words = WordCounter()
+        self.words = words
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try words.prepare(db) }
+        writer = try DatabaseQueue(configuration: configuration)
+        try Schema.migrator(catalogue: catalogue, words: words).migrate(writer)
     }
 
     /// Refuses a file that is not a dus database or was migrated by a newer dus, reading only.

@@ -6,12 +6,21 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the database: SQLite integrity, foreign keys, the search index and every review's derived fields.",
-        discussion: "Reads only. Exits 1 when a check finds a problem.")
+        discussion: "Reads only, unless --rebuild-search is given. Exits 1 when a check finds a problem.")
 
     @OptionGroup var database: DatabaseOptions
+    @Flag(help: "First index every text of every review afresh (when a check of the search index advises it), then check.")
+    var rebuildSearch = false
 
     func run() throws {
-        let checks = try reportingErrors { try database.open().checkHealth() }
+        let checks = try reportingErrors {
+            let store = try database.open()
+            if rebuildSearch {
+                let texts = try store.rebuildSearchIndex()
+                print("rebuilt the search index: \(texts) text\(texts == 1 ? "" : "s")")
+            }
+            return try store.checkHealth()
+        }
         for check in checks {
             print("\(check.passed ? "ok      " : "PROBLEM ") \(check.name)")
             for finding in check.findings { print("         \(finding)") }

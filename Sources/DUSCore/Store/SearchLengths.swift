@@ -1,0 +1,103 @@
+import CSearchIndex
+import Foundation
+import GRDB
+
+/// The count of words that FTS5 adds to as it indexes a text on a store's connection
+/// (`dus_search_prepare`), read after each text to keep its length in `search_size`.
+///
+/// Used only inside the store's database closures, one at a time: its one connection is
+/// the only thing that writes to it.
+final class WordCounter: @unchecked Sendable {
+    let words: UnsafeMutablePointer<UInt32>
+
+    init() {
+        words = .allocate(capacity: 1)
+        words.initialize(to: 0)
+    }
+
+    deinit { words.deallocate() }
+
+    /// Readies `db` for the search index: the ranking function `dus_bm25` and this counter
+    /// in front of FTS5's `porter`.
+    func prepare(_ db: Database) throws {
+        let code = dus_search_prepare(db.sqliteConnection, words)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not ready the search index (FTS5)")
+        }
+    }
+}
+
+/// Adds texts to the search index and keeps their lengths: text `k` of a review is row
+/// `review id * 2^20 + k` of `search`, and its length in words is the `k`-th little-endian
+/// 32-bit count in the review's row of `search_size`, which `dus_bm25` reads to rank.
+///
+/// FTS5 could keep the lengths itself, a row for each text (`columnsize = 1`, its
+/// default); one row for each review takes a sixth off the time of a large import.
+final class SearchIndexWriter {
+    private let index: RawStatement
+    private let lengths: RawStatement
+    private let counter: WordCounter
+    private var sizes: [UInt8] = []
+
+    init(_ db: Database, counter: WordCounter) throws {
+        index = try RawStatement(db, sql: "INSERT INTO search (rowid, text) VALUES (?, ?)")
+        lengths = try RawStatement(db, sql: "INSERT INTO search_size (review_id, sizes) VALUES (?, ?)")
+        self.counter = counter
+        sizes.reserveCapacity(64)
+    }
+
+    /// Indexes the next text of the review being added: texts come in the order of their
+    /// numbers, from 0, and `finish` ends the review.
+    func add(_ text: String, reviewID: Int64) throws {
+        let position = Int64(sizes.count / 4)
+        counter.words.pointee = 0
+        try index.execute(reviewID * Schema.searchTextIDs + position, text)
+        let words = counter.words.pointee
+        sizes.append(UInt8(truncatingIfNeeded: words))
+        sizes.append(UInt8(truncatingIfNeeded: words >> 8))
+        sizes.append(UInt8(truncatingIfNeeded: words >> 16))
+        sizes.append(UInt8(truncatingIfNeeded: words >> 24))
+    }
+
+    /// Stores the lengths of the review's texts (none for a review without texts).
+    func finish(reviewID: Int64) throws {
+        defer { sizes.removeAll(keepingCapacity: true) }
+        guard !sizes.isEmpty else { return }
+        try lengths.execute(reviewID, bytes: sizes)
+    }
+
+    /// Empties the index and indexes every text of every review afresh, in the order of
+    /// the view `search_text`; returns how many texts.
+    static func rebuild(_ db: Database, counter: WordCounter) throws -> Int {
+        try db.execute(sql: "INSERT INTO search (search) VALUES ('delete-all'); DELETE FROM search_size")
+        let writer = try SearchIndexWriter(db, counter: counter)
+        var review: Int64?
+        var count = 0
+        let texts = try Row.fetchCursor(db, sql: "SELECT review_id, text FROM search_text ORDER BY id")
+        while let row = try texts.next() {
+            let id: Int64 = row[0]
+            if let review, review != id { try writer.finish(reviewID: review) }
+            review = id
+            try writer.add(row[1], reviewID: id)
+            count += 1
+        }
+        if let review { try writer.finish(reviewID: review) }
+        return count
+    }
+
+    /// The lengths that `search_size` gives, by row id of the index.
+    static func storedLengths(_ db: Database) throws -> [Int64: UInt32] {
+        var lengths: [Int64: UInt32] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT review_id, sizes FROM search_size")
+        while let row = try rows.next() {
+            let review: Int64 = row[0]
+            let bytes = [UInt8](row[1] as Data)
+            for k in 0..<(bytes.count / 4) {
+                let at = k * 4
+                lengths[review * Schema.searchTextIDs + Int64(k)] =
+                    UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            }
+        }
+        return lengths
+    }
+}
