@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 /// Runs the built `dus` binary in a temporary folder and captures what a user would see.
-struct Harness {
+/// The folder goes when the harness does, at the end of its test.
+final class Harness {
     let folder: URL
-    var environment: [String: String]
+    private(set) var environment: [String: String]
 
     /// The package root, found from this file's path.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -30,12 +31,14 @@ struct Harness {
 
     /// A harness whose user's editor is `editor` (a script, in tests), and whose temporary
     /// files go to its own folder, so that a test can see the files dus keeps.
-    init(editor: String) throws {
+    convenience init(editor: String) throws {
         try self.init()
         environment["TMPDIR"] = folder.path
         environment["EDITOR"] = editor
         environment["VISUAL"] = nil
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// The files kept for the user after a failed `dus edit` or `dus new` (full paths).
     func keptEditFiles() throws -> [String] {
