@@ -230,6 +230,10 @@ int dus_search_prepare(sqlite3 *db, uint32_t *words) {
     }
     fts5_tokenizer methods = {counting_create, counting_delete, counting_tokenize};
     code = api->xCreateTokenizer(api, "porter", counter, &methods, sqlite3_free);
-    if (code != SQLITE_OK) return code;
+    if (code != SQLITE_OK) {
+        /* FTS5 calls the destructor only for a tokenizer it took. */
+        sqlite3_free(counter);
+        return code;
+    }
     return api->xCreateFunction(api, "dus_bm25", 0, dus_bm25, 0);
 }

@@ -53,6 +53,8 @@ extension Store {
     /// entry it holds, listed word by word (`fts5vocab`, about 4 s for 100,000 reviews), is
     /// compared with the texts of the reviews (the view `search_text`) and their lengths in
     /// `search_size`: each text with words has an entry of that many words, and no more.
+    /// FTS5's own count of texts and words, from which bm25 takes the average length,
+    /// must match them too (a text with words, kept as of none, and no entry shows there).
     private func searchIndexFindings(_ db: Database) throws -> [String] {
         var findings: [String] = []
         do {
@@ -79,24 +81,63 @@ extension Store {
                 misfit += 1
             }
         }
-        // A text without a word (only punctuation, say) has no entry to find.
-        let missing = texts.filter { !indexed.contains($0) && lengths[$0] != 0 }.count
+        // A text without a word (only punctuation, say) has no entry to find; one without
+        // a length is reported as such.
+        let missing = texts.filter { !indexed.contains($0) && (lengths[$0] ?? 0) > 0 }.count
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
         if missing > 0 { findings.append(count(missing, "text is", "texts are") + " missing from the search index") }
         if stray > 0 {
             findings.append(count(stray, "entry", "entries") + " of the search index belong\(stray == 1 ? "s" : "") to no text")
         }
         if misfit > 0 {
-            findings.append(count(misfit, "text is", "texts are") + " indexed with a number of words other than its length in search_size")
+            findings.append(count(misfit, "text is", "texts are") + " indexed with a number of words other than the length in search_size")
         }
         if unmeasured > 0 { findings.append(count(unmeasured, "text has", "texts have") + " no length in search_size") }
         if strayLengths > 0 {
             findings.append(count(strayLengths, "length", "lengths") + " in search_size belong\(strayLengths == 1 ? "s" : "") to no text")
         }
+        if let totals = try Self.indexTotals(db) {
+            if totals.texts != Int64(texts.count) {
+                findings.append("FTS5 counts \(totals.texts) texts in the search index where the reviews have \(texts.count)")
+            }
+            let words = lengths.values.reduce(Int64(0)) { $0 + Int64($1) }
+            if totals.words != words {
+                findings.append("FTS5 counts \(totals.words) words in the search index where the lengths in search_size add up to \(words)")
+            }
+        } else {
+            findings.append("FTS5's count of the texts and words in the search index cannot be read")
+        }
         if !findings.isEmpty {
             findings.append("rebuild the index from the reviews with: dus doctor --rebuild-search")
         }
         return findings
+    }
+
+    /// FTS5's count of the rows and words of the search index, from which bm25 takes the
+    /// average length: the record with id 1 of `search_data`, a varint for the rows and
+    /// one for the words of each column (`search` has one). Nil if it cannot be read.
+    static func indexTotals(_ db: Database) throws -> (texts: Int64, words: Int64)? {
+        guard let block = try Data.fetchOne(db, sql: "SELECT block FROM search_data WHERE id = 1") else {
+            // An index that never held a text has no record yet.
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM search_data") == 0 ? (0, 0) : nil
+        }
+        var bytes = block[...]
+        guard let texts = Self.varint(&bytes), let words = Self.varint(&bytes) else { return nil }
+        return (Int64(bitPattern: texts), Int64(bitPattern: words))
+    }
+
+    /// Reads one of SQLite's variable-length integers (the format of its files, which FTS5
+    /// uses): up to eight bytes of seven bits, high bit set when more follow, then a ninth
+    /// byte of eight bits.
+    static func varint(_ bytes: inout Data.SubSequence) -> UInt64? {
+        var value: UInt64 = 0
+        for index in 0..<9 {
+            guard let byte = bytes.popFirst() else { return nil }
+            if index == 8 { return value << 8 | UInt64(byte) }
+            value = value << 7 | UInt64(byte & 0x7f)
+            if byte & 0x80 == 0 { return value }
+        }
+        return value
     }
 
     /// Indexes every text of every review afresh, with its length, in one transaction
@@ -106,7 +147,7 @@ extension Store {
         try write { db in try SearchIndexWriter.rebuild(db, counter: words) }
     }
 
-    /// Copies the database, as it is at one moment,    /// Copies the database, as it is at one moment, to a new file at `path` while other
+    /// Copies the database, as it is at one moment, to a new file at `path` while other
     /// commands may go on using it (SQLite's online backup). An existing file is never
     /// overwritten.
     public func backup(to path: String) throws {

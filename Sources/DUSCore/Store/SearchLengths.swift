@@ -78,7 +78,9 @@ final class SearchIndexWriter {
             let id: Int64 = row[0]
             if let review, review != id { try writer.finish(reviewID: review) }
             review = id
-            try writer.add(row[1], reviewID: id)
+            // A text missing from a damaged row is indexed as empty, keeping the numbers
+            // of the texts after it.
+            try writer.add(row[1] as String? ?? "", reviewID: id)
             count += 1
         }
         if let review { try writer.finish(reviewID: review) }
