@@ -9,7 +9,7 @@ import Testing
     /// identifier screen cannot tell from other words), then amended once so that an
     /// earlier version holding the name sits in the audit trail.
     static func fixture(busyTimeout: TimeInterval = Store.defaultBusyTimeout) throws -> (store: Store, path: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-corrections-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-corrections-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("dus.sqlite").path
         let store = try Store(path: path, busyTimeout: busyTimeout)

@@ -6,7 +6,7 @@ import Testing
 /// `dus doctor` and `dus backup`.
 @Suite struct DoctorTests {
     static func store() throws -> (store: Store, folder: URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-doctor-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-doctor-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
         try store.write { db in

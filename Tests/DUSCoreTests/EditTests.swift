@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func readOneReviewAppliesEveryRuleAndWantsExactlyOneReview() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-edit-tests-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-edit-tests-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = ReviewFiles(catalogue: .standard, today: Day("2026-11-22")!)

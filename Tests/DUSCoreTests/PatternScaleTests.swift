@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func aVersion1DatabaseGainsFindingThemesWhenOpened() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dus-v1-\(UUID().uuidString).sqlite").path
+        let path = Scratch.root.appendingPathComponent("dus-v1-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         try OldDatabase.make(at: path, upTo: "v1-reviews", OldDatabase.review(
             id: 1, reference: "V1-1", classification: "confirmed", eventDate: "2024-05-01", substances: #"["heroin"]"#) + """

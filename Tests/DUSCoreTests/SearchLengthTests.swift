@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aVersion4DatabaseIsIndexedAgainWithItsLengthsAndRanksAsBefore() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dus-v4-\(UUID().uuidString).sqlite").path
+        let path = Scratch.root.appendingPathComponent("dus-v4-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try OldDatabase.make(at: path, upTo: "v4-parts-in-review", """
             \(OldDatabase.review(id: 1, reference: "OLD-1", eventDate: "2024-01-01", summary: "Released on a Friday without naloxone."))

@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func importReplaceAndDeleteKeepTheIndexInStep() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-search-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-search-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func aLargeImportIndexesEveryTextUnderTheIdThatItsReviewRowGivesIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-search-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-search-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("synthetic.jsonl").path
@@ -216,7 +216,7 @@ import Testing
     }
 
     @Test func aDatabaseMadeBeforeSearchHasItsReviewsIndexedWhenOpened() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-search-" + UUID().uuidString)
+        let folder = Scratch.root.appendingPathComponent("dus-search-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("old.sqlite").path

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct StoreTests {
     private func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("dus-store-\(UUID().uuidString).sqlite").path
+        Scratch.root.appendingPathComponent("dus-store-\(UUID().uuidString).sqlite").path
     }
 
     private var examples: String {
@@ -102,7 +102,7 @@ import Testing
 /// still reported, in order, and nothing is written unless everything is right.
 @Suite struct LargeImportTests {
     static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dus-import-\(UUID().uuidString)")
+        let folder = Scratch.root.appendingPathComponent("dus-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
