@@ -54,7 +54,8 @@ extension Store {
     /// compared with the texts of the reviews (the view `search_text`) and their lengths in
     /// `search_size`: each text with words has an entry of that many words, and no more.
     /// FTS5's own count of texts and words, from which bm25 takes the average length,
-    /// must match them too (a text with words, kept as of none, and no entry shows there).
+    /// must match them too (so a text with words, whose length says none and which has no
+    /// entry, still shows).
     private func searchIndexFindings(_ db: Database) throws -> [String] {
         var findings: [String] = []
         do {
