@@ -149,10 +149,14 @@ static int ranking_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
     return code;
 }
 
-/* The number of words of the current row's text, from search_size; -1 when missing. */
+/* The review of a row of the index, and the text's place in it. */
+static sqlite3_int64 review_of(sqlite3_int64 rowid) { return rowid >> DUS_SEARCH_TEXT_ID_BITS; }
+static sqlite3_int64 text_of(sqlite3_int64 rowid) { return rowid & (((sqlite3_int64)1 << DUS_SEARCH_TEXT_ID_BITS) - 1); }
+
+/* The number of words of the row's text, from search_size; -1 when missing. */
 static int text_length(Ranking *ranking, sqlite3_int64 rowid, sqlite3_int64 *length) {
-    sqlite3_int64 review = rowid >> DUS_SEARCH_TEXT_ID_BITS;
-    sqlite3_int64 text = rowid & (((sqlite3_int64)1 << DUS_SEARCH_TEXT_ID_BITS) - 1);
+    sqlite3_int64 review = review_of(rowid);
+    sqlite3_int64 text = text_of(rowid);
     if (review != ranking->review) {
         sqlite3_reset(ranking->sizes);
         sqlite3_bind_int64(ranking->sizes, 1, review);
@@ -191,13 +195,13 @@ static void dus_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         code = api->xInst(fts, i, &phrase, &column, &offset);
         if (code == SQLITE_OK) ranking->frequency[phrase] += 1.0;
     }
+    sqlite3_int64 rowid = api->xRowid(fts);
     sqlite3_int64 length = 0;
-    if (code == SQLITE_OK) code = text_length(ranking, api->xRowid(fts), &length);
+    if (code == SQLITE_OK) code = text_length(ranking, rowid, &length);
     if (code == SQLITE_OK && length < 0) {
-        sqlite3_int64 rowid = api->xRowid(fts);
         char *message = sqlite3_mprintf(
             "search_size has no length for text %lld of the review with id %lld (dus doctor checks the search index)",
-            rowid & (((sqlite3_int64)1 << DUS_SEARCH_TEXT_ID_BITS) - 1), rowid >> DUS_SEARCH_TEXT_ID_BITS);
+            text_of(rowid), review_of(rowid));
         sqlite3_result_error(result, message ? message : "search_size has no length for a text", -1);
         sqlite3_free(message);
         return;

@@ -51,18 +51,16 @@ public struct SearchEngine {
         // the ranking and the counts need only the index, and the review row for a filter.
         let shift = Int64(Schema.searchTextIDs.trailingZeroBitCount)
         let reviewOfText = "(search.rowid >> \(shift))"
-        func from(_ match: String) -> String {
-            filter == ReviewFilter()
-                ? "FROM search WHERE \(match)"
-                : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE \(match) AND \(clause)"
-        }
+        let from = filter == ReviewFilter()
+            ? "FROM search WHERE search MATCH ?"
+            : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
         return try store.read { db in
-            let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from("search MATCH ?"))", arguments: arguments)
+            let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
             // Ranked by `dus_bm25`: FTS5's bm25 with the texts' lengths from `search_size`
             // (`Schema.keepTextLengths`). Called here rather than as FTS5's `rank`, so
             // that its error, should a length be missing, reaches the user whole.
             let ranked = try Row.fetchAll(
-                db, sql: "SELECT search.rowid, dus_bm25(search) AS score \(from("search MATCH ?")) ORDER BY score, search.rowid LIMIT ?",
+                db, sql: "SELECT search.rowid, dus_bm25(search) AS score \(from) ORDER BY score, search.rowid LIMIT ?",
                 arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
             // The texts of the hits come from their reviews' rows: the index keeps no copy.
             let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
