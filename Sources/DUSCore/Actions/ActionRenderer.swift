@@ -64,10 +64,10 @@ public enum ActionRenderer {
     /// latest update; the definitions last.
     public static func text(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> String {
         let overdue = actions.filter(\.isOverdue).count
-        var out = "\(count(actions.count, "action")), as of \(asOf): \(overdue) overdue"
+        var out = "\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue"
         if let dueWithin {
             let dueSoon = actions.filter { $0.isDue(within: dueWithin) }.count
-            out += ", \(dueSoon) due within \(count(dueWithin, "day"))"
+            out += ", \(dueSoon) due within \(counted(dueWithin, "day"))"
         }
         out += ".\n"
         for action in actions {
@@ -87,9 +87,9 @@ public enum ActionRenderer {
         switch action.status {
         case .open:
             if let days = action.daysOverdue {
-                state = "open, OVERDUE by \(count(days, "day"))"
+                state = "open, OVERDUE by \(counted(days, "day"))"
             } else if let days = action.daysUntilDue {
-                state = days == 0 ? "open, due today" : "open, due in \(count(days, "day"))"
+                state = days == 0 ? "open, due today" : "open, due in \(counted(days, "day"))"
             } else {
                 state = "open"
             }
@@ -135,15 +135,15 @@ public enum ActionRenderer {
 
     public static func text(_ summary: ActionSummary) -> String {
         let open = summary.byStatus[.open] ?? 0
-        var out = "\(count(summary.actions, "action")), as of \(summary.asOf):\n"
+        var out = "\(counted(summary.actions, "action")), as of \(summary.asOf):\n"
         out += "  open        \(open): \(summary.overdue) overdue"
         if let dueSoon = summary.dueSoon, let days = summary.dueWithin {
-            out += ", \(dueSoon) due within \(count(days, "day"))"
+            out += ", \(dueSoon) due within \(counted(days, "day"))"
         }
         out += "\n"
         out += "  complete    \(summary.completed): \(summary.completedOnTime) on or before the target date\n"
         out += "  withdrawn   \(summary.byStatus[.withdrawn] ?? 0)\n"
-        out += "  target date revised: \(count(summary.revised, "action"))\n"
+        out += "  target date revised: \(counted(summary.revised, "action"))\n"
         if !summary.owners.isEmpty {
             var headers = ["owner", "open", "overdue"]
             if summary.dueWithin != nil { headers.append("due soon") }
@@ -166,10 +166,6 @@ public enum ActionRenderer {
 
     private static func definitionsText(asOf: Day, dueWithin: Int?, summary: Bool = false) -> String {
         (definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime] : [])).map { "\($0.0) = \($0.1)\n" }.joined()
-    }
-
-    private static func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -37,7 +37,7 @@ public struct SearchRenderer {
         let hits = results.hits
         guard !hits.isEmpty else { return "No text matches \(results.query).\n" }
         let verb = results.matchingTexts == 1 ? "matches" : "match"
-        var out = "\(count(results.matchingTexts, "text")) in \(count(results.matchingReviews, "review")) \(verb) \(results.query)"
+        var out = "\(counted(results.matchingTexts, "text")) in \(counted(results.matchingReviews, "review")) \(verb) \(results.query)"
         out += hits.count < results.matchingTexts
             ? "; the best \(hits.count) follow (--limit 0 shows all).\n"
             : ", best first.\n"
@@ -57,10 +57,6 @@ public struct SearchRenderer {
             }
         }
         return out
-    }
-
-    private func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     /// The snippet on one line, with matched words in bold on a terminal.

@@ -85,17 +85,16 @@ extension Store {
         // A text without a word (only punctuation, say) has no entry to find; one without
         // a length is reported as such.
         let missing = texts.filter { !indexed.contains($0) && (lengths[$0] ?? 0) > 0 }.count
-        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
-        if missing > 0 { findings.append(count(missing, "text is", "texts are") + " missing from the search index") }
+        if missing > 0 { findings.append(counted(missing, "text is", "texts are") + " missing from the search index") }
         if stray > 0 {
-            findings.append(count(stray, "entry", "entries") + " of the search index belong\(stray == 1 ? "s" : "") to no text")
+            findings.append(counted(stray, "entry", "entries") + " of the search index belong\(stray == 1 ? "s" : "") to no text")
         }
         if misfit > 0 {
-            findings.append(count(misfit, "text is", "texts are") + " indexed with a number of words other than the length in search_size")
+            findings.append(counted(misfit, "text is", "texts are") + " indexed with a number of words other than the length in search_size")
         }
-        if unmeasured > 0 { findings.append(count(unmeasured, "text has", "texts have") + " no length in search_size") }
+        if unmeasured > 0 { findings.append(counted(unmeasured, "text has", "texts have") + " no length in search_size") }
         if strayLengths > 0 {
-            findings.append(count(strayLengths, "length", "lengths") + " in search_size belong\(strayLengths == 1 ? "s" : "") to no text")
+            findings.append(counted(strayLengths, "length", "lengths") + " in search_size belong\(strayLengths == 1 ? "s" : "") to no text")
         }
         if let totals = try Self.indexTotals(db) {
             if totals.texts != Int64(texts.count) {
