@@ -312,33 +312,19 @@ struct JSONParser {
 struct KnownStrings: Sendable {
     /// Strings of up to 15 bytes are kept inside the `String` value and cost nothing to make.
     private static let shortest = 16, longest = 64
-    private static let bucketCount = 1024
-    /// The strings by `bucket(of:)`, each with its bytes.
-    private let buckets: [[(bytes: [UInt8], string: String)]]
+    /// The kept strings, and their positions found by their bytes.
+    private let strings: [String]
+    private let index: IDIndex
 
     init(_ strings: some Sequence<String>) {
-        var buckets = [[(bytes: [UInt8], string: String)]](repeating: [], count: Self.bucketCount)
-        for string in Set(strings) {
-            let bytes = Array(string.utf8)
-            guard (Self.shortest...Self.longest).contains(bytes.count) else { continue }
-            bytes.withUnsafeBufferPointer { buckets[Self.bucket(of: $0)].append((bytes, string)) }
-        }
-        self.buckets = buckets
-    }
-
-    private static func bucket(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        (bytes.count &* 31 &+ Int(bytes[0]) &* 7 &+ Int(bytes[bytes.count - 1]) &* 3 &+ Int(bytes[bytes.count / 2])) & (bucketCount - 1)
+        self.strings = strings.filter { (Self.shortest...Self.longest).contains($0.utf8.count) }
+        index = IDIndex(self.strings)
     }
 
     /// The kept string with exactly these bytes, or nil.
     func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard bytes.count >= Self.shortest, bytes.count <= Self.longest else { return nil }
-        for candidate in buckets[Self.bucket(of: bytes)] where candidate.bytes.count == bytes.count {
-            if candidate.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
-                return candidate.string
-            }
-        }
-        return nil
+        return index.position(of: bytes).map { strings[$0] }
     }
 
     /// The names and ids of review files, from the standard catalogue.

@@ -23,6 +23,11 @@ struct IDIndex: Sendable {
         return copy.withUTF8 { table.position(of: $0) }
     }
 
+    /// The position of the id with exactly these UTF-8 bytes, or nil.
+    func position(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        table.position(of: bytes)
+    }
+
     /// The bytes and slots, kept in memory of their own: a lookup then reads them without
     /// the bounds checks and reference counting of arrays.
     private final class Table: Sendable {
