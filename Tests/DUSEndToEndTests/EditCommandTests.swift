@@ -7,9 +7,9 @@ import Testing
         let dus = try Harness(editor: "sed -i 's/Released to the family home/Released to a hostel/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
         // NW-2024-0011 is published: the editor does not even open without a reason.
-        let refused = try dus.run("edit", "NW-2024-0011")
+        let refused = try dus.runInTerminal(["edit", "NW-2024-0011"])
         #expect(refused.status == 1 && refused.stderr == "dus: NW-2024-0011: is published; changing it is an amendment and needs --reason\n")
-        let amended = try dus.run("edit", "NW-2024-0011", "--reason", "Accommodation corrected by the panel")
+        let amended = try dus.runInTerminal(["edit", "NW-2024-0011", "--reason", "Accommodation corrected by the panel"])
         #expect(amended.status == 0 && amended.stdout == "amended NW-2024-0011\n")
         #expect(try dus.run("show", "NW-2024-0011").stdout.contains("Released to a hostel with a methadone"))
         #expect(try dus.run("history", "NW-2024-0011").stdout.contains("  amended: Accommodation corrected by the panel (keeps the review as it was before"))
@@ -17,7 +17,7 @@ import Testing
         // The temporary file is gone once the edit is saved.
         #expect(try dus.keptEditFiles().isEmpty)
         // The same edit again finds nothing to replace: the file comes back unchanged.
-        let unchanged = try dus.run("edit", "NW-2024-0011", "--reason", "Again")
+        let unchanged = try dus.runInTerminal(["edit", "NW-2024-0011", "--reason", "Again"])
         #expect(unchanged.status == 0 && unchanged.stdout == "NW-2024-0011: the file was not changed; nothing was written\n")
         #expect(try dus.run("history", "--format", "json", "NW-2024-0011").stdout.components(separatedBy: "\"event\"").count == 3)
     }
@@ -26,7 +26,7 @@ import Testing
         let dus = try Harness(editor: "sed -i 's/^region: .*/region: Atlantis/; s/^age: .*/age: 44/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
         let before = try dus.run("show", "WM-2025-0020", "--format", "json").stdout
-        let failed = try dus.run("edit", "WM-2025-0020")
+        let failed = try dus.runInTerminal(["edit", "WM-2025-0020"])
         #expect(failed.status == 1)
         let kept = try #require(try dus.keptEditFiles().first)
         #expect(failed.stderr.contains("\(kept):8: region: unknown region \"Atlantis\""))
@@ -47,7 +47,7 @@ import Testing
         // The "editor" is slow: someone moves the review on before the age is saved.
         let dus = try Harness(editor: "'\(Harness.binary.path)' status WM-2025-0020 agreed >/dev/null; sed -i 's/^age: .*/age: 44/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
-        let refused = try dus.run("edit", "WM-2025-0020")
+        let refused = try dus.runInTerminal(["edit", "WM-2025-0020"])
         #expect(refused.status == 1)
         #expect(refused.stderr.hasPrefix("dus: WM-2025-0020: was changed by someone else while it was being edited; nothing was written"))
         let kept = try #require(try dus.keptEditFiles().first)
@@ -59,10 +59,11 @@ import Testing
     @Test func theEditorCanGiveUpAndTheReferenceAndStatusStayPut() throws {
         let dus = try Harness(editor: "false")
         #expect(try dus.run("import", Harness.examples).status == 0)
-        let gaveUp = try dus.run("edit", "WM-2025-0020")
-        #expect(gaveUp.status == 1 && gaveUp.stderr.hasPrefix("dus: the editor (false) stopped with exit status 1; nothing was changed"))
-        #expect(try dus.keptEditFiles().isEmpty)
-        #expect(try dus.run("edit", "XX-1").stderr == "dus: XX-1: no review with this reference\n")
+        let gaveUp = try dus.runInTerminal(["edit", "WM-2025-0020"])
+        #expect(gaveUp.status == 1 && gaveUp.stderr.contains("dus: the editor (false) stopped with exit status 1; nothing was changed"))
+        #expect(try dus.keptEditFiles().count == 1)
+        #expect(try dus.run("edit", "WM-2025-0020").stderr.contains("needs a terminal"))
+        #expect(try dus.run("edit", "XX-1", "--from", "x.md").stderr == "dus: XX-1: no review with this reference\n")
 
         let shown = try dus.run("show", "WM-2025-0020").stdout
         try dus.write("renamed.md", shown.replacingOccurrences(of: "reference: WM-2025-0020", with: "reference: WM-2025-0099"))

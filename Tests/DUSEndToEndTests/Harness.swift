@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `dus` binary in a temporary folder and captures what a user would see.
 /// The folder goes when the harness does, at the end of its test.
@@ -91,4 +94,57 @@ final class Harness {
     func data(_ name: String) -> Data? { FileManager.default.contents(atPath: path(name)) }
 
     static var examples: String { packageRoot.appendingPathComponent("reviews").path }
+}
+
+extension Harness {
+    /// Runs dus with standard input and standard error on a pseudo-terminal (echo off),
+    /// as when a person types at the prompts, and standard output on a pipe, so that the
+    /// reference printed stays apart from the prompts. `input` is typed in one go; a
+    /// `\u{04}` in it is Ctrl-D, the end of input. Carriage returns the terminal adds to
+    /// standard error are taken out.
+    func runInTerminal(_ arguments: [String], input: String = "") throws -> Result {
+        var master: Int32 = 0, slave: Int32 = 0
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw POSIXError(.EIO) }
+        let reading = master
+        var settings = termios()
+        tcgetattr(slave, &settings)
+        settings.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(slave, TCSANOW, &settings)
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = terminal
+        process.standardError = terminal
+        try process.run()
+        try terminal.close()
+        if !input.isEmpty { _ = input.utf8CString.withUnsafeBufferPointer { Glibc.write(master, $0.baseAddress, $0.count - 1) } }
+        // The terminal's side is read until dus and its children have let go of it (EIO).
+        let screen = Screen()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(reading, &buffer, buffer.count)
+                if count <= 0 { break }
+                screen.data.append(contentsOf: buffer[0..<count])
+            }
+            done.signal()
+        }.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        done.wait()
+        close(master)
+        let stderr = String(decoding: screen.data, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
+    }
+}
+
+/// What the terminal showed, filled by one reading thread and read once it has stopped.
+private final class Screen: @unchecked Sendable {
+    var data = Data()
 }

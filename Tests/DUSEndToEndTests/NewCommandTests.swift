@@ -10,7 +10,7 @@ import Testing
         // A wrong kind, a date that does not exist, a region not on the list, a wrong
         // supervision, then an empty answer that takes the suggested reference.
         let answers = "overdose\ndeath\n2026-02-30\n2026-10-01\n2026-09-25\nAtlantis\nNW\nlicense\nlicence\n\n"
-        let created = try dus.run(["new"], input: answers)
+        let created = try dus.runInTerminal(["new"], input: answers)
         #expect(created.status == 0)
         #expect(created.stdout == "NW-2026-0010\n")
         #expect(created.stderr.contains("Kind (death, near-miss): "))
@@ -40,8 +40,12 @@ import Testing
                                  "--supervision", "licence", "--reference", "WAL-2026-0002")
         #expect(future.status == 64 && future.stderr.contains("--event-date '2027-06-01': "))
         // Input that ends before the questions do stores nothing.
-        let ended = try dus.run(["new"], input: "death\n")
-        #expect(ended.status == 1 && ended.stderr.hasSuffix("dus: the input ended before event_date was given; nothing was stored\n"))
+        let ended = try dus.runInTerminal(["new"], input: "death\n\u{04}")
+        #expect(ended.status == 1 && ended.stderr.contains("dus: the input ended before event_date was given; nothing was stored. Your answers are kept in "))
+        // Without a terminal nothing is asked: dus says at once what to do instead.
+        let noTerminal = try dus.run(["new"], input: "death\n")
+        #expect(noTerminal.status == 1 && noTerminal.stderr.contains("needs a terminal") && noTerminal.stderr.contains("--from FILE")
+                && noTerminal.stderr.contains("--no-edit"))
         #expect(try dus.run("list").stdout.hasSuffix("1 review\n"))
         #expect(try dus.run("new", "--from", "x.md", "--kind", "death").status == 64)
     }
@@ -49,7 +53,7 @@ import Testing
     @Test func aNewReviewThatBreaksARuleIsKeptAndGoesInWithFrom() throws {
         let dus = try Harness(editor: "sed -i 's/^age:.*/age: 7/'")
         let options = ["new", "--kind", "death", "--event-date", "2026-06-01", "--region", "London", "--supervision", "licence", "--reference", "LDN-2026-0001"]
-        let failed = try dus.run(options)
+        let failed = try dus.runInTerminal(options)
         #expect(failed.status == 1 && failed.stdout.isEmpty)
         let kept = try #require(try dus.keptEditFiles().first)
         #expect(failed.stderr.contains("\(kept):"))
@@ -65,7 +69,7 @@ import Testing
         #expect(again.status == 1 && again.stderr == "dus: LDN-2026-0001: reference: already in the database; change it with `dus edit LDN-2026-0001`\n")
         // A template that asks for a value it will not be given is named with the place.
         try dus.write("mine.mustache", "reference: {{reference}}\nkind: {{knid}}\n")
-        let badTemplate = try dus.run(options.map { $0 == "LDN-2026-0001" ? "LDN-2026-0002" : $0 } + ["--template", "mine.mustache"])
+        let badTemplate = try dus.runInTerminal(options.map { $0 == "LDN-2026-0001" ? "LDN-2026-0002" : $0 } + ["--template", "mine.mustache"])
         #expect(badTemplate.status == 1 && badTemplate.stderr.contains("mine.mustache: line 2, column 7: {{knid}}"))
     }
 }

@@ -15,7 +15,7 @@ struct RedactCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Option(help: "The text's path in the review.") var field: String
     @Option(help: "Only this part of the text (all its occurrences).") var text: String?
     @Option(help: "Why (kept in the audit trail).") var reason: String
@@ -49,7 +49,7 @@ struct DeleteCommand: ParsableCommand {
         discussion: "The audit trail keeps its entries (what was done, and when) and records the deletion and its reason.")
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Option(help: "Why (kept in the audit trail).") var reason: String
 
     func run() throws {

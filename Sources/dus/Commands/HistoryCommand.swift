@@ -12,7 +12,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Option(help: "The output format (json includes each earlier version of the review).") var format: Format = .text
 
     func run() throws {

@@ -58,18 +58,37 @@ struct NewCommand: ParsableCommand {
             return
         }
         let template = try reportingErrors { try templateText(self.template, builtIn: NewReview.defaultTemplate) }
-        let answers = try reportingErrors { try ask(store: store) }  // ValidationError passes through: exit 64
-        let text = try reportingErrors {
-            do {
-                return try answers.file(template: template)
-            } catch let error as TemplateError {
-                throw TemplateError(templateProblems(error.message, in: self.template ?? "the built-in template"))
+        var answers = NewReview(catalogue: store.catalogue, today: .today())
+        let guided = NewReview.Field.allCases.contains { $0.isRequired && given[$0] == nil }
+        if guided || !noEdit {
+            try Terminal.requireInteractive(
+                "dus new asks questions and opens an editor, which needs a terminal; without one, give the review in a file with --from FILE, or every field as an option with --no-edit")
+        }
+        // The file exists from the start and holds the answers so far, so that Ctrl-C or
+        // the end of input loses nothing that was typed.
+        let draft = try reportingErrors { try EditorFile(name: reference?.uppercased() ?? "", text: try render(answers, template)) }
+        let resume = "dus new --from \(draft.path)"
+        do {
+            try Terminal.whilePrompting { try ask(&answers, store: store, draft: draft, template: template) }
+        } catch let error as InputEnded {
+            var standardError = FileHandle.standardError
+            print("", to: &standardError)
+            let why = Terminal.wasInterrupted ? "stopped" : "the input ended before \(error.field.rawValue) was given"
+            print("dus: \(why); nothing was stored. Your answers are kept in \(draft.path): complete the review there and run: \(resume)", to: &standardError)
+            throw ExitCode(Terminal.wasInterrupted ? 130 : 1)
+        } catch {
+            draft.remove()
+            throw error
+        }
+        try reportingErrors { try draft.write(try render(answers, template)) }
+        if !noEdit {
+            try reportingErrors { try draft.edit(rerun: resume) }
+            guard draft.isChanged else {
+                draft.keep(rerun: resume)
+                try fail("the file was not saved in the editor; nothing was stored")
             }
         }
-        let reference = answers.answers[.reference]!
-        let draft = try reportingErrors { try EditorFile(name: reference, text: text) }
-        if !noEdit { try reportingErrors { try draft.edit() } }
-        let review = try draft.keptOnFailure(rerun: "dus new --from \(draft.path)") {
+        let review = try draft.keptOnFailure(rerun: resume) {
             try reportingErrors {
                 let review = try files.readOneReview(draft.path)
                 try store.create(review, file: nil)
@@ -81,8 +100,7 @@ struct NewCommand: ParsableCommand {
 
     /// The answers: each from its option or, when missing, from a prompt (asked again
     /// until the answer passes). An option that fails is an error, as is the end of input.
-    private func ask(store: Store) throws -> NewReview {
-        var answers = NewReview(catalogue: store.catalogue, today: .today())
+    private func ask(_ answers: inout NewReview, store: Store, draft: EditorFile, template: String) throws {
         let given = self.given
         let guided = NewReview.Field.allCases.contains { $0.isRequired && given[$0] == nil }
         var standardError = FileHandle.standardError
@@ -97,16 +115,22 @@ struct NewCommand: ParsableCommand {
             let suggestion = field == .reference ? answers.suggestedReference(taken: try store.references()) : nil
             while true {
                 print(answers.question(field) + (suggestion.map { " [\($0)]" } ?? "") + ": ", terminator: "", to: &standardError)
-                guard var line = readLine() else {
-                    print("", to: &standardError)
-                    throw InputEnded(field: field)
-                }
+                guard var line = Terminal.readAnswer() else { throw InputEnded(field: field) }
                 if line.trimmingCharacters(in: .whitespaces).isEmpty, let suggestion { line = suggestion }
                 guard let problem = taken(field, line, store) ?? answers.answer(field, line) else { break }
                 print("  \(problem)", to: &standardError)
             }
+            try draft.write(try render(answers, template))
         }
-        return answers
+    }
+
+    /// The review file the answers so far start, from the template.
+    private func render(_ answers: NewReview, _ template: String) throws -> String {
+        do {
+            return try answers.file(template: template)
+        } catch let error as TemplateError {
+            throw TemplateError(templateProblems(error.message, in: self.template ?? "the built-in template"))
+        }
     }
 
     /// Whether a reference is already in the database, as a problem.

@@ -12,7 +12,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The output format.") var format: Format = .md
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
 
     func run() throws {
         let review = try reportingErrors { () -> Review in

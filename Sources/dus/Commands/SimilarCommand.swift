@@ -13,7 +13,7 @@ struct SimilarCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Option(help: "How many reviews to show.") var limit: Int = 10
     @Option(help: "The output format.") var format: Format = .text
 

@@ -13,7 +13,7 @@ struct StatusCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The review's reference.") var reference: String
+    @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Argument(help: "draft, agreed or published.") var status: String
     @Option(help: "Why (kept in the audit trail; needed to move a published review back).") var reason: String?
 
