@@ -544,13 +544,12 @@ import Testing
         ("Mr Brown was released on a Friday.", "a name (a title and a name)"),
         ("The GP, Dr. Patel, had not been told.", "a name (a title and a name)"),
         ("Her key worker spoke to Mrs O'Neill.", "a name (a title and a name)"),
-        ("Mr Brown, DOB 01/02/1980, was known to services.", "a name (a title and a name)"),
+        ("Mr Brown was known to services.", "a name (a title and a name)"),
         ("Date of birth: 12 March 1984.", "a date of birth"),
         ("He was born in 1984 in Leeds.", "a date of birth"),
         ("Records gave his d.o.b. as 1980-02-01.", "a date of birth"),
         ("Mr J Smith attended once.", "a name (a title and a name)"),
         ("The GP, Dr. A. Patel, was not told.", "a name (a title and a name)"),
-        ("MR SMITH was on the list.", "a name (a title and a name)"),
         ("PC Jones found him.", "a name (a title and a name)"),
         ("She spoke to Mrs.Brown at the hostel.", "a name (a title and a name)"),
         ("Mr Ó Briain gave evidence.", "a name (a title and a name)"),
@@ -563,6 +562,15 @@ import Testing
     func identifierInSummaryIsRefused(text: String, kind: String) {
         let read = readMD(body: "## Summary\n\(text)\n")
         expectProblem(read, field: "summary", contains: "contains what looks like \(kind)")
+    }
+
+    @Test func everyIdentifierInAFieldIsReportedInOneRun() {
+        let read = readMD(body: "## Summary\nHe gave the number 07700 900123 and the address someone@example.org to staff.\n")
+        let messages = read.problems.filter { $0.field == "summary" }.map(\.message)
+        #expect(messages.count == 2)
+        #expect(messages.first?.contains("a UK phone number (line 1, column 20)") == true)
+        #expect(messages.last?.contains("an e-mail address (line 1, column 49)") == true)
+        #expect(!messages.joined().contains("07700") && !messages.joined().contains("someone@"))
     }
 
     @Test func nhsNumberWithInvalidCheckDigitIsAccepted() throws {
@@ -583,6 +591,7 @@ import Testing
         "The referral form lacked a date of birth until March 2024.",
         "Her son was born in custody in 2022, which the panel noted.",
         "Dr appointments and MRI scans were missed in 2023.",
+        "DROP IN sessions at the hub were offered after his MRI Scan; the team met on MS Teams.",
     ])
     func wordsNearATitleOrBirthAreNotMistakenForIdentifiers(text: String) throws {
         let review = try expectValid(readMD(body: "## Summary\n\(text)\n"))

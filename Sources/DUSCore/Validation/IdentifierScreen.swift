@@ -9,30 +9,88 @@ import Foundation
 /// Patel`). A name on its own cannot be told from other words and is not caught. The
 /// screen errs towards refusing: a panel can always reword.
 public enum IdentifierScreen {
-    /// The first kind of identifier found in `text`, described for a message, or nil.
-    public static func identifier(in text: String) -> String? {
-        var bytes = text
-        return bytes.withUTF8 { identifier(in: $0, text: text) }
+    /// One thing in a text that looks like an identifier: what kind, and where (line and
+    /// column inside the text, from 1, counted in characters), never the value itself.
+    public struct Finding: Equatable, Sendable {
+        public var kind: String
+        public var line: Int
+        public var column: Int
+
+        /// `a UK phone number (line 1, column 22)`.
+        public var description: String { "\(kind) (line \(line), column \(column))" }
     }
 
-    private static func identifier(in bytes: UnsafeBufferPointer<UInt8>, text: String) -> String? {
+    /// The first kind of identifier found in `text`, described for a message, or nil.
+    public static func identifier(in text: String) -> String? {
+        identifiers(in: text).first?.kind
+    }
+
+    /// Everything in `text` that looks like an identifier, in the order it comes.
+    public static func identifiers(in text: String) -> [Finding] {
+        var bytes = text
+        let offsets = bytes.withUTF8 { identifierOffsets(in: $0, text: text) }
+        guard !offsets.isEmpty else { return [] }
+        // UTF-16 offsets (NSRange's) into lines and columns of characters.
+        let utf16 = Array(text.utf16)
+        return offsets.sorted { $0.offset < $1.offset }.map { kind, offset in
+            var line = 1, lineStart = 0
+            for index in 0..<min(offset, utf16.count) where utf16[index] == 0x0A {
+                line += 1
+                lineStart = index + 1
+            }
+            let lineText = String(decoding: utf16[lineStart..<min(offset, utf16.count)], as: UTF16.self)
+            return Finding(kind: kind, line: line, column: lineText.count + 1)
+        }
+    }
+
+    /// Each identifier's kind and where it starts (UTF-16 offset).
+    private static func identifierOffsets(in bytes: UnsafeBufferPointer<UInt8>, text: String) -> [(kind: String, offset: Int)] {
         // One pass over the bytes tells which patterns could match; most texts need no more.
         let clues = Clues(bytes: bytes)
-        var range: NSRange { NSRange(text.startIndex..., in: text) }
-        if clues.hasTitle, titledName.firstMatch(in: text, range: range) != nil { return "a name (a title and a name)" }
-        guard clues.digits > 0 || clues.hasAt else { return nil }
-        if clues.digits >= 2, clues.hasB, birth.firstMatch(in: text, range: range) != nil { return "a date of birth" }
-        for (name, regex, needs) in patterns where needs(clues) && regex.firstMatch(in: text, range: range) != nil {
-            return name
+        let range = NSRange(text.startIndex..., in: text)
+        var found: [(kind: String, offset: Int)] = []
+        func all(_ regex: NSRegularExpression, _ kind: String) {
+            for match in regex.matches(in: text, range: range) { found.append((kind, match.range.location)) }
         }
+        if clues.hasTitle { all(titledName, "a name (a title and a name)") }
+        guard clues.digits > 0 || clues.hasAt else { return found }
+        if clues.digits >= 2, clues.hasB { all(birth, "a date of birth") }
+        for (name, regex, needs) in patterns where needs(clues) { all(regex, name) }
         // An NHS number has ten digits; a UK phone number ten or eleven.
-        guard clues.digits >= 10 else { return nil }
-        if nhsCandidates(in: bytes).contains(where: isValidNHSNumber) { return "an NHS number" }
-        guard couldHoldPhoneNumber(bytes) else { return nil }
-        for match in phoneCandidate.matches(in: text, range: range) where isUKPhoneNumber(text[Range(match.range, in: text)!].filter(\.isNumber)) {
-            return "a UK phone number"
+        guard clues.digits >= 10 else { return found }
+        for candidate in nhsCandidates(in: bytes) where isValidNHSNumber(candidate) {
+            found.append(("an NHS number", utf16Offset(ofByte: nhsCandidateStarts(in: bytes, digits: candidate), in: bytes)))
         }
-        return nil
+        guard couldHoldPhoneNumber(bytes) else { return found }
+        for match in phoneCandidate.matches(in: text, range: range) {
+            guard let matched = Range(match.range, in: text), isUKPhoneNumber(text[matched].filter(\.isNumber)) else { continue }
+            found.append(("a UK phone number", match.range.location))
+        }
+        return found
+    }
+
+    /// Where in `bytes` the NHS-number-like run with these digits starts (byte offset).
+    private static func nhsCandidateStarts(in bytes: UnsafeBufferPointer<UInt8>, digits: String) -> Int {
+        let first = digits.utf8.first!
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == first, index == 0 || !isDigit(bytes[index - 1]) {
+                var digitsSeen: [UInt8] = []
+                var end = index
+                while end < bytes.count, digitsSeen.count < 10, isDigit(bytes[end]) || bytes[end] == 0x20 || bytes[end] == 0x2D {
+                    if isDigit(bytes[end]) { digitsSeen.append(bytes[end]) }
+                    end += 1
+                }
+                if digitsSeen.elementsEqual(digits.utf8) { return index }
+            }
+            index += 1
+        }
+        return 0
+    }
+
+    /// The UTF-16 offset of a byte offset in UTF-8 text.
+    private static func utf16Offset(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<offset]), as: UTF8.self).utf16.count
     }
 
     /// Whether the digits of a `phoneCandidate` match make a UK number: ten or eleven
@@ -158,9 +216,9 @@ public enum IdentifierScreen {
         var longestDigitRunAfterLetter = 0
         /// A digit followed by two ASCII letters (the inward part of a postcode).
         var hasDigitLetterLetter = false
-        /// A title `titledName` knows, not straight after a letter, followed by what could
-        /// start a name: a full stop, white space, or a capital (any non-ASCII character
-        /// counts, as it could be one). `Drug`, `Missed` and `PCs` are not titles.
+        /// A title `titledName` knows, not straight after a letter, followed by a full stop
+        /// or white space (any non-ASCII character counts, as it could be a space).
+        /// `Drug`, `Missed`, `MRI` and `PCs` are not titles.
         var hasTitle = false
 
         init(_ text: String) {
@@ -222,8 +280,8 @@ public enum IdentifierScreen {
                 for title in titles where start + title.count < bytes.count {
                     guard bytes[start..<(start + title.count)].elementsEqual(title) else { continue }
                     let next = bytes[start + title.count]
-                    // `.`, white space (ASCII's; other spaces are not ASCII), A-Z, or not ASCII.
-                    if next == 0x2E || next == 0x20 || (0x09...0x0D).contains(next) || (0x41...0x5A).contains(next) || next >= 0x80 {
+                    // A whole word: `.` or white space (ASCII's; other spaces are not ASCII) next.
+                    if next == 0x2E || next == 0x20 || (0x09...0x0D).contains(next) || next >= 0x80 {
                         return true
                     }
                 }
@@ -233,14 +291,15 @@ public enum IdentifierScreen {
     }
 
     /// The titles `titledName` knows, and `Clues.hasTitle` looks for.
-    static let titleWords = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Mister", "Dr", "MR", "MRS", "DR", "PC"]
+    /// In their usual spelling only: `MS Teams`, `DROP IN` and `MRI Scan` are not titles.
+    static let titleWords = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Mister", "Dr", "Prof", "Professor", "Sir", "Dame", "Revd", "Rev", "PC", "DC", "DS"]
 
     /// A title, then perhaps initials, then a name: `Mr Brown`, `Mrs. O'Neill`, `Dr A.
-    /// Patel`, `MR SMITH`, `PC Jones`, `Mrs.Brown`. Not a pseudonym's letter (`Mr A's
+    /// Patel`, `PC Jones`, `Mrs.Brown`. Not a pseudonym's letter (`Mr A's
     /// mother`), nor a common word after a title at the end of a sentence (`the prison
     /// Dr. He was`).
     static let titledName = regex(
-        #"\b("# + titleWords.joined(separator: "|") + #")\.?\s*(?:\p{Lu}\.?\s+)*"#
+        #"\b("# + titleWords.joined(separator: "|") + #")(?:\.\s*|\s+)(?:\p{Lu}\.?\s+)*"#
         + #"(?!(?:He|She|They|It|Its|The|This|That|These|Those|There|Then|We|His|Her|Hers|Their|And|But|Or|If|As|At|In|On|To|For|Of|By|With|When|While|After|Before|Was|Were|Is|Team|Teams|Service|Services|Surgery|Practice|Clinic)\b)"#
         + #"(\p{Lu}\p{Ll}[\p{Ll}'’-]*|\p{Lu}['’]\p{Lu}\p{Ll}+|\p{Lu}{2,}\b)"#)
     /// Words for a birth, then (after at most a few small words) a date or a year: `DOB

@@ -216,9 +216,13 @@ struct ReviewReader {
             if required { problem(field(), "is empty", at: node) }
             return nil
         }
-        if screen, let kind = IdentifierScreen.identifier(in: value) {
-            problem(field(), "contains what looks like \(kind); reviews are pseudonymous: remove it", at: node)
-            return nil
+        if screen {
+            // Every identifier in the text at once, each with its place but not its value.
+            let found = IdentifierScreen.identifiers(in: value)
+            for finding in found {
+                problem(field(), "contains what looks like \(finding.description); reviews are pseudonymous: remove it", at: node)
+            }
+            if !found.isEmpty { return nil }
         }
         return value
     }
