@@ -298,6 +298,28 @@ import Testing
         }
     }
 
+    @Test func onlyImportNewAndBackupMakeADatabaseAndItIsTheOwnersAlone() throws {
+        let dus = try Harness()
+        let database = dus.path("dus.sqlite")
+        // A mistyped path is not an empty database: nothing is made.
+        for command in [["list"], ["show", "NW-2024-0011"], ["search", "naloxone"], ["patterns"], ["actions"], ["export", "--format", "csv", "--out", "csv"],
+                        ["history", "NW-2024-0011"], ["status", "NW-2024-0011", "agreed"], ["doctor"], ["backup", "--to", "b.sqlite"]] {
+            let result = try dus.run(command)
+            #expect(result.status == 1 && result.stderr == "dus: no database at \(database) (dus import creates one)\n", "\(command)")
+            #expect(!FileManager.default.fileExists(atPath: database), "\(command)")
+        }
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        for file in [database, database + "-wal", database + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600, "\(file)")
+        }
+        #expect(try dus.run("list").stderr.isEmpty)
+        // A file others can read is used, with a warning.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: database)
+        let warned = try dus.run("list")
+        #expect(warned.status == 0 && warned.stderr == "dus: warning: \(database) can be read by other users of this machine; make it yours alone with: chmod 600 \(database)\n")
+    }
+
     @Test func aFileThatCannotBeWrittenIsNamedWithTheReason() throws {
         let dus = try Harness()
         let missing = try dus.run("generate", "--count", "3", "--out", dus.path("nowhere/x.jsonl"))
@@ -308,6 +330,7 @@ import Testing
         #expect(named.status == 64 && named.stderr.contains("a .json name is not a folder"))
         #expect(dus.data("g.json") == nil && !FileManager.default.fileExists(atPath: dus.path("g.json")))
         try dus.write("afile", "not a folder\n")
+        #expect(try dus.run("import", Harness.examples).status == 0)
         let inTheWay = try dus.run("export", "--out", "afile")
         #expect(inTheWay.status == 1)
         #expect(inTheWay.stderr == "dus: afile: a file of that name is in the way\n")

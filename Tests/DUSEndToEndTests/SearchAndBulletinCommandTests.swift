@@ -80,6 +80,7 @@ import Testing
         #expect(partMonth.status == 64)
         #expect(partMonth.stderr.contains("whole months"))
         #expect(try dus.run("bulletin").status == 64)
+        #expect(try dus.run("import", Harness.examples).status == 0)
         // A template that is not Mustache is named, with the place of the problem.
         try dus.write("bad.mustache", "{{#factors}}\n")
         let badTemplate = try dus.run("bulletin", "--period", "2025", "--template", "bad.mustache", "--out", "t.md")

@@ -10,4 +10,8 @@
 /// function calls it with fixed ones.
 int dus_sqlite_turn_off_memory_statistics(void);
 
+/// Lets file names be `file:` URIs (`?immutable=1` opens a database in a folder dus cannot
+/// write to); plain paths keep their meaning. Like the setting above, it must run first.
+int dus_sqlite_accept_uri_file_names(void);
+
 #endif

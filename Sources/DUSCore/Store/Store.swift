@@ -19,22 +19,62 @@ public final class Store: Sendable {
     /// opened (made later, they change nothing). Memory statistics are off: dus never reads
     /// them, and keeping them takes a lock around each allocation SQLite makes, about 130
     /// for each review an import writes.
-    private static let sqliteSettings: Void = { _ = dus_sqlite_turn_off_memory_statistics() }()
+    private static let sqliteSettings: Void = {
+        _ = dus_sqlite_turn_off_memory_statistics()
+        _ = dus_sqlite_accept_uri_file_names()
+    }()
+
+    /// What a command may do to the file: only writing commands migrate it, and only the
+    /// commands that store the first reviews create it.
+    public enum Access: Sendable {
+        /// Reads: the file must exist and be of the current schema; it is never changed.
+        case read
+        /// Writes: the file must exist; an older schema is migrated.
+        case write
+        /// Writes, creating the file (owner-only) when it does not exist.
+        case create
+    }
+
+    /// Whether users other than the owner may read the file (its mode grants others read).
+    public static func isReadableByOthers(path: String) -> Bool {
+        let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        return mode & 0o004 != 0
+    }
 
     /// Opens (creating and migrating on first use) the database at `path`, in WAL mode with
     /// foreign keys on. A database written by a newer version of `dus` is refused and left
     /// untouched; so is a SQLite file that is not a dus database.
-    public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
+    public init(path: String, access: Access = .create, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
         Store.sqliteSettings
         self.catalogue = catalogue
         let words = WordCounter()
         self.words = words
         let migrator = Schema.migrator(catalogue: catalogue, words: words)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let manager = FileManager.default
+        let attributes = try? manager.attributesOfItem(atPath: path)
         let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
         isNewFile = isNew
-        if !isNew { try Store.checkCompatible(path: path, migrator: migrator) }
+        if isNew && access != .create { throw StoreError.noDatabase(path: path) }
+        if attributes == nil {
+            // Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.cannotCreate(path: path)
+            }
+        }
+        var openPath = path
         var configuration = Configuration()
+        if access == .read {
+            configuration.readonly = true
+            let folder = (path as NSString).deletingLastPathComponent
+            if !manager.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
+                // SQLite needs to write a -shm file beside a WAL database even to read it. In
+                // a folder dus cannot write to, the file is read as it is (immutable), which
+                // is safe only when no log holds changes that are not yet in it.
+                if manager.fileExists(atPath: path + "-wal") { throw StoreError.readOnlyFolderWithLog(path: path) }
+                openPath = "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+            }
+        }
+        if !isNew { try Store.checkCompatible(path: openPath, migrator: migrator) }
         // WAL is set once, when the file is created (it persists in the file). Setting it up
         // again on every open would touch the file, and a read must leave it as it was.
         configuration.journalMode = isNew ? .wal : .default
@@ -50,9 +90,13 @@ public final class Store: Sendable {
             try words.prepare(db)
         }
         do {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
+            writer = try DatabaseQueue(path: openPath, configuration: configuration)
             // Migrate only when needed: a migration pass writes to the file even when it
             // has nothing to do, and a command that changes nothing must leave it as it was.
+            if access == .read {
+                if try !writer.read(migrator.hasCompletedMigrations) { throw StoreError.olderSchema(path: path) }
+                return
+            }
             if try writer.read({ try String.fetchOne($0, sql: "PRAGMA journal_mode") }) != "wal" {
                 try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
             }
@@ -195,6 +239,10 @@ public enum StoreError: LocalizedError, Equatable {
     case notADusDatabase(path: String)
     case busy(path: String)
     case notFound(reference: String)
+    case noDatabase(path: String)
+    case cannotCreate(path: String)
+    case olderSchema(path: String)
+    case readOnlyFolderWithLog(path: String)
     case sqlite(path: String, message: String)
     /// A stored column that dus cannot read back (changed outside dus, or a damaged file).
     case damaged(reference: String, column: String, problem: String)
@@ -217,6 +265,14 @@ public enum StoreError: LocalizedError, Equatable {
             return "\(path): the database is busy (another dus is writing); nothing was changed. Try again, or raise --busy-timeout."
         case .notFound(let reference):
             return "\(reference): no such review"
+        case .noDatabase(let path):
+            return "no database at \(path) (dus import creates one)"
+        case .cannotCreate(let path):
+            return "\(path): the database file cannot be created here (check the folder exists and you may write to it)"
+        case .olderSchema(let path):
+            return "\(path): this database was written by an earlier version of dus and needs updating, which only a command that writes does; take a copy first (dus backup --to FILE), then run one (for example dus doctor --rebuild-search)"
+        case .readOnlyFolderWithLog(let path):
+            return "\(path): the folder cannot be written to and the database has a write-ahead log (\(path)-wal) holding changes not yet in the file; dus cannot read it safely without writing. Copy the database and its -wal file to a folder you can write to, or ask its owner to run any dus command on it"
         case .sqlite(let path, let message):
             return "\(path): database error: \(message)"
         case .damaged(let reference, let column, let problem):

@@ -26,7 +26,7 @@ struct RedactCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors {
-            try database.open().redact(reference: reference, field: field, text: text, reason: reason)
+            try database.open(.write).redact(reference: reference, field: field, text: text, reason: reason)
         }
         let entries = report.auditEntriesChanged
         let auditPart = entries == 0 ? "" : "\(entries) audit entr\(entries == 1 ? "y" : "ies")"
@@ -53,7 +53,7 @@ struct DeleteCommand: ParsableCommand {
     @Option(help: "Why (kept in the audit trail).") var reason: String
 
     func run() throws {
-        let folded = try reportingErrors { try database.open().delete(reference: reference, reason: reason) }
+        let folded = try reportingErrors { try database.open(.write).delete(reference: reference, reason: reason) }
         print("deleted \(reference)")
         if !folded { warnLogNotFolded() }
     }

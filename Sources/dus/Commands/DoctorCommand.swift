@@ -14,7 +14,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let checks = try reportingErrors {
-            let store = try database.open()
+            let store = try database.open(.write)  // FTS5's own check runs as a write statement
             if rebuildSearch {
                 let texts = try store.rebuildSearchIndex()
                 print("rebuilt the search index: \(texts) text\(texts == 1 ? "" : "s")")

@@ -21,7 +21,7 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Why (kept in the audit trail; needed to change a published review).") var reason: String?
 
     func run() throws {
-        let store = try reportingErrors { try database.open() }
+        let store = try reportingErrors { try database.open(.write) }
         let files = ReviewFiles(catalogue: store.catalogue, today: .today())
         if let from {
             let outcome = try reportingErrors {

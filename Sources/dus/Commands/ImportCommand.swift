@@ -23,7 +23,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors {
-            let store = try database.open()
+            let store = try database.open(.create)
             let options = ImportOptions(replace: replace, dryRun: dryRun, reason: reason)
             let meter = isatty(STDERR_FILENO) == 1 ? ProgressMeter() : nil
             defer { meter?.finish() }

@@ -46,7 +46,7 @@ struct NewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try reportingErrors { try database.open() }
+        let store = try reportingErrors { try database.open(.create) }
         let files = ReviewFiles(catalogue: store.catalogue, today: .today())
         if let from {
             let review = try reportingErrors {

@@ -14,8 +14,15 @@ struct DatabaseOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["DUS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "dus.sqlite"
     }
 
-    func open() throws -> Store {
-        try Store(path: path, busyTimeout: busyTimeout)
+    /// Opens the database for `access`, warning on standard error when other users of the
+    /// machine may read it.
+    func open(_ access: Store.Access = .read) throws -> Store {
+        let store = try Store(path: path, access: access, busyTimeout: busyTimeout)
+        if Store.isReadableByOthers(path: path) {
+            var standardError = FileHandle.standardError
+            print("dus: warning: \(path) can be read by other users of this machine; make it yours alone with: chmod 600 \(path)", to: &standardError)
+        }
+        return store
     }
 }
 

@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let target: Status = try choice(status, "STATUS")!
-        let change = try reportingErrors { try database.open().move(reference, to: target, reason: reason) }
+        let change = try reportingErrors { try database.open(.write).move(reference, to: target, reason: reason) }
         print(change.changed ? "\(reference): \(change.from.rawValue) → \(change.to.rawValue)" : "\(reference) is already \(target.rawValue); nothing changed")
     }
 }
