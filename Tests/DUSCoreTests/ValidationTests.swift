@@ -564,6 +564,11 @@ import Testing
         expectProblem(read, field: "summary", contains: "contains what looks like \(kind)")
     }
 
+    @Test func aRecommendationsSectionSaysWhereRecommendationsGo() {
+        let read = readMD(body: "## Summary\nReleased on a Friday.\n\n## Recommendations\n- Hand over naloxone on release.\n")
+        expectProblem(read, field: "body", contains: "the sections are ## Summary, ## Findings and ## Learning; recommendations and their actions go in the front matter")
+    }
+
     @Test func everyIdentifierInAFieldIsReportedInOneRun() {
         let read = readMD(body: "## Summary\nHe gave the number 07700 900123 and the address someone@example.org to staff.\n")
         let messages = read.problems.filter { $0.field == "summary" }.map(\.message)

@@ -314,6 +314,8 @@ import Testing
             #expect(mode?.intValue == 0o600, "\(file)")
         }
         #expect(try dus.run("list").stderr.isEmpty)
+        #expect(try dus.run("backup", "--to", "copy.sqlite").status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: dus.path("copy.sqlite"))[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         // A file others can read is used, with a warning.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: database)
         let warned = try dus.run("list")

@@ -43,8 +43,11 @@ struct MarkdownBody {
                     sectionLine = number
                     continue
                 }
-                if current != "summary" {
-                    body.problems.append(Problem(file: file, line: number, field: "body", message: "unknown section '\(line)'; the sections are ## Summary, ## Findings and ## Learning"))
+                // Under the summary a heading may be part of its text, but not one that looks
+                // like a place for recommendations or actions: those would be lost as prose.
+                let misplaced = title.hasPrefix("recommendation") || title.hasPrefix("action")
+                if current != "summary" || misplaced {
+                    body.problems.append(Problem(file: file, line: number, field: "body", message: "unknown section '\(line)'; the sections are ## Summary, ## Findings and ## Learning; recommendations and their actions go in the front matter, under recommendations: (docs/review-format.md shows how)"))
                     continue
                 }
             }

@@ -154,6 +154,12 @@ extension Store {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 {
             throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: path])
         }
+        // The copy is the owner's alone, like every database dus makes.
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.cannotCreate(path: path)
+            }
+        }
         do {
             let destination = try DatabaseQueue(path: path)
             try writer.backup(to: destination)

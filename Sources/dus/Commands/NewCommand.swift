@@ -68,6 +68,10 @@ struct NewCommand: ParsableCommand {
         // the end of input loses nothing that was typed.
         let draft = try reportingErrors { try EditorFile(name: reference?.uppercased() ?? "", text: try render(answers, template)) }
         let resume = "dus new --from \(draft.path)"
+        if guided {
+            var standardError = FileHandle.standardError
+            print("A new review: answer each question, then complete the review in your editor (\(userEditor)). The guide docs/review-format.md, shipped with dus, describes every field. Ctrl-C stops and keeps your answers.", to: &standardError)
+        }
         do {
             try Terminal.whilePrompting { try ask(&answers, store: store, draft: draft, template: template) }
         } catch let error as InputEnded {
