@@ -338,3 +338,38 @@ import Testing
         #expect(inTheWay.stderr == "dus: afile: a file of that name is in the way\n")
     }
 }
+
+/// End-to-end: help that reads well and completion scripts that know the values.
+@Suite struct HelpTests {
+    static let commands = ["import", "validate", "show", "list", "export", "factors", "patterns", "search", "similar", "actions", "bulletin",
+                           "new", "edit", "status", "history", "redact", "delete", "doctor", "backup", "generate"]
+
+    @Test func everyCommandsHelpEndsWithExamplesAndItsParagraphsAreNotHandWrapped() throws {
+        let dus = try Harness()
+        dus.set("COLUMNS", "2000")
+        for command in Self.commands {
+            let help = try dus.run(command, "--help").stdout
+            let discussion = help.components(separatedBy: "\nUSAGE:").first ?? ""
+            #expect(discussion.contains("\nExamples:\n  dus \(command)"), "\(command)")
+            // At 2000 columns a paragraph is one line: each line of prose ends a sentence or a list.
+            for line in discussion.split(separator: "\n") where !line.hasPrefix("  ") && line != "Examples:" && !line.hasPrefix("OVERVIEW:") {
+                #expect(line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix(")"), "\(command): \(line)")
+            }
+        }
+        let list = try dus.run("list", "--help").stdout
+        #expect(list.contains("(values: death, near-miss)") && list.contains("(values: draft, agreed, published)"))
+    }
+
+    @Test func completionScriptsOfferTheValuesAndFileNames() throws {
+        let dus = try Harness()
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try dus.run("--generate-completion-script", shell).stdout
+            for value in ["near-miss", "north-west", "not-drug-related", "post-sentence-supervision", "partly-agreed"] {
+                #expect(script.contains(value), "\(shell): \(value)")
+            }
+        }
+        let bash = try dus.run("--generate-completion-script", "bash").stdout
+        let importFunction = bash.components(separatedBy: "_dus_import() {").last?.components(separatedBy: "\n}\n").first ?? ""
+        #expect(importFunction.contains("__dus_add_completions -f"))
+    }
+}

@@ -42,6 +42,28 @@ import Testing
         #expect(try dus.run("status", "NW-2024-0011", "finished").status == 64)
     }
 
+    @Test func historySaysWhoChangedWhichFieldFromWhatToWhat() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", "--user", "panel chair", Harness.examples).status == 0)
+        let shown = try dus.run("show", "WM-2025-0020").stdout
+        #expect(shown.contains("  naloxone_supplied_on_release: no\n") || !shown.contains("naloxone_supplied_on_release:"))
+        let edited = shown.replacingOccurrences(of: "age: 22", with: "age: 23")
+            .replacingOccurrences(of: "factors:\n", with: "factors:\n  previous_overdose: yes\n")
+        try dus.write("wm.md", edited)
+        // No --user: the actor is $DUS_USER.
+        dus.set("DUS_USER", "probation manager")
+        #expect(try dus.run("edit", "wm-2025-0020", "--from", "wm.md").status == 0)
+        #expect(try dus.run("status", "WM-2025-0020", "agreed", "--user", "panel chair").status == 0)
+        let history = try dus.run("history", "WM-2025-0020").stdout
+        #expect(history.contains("  panel chair  imported from "))
+        #expect(history.contains("  probation manager  edited from wm.md (keeps the review as it was before: --format json)\n    age: 22 → 23\n    factors.previous_overdose: unknown → yes\n"))
+        #expect(history.contains("  panel chair  status draft → agreed\n"))
+        let json = try dus.run("history", "WM-2025-0020", "--format", "json").stdout
+        #expect(json.contains("\"by\": \"probation manager\"") && json.contains("\"path\": \"factors.previous_overdose\""))
+        #expect(json.contains("\"old\": \"unknown\"") && json.contains("\"new\": \"yes\""))
+        #expect(json.contains("\"path\": \"status\"") && json.contains("\"old\": \"draft\""))
+    }
+
     @Test func doctorAndBackupReportAndCopy() throws {
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
@@ -80,17 +102,26 @@ import Testing
         #expect(try dus.run("import", Harness.examples).status == 0)
         let shown = try dus.run("show", "NW-2024-0011").stdout
         try dus.write("amended.md", shown.replacingOccurrences(of: "Toxicology found heroin and a nitazene.", with: "Toxicology found heroin, a nitazene and alcohol."))
-        #expect(try dus.run("import", "--replace", "--reason", "Toxicology report received", dus.path("amended.md")).status == 0)
+        #expect(try dus.run("import", "--replace", "--reason", "Toxicology report received", "--user", "Learning lead (North West)", dus.path("amended.md")).status == 0)
         let text = try dus.run("history", "NW-2024-0011")
         #expect(text.status == 0)
         let lines = text.stdout.split(separator: "\n")
-        #expect(lines.first == "NW-2024-0011: 2 audit entries, oldest first")
+        #expect(lines.first == "NW-2024-0011: 2 audit entries, oldest first; times in Europe/London")
         #expect(lines[1].contains("  imported from ") && lines[1].hasSuffix("nw-2024-0011.md"))
-        #expect(lines[2].contains("  amended from ") && lines[2].hasSuffix("amended.md: Toxicology report received (keeps the review as it was before: --format json)"))
+        #expect(lines[2].contains("  Learning lead (North West)  amended from ") && lines[2].hasSuffix("amended.md: Toxicology report received (keeps the review as it was before: --format json)"))
+        // Who and what: the actor, and each field changed with its old and new value.
+        #expect(lines[3].hasPrefix("    summary: ") && lines[3].contains(" → "))
+        // Times are London's, with their offset (+00:00 or +01:00).
+        #expect(lines[1].range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0[01]:00  "#, options: .regularExpression) != nil)
         let json = try dus.run("history", "NW-2024-0011", "--format", "json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let entries = try #require(object["entries"] as? [[String: Any]])
         #expect(entries.map { $0["event"] as? String } == ["imported", "amended"])
+        #expect(entries[1]["by"] as? String == "Learning lead (North West)")
+        let changes = try #require(entries[1]["changes"] as? [[String: Any]])
+        #expect(changes.count == 1 && changes[0]["path"] as? String == "summary")
+        #expect((changes[0]["old"] as? String)?.hasSuffix("Toxicology found heroin and a nitazene.") == true)
+        #expect((changes[0]["new"] as? String)?.hasSuffix("Toxicology found heroin, a nitazene and alcohol.") == true)
         #expect(entries[0]["before"] is NSNull)
         // The version before the amendment, whole.
         let before = try #require(entries[1]["before"] as? [String: Any])

@@ -43,6 +43,9 @@ final class Harness {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
+    /// Sets (or with nil removes) a variable of the environment dus runs in.
+    func set(_ name: String, _ value: String?) { environment[name] = value }
+
     /// The files kept for the user after a failed `dus edit` or `dus new` (full paths).
     func keptEditFiles() throws -> [String] {
         let manager = FileManager.default

@@ -62,7 +62,7 @@ public struct Importer {
         let files = self.files
         func load(_ db: Database) throws -> ImportReport {
             let inserter = try ReviewInserter(db, counter: store.words)
-            let audit = try AuditTrail(db, catalogue: store.catalogue)
+            let audit = try AuditTrail(db, catalogue: store.catalogue, actor: store.actor)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.
             let startsEmpty = try store.holdsNoReviews(db)
@@ -131,7 +131,7 @@ public struct Importer {
             try inserter.insert(review, columns: columns, now: now)
             let event = stored.status == .published ? "amended" : "replaced"
             // The audit entry keeps the review as it was before: nothing recorded is lost.
-            try audit.record(reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored)
+            try audit.record(reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored, after: review)
         }
         report.replaced.append(review.reference)
     }

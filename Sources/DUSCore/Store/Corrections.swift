@@ -244,7 +244,7 @@ extension Store {
             if fieldChanged { field.update(&review) { Redaction.replacing(target, in: $0) } }
 
             var changed = 0
-            for row in try Row.fetchAll(db, sql: "SELECT id, reason, detail, content FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
+            for row in try Row.fetchAll(db, sql: "SELECT id, reason, detail, content, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
                 let id: Int64 = row["id"]
                 var content: String? = row["content"]
                 if let old = content, old.contains(Self.jsonEscaped(target)) || old.contains(target) {
@@ -254,8 +254,17 @@ extension Store {
                 }
                 let reasonText = (row["reason"] as String?).map { Redaction.replacing(target, in: $0) }
                 let detail = (row["detail"] as String?).map { Redaction.replacing(target, in: $0) }
-                if content != row["content"] || reasonText != row["reason"] || detail != row["detail"] {
-                    try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ? WHERE id = ?", arguments: [reasonText, detail, content, id])
+                // The field changes hold old and new values: the text goes from them too.
+                var changes: String? = row["changes"]
+                if let old = changes, old.contains(Self.jsonEscaped(target)) || old.contains(target) {
+                    let redacted = FieldChange.parse(old).map {
+                        FieldChange(path: $0.path, old: $0.old.map { Redaction.replacing(target, in: $0) }, new: $0.new.map { Redaction.replacing(target, in: $0) })
+                    }
+                    changes = FieldChange.json(redacted).serialized()
+                }
+                if content != row["content"] || reasonText != row["reason"] || detail != row["detail"] || changes != row["changes"] {
+                    try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ?, changes = ? WHERE id = ?",
+                                   arguments: [reasonText, detail, content, changes, id])
                     changed += 1
                 }
             }

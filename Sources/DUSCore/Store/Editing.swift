@@ -74,7 +74,7 @@ extension Store {
             if stored.status == .published && reason == nil { throw EditError.needsReason(reference) }
             try replaceStored(edited, db, now: now)
             let outcome: EditOutcome = stored.status == .published ? .amended : .edited
-            try audit(db, reference: reference, event: outcome.rawValue, now: now, reason: reason, detail: file, content: stored)
+            try audit(db, reference: reference, event: outcome.rawValue, now: now, reason: reason, detail: file, content: stored, after: edited)
             return outcome
         }
     }

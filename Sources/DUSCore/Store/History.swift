@@ -12,45 +12,156 @@ public struct AuditEntry: Sendable, Equatable {
     public var detail: String?
     /// The review as it was before a replacement or an amendment, as review-file JSON.
     public var content: String?
+    /// Who made the change (nil in entries made before dus recorded it).
+    public var actor: String? = nil
+    /// The fields the change changed, in the paths `dus redact` takes.
+    public var changes: [FieldChange] = []
+}
+
+/// One field changed by an edit, an amendment, a replacement or a status move: its path
+/// (as `dus redact` names it: `summary`, `factors.naloxone_supplied_on_release`,
+/// `recommendations[R1].actions[A1].updates[2].note`), and its values before and after
+/// (nil where there was none).
+public struct FieldChange: Equatable, Sendable {
+    public var path: String
+    public var old: String?
+    public var new: String?
+
+    public init(path: String, old: String?, new: String?) {
+        self.path = path
+        self.old = old
+        self.new = new
+    }
+
+    /// The fields that differ between two versions of a review, in the order of the format.
+    static func between(_ old: Review, _ new: Review, writer: ReviewWriter) -> [FieldChange] {
+        let before = leaves(writer.json(old)), after = leaves(writer.json(new))
+        let oldValues = Dictionary(before, uniquingKeysWith: { first, _ in first })
+        let newValues = Dictionary(after, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        var changes: [FieldChange] = []
+        for (path, _) in before + after where seen.insert(path).inserted {
+            let was = oldValues[path] ?? nil, now = newValues[path] ?? nil
+            guard was != now else { continue }
+            // A factor left out is unknown: the format keeps only answers given.
+            let isFactor = path.hasPrefix("factors.")
+            changes.append(FieldChange(path: path, old: was ?? (isFactor ? "unknown" : nil), new: now ?? (isFactor ? "unknown" : nil)))
+        }
+        return changes
+    }
+
+    /// Every scalar of a review's JSON with its path: items of a list with ids by id
+    /// (`[R1]`), other items by place from 1 (`[2]`), lists of words as one value.
+    private static func leaves(_ value: JSONValue, path: String = "") -> [(String, String?)] {
+        switch value {
+        case .object(let pairs):
+            return pairs.flatMap { key, value in leaves(value, path: path.isEmpty ? key : "\(path).\(key)") }
+        case .array(let items):
+            if items.allSatisfy({ if case .object = $0 { return false } else { return true } }) {
+                return [(path, items.isEmpty ? nil : items.compactMap(scalar).joined(separator: ", "))]
+            }
+            return items.enumerated().flatMap { index, item -> [(String, String?)] in
+                var label = String(index + 1)
+                if case .object(let pairs) = item, let id = pairs.first(where: { $0.0 == "id" }), case .string(let text) = id.1 { label = text }
+                return leaves(item, path: "\(path)[\(label)]")
+            }
+        default:
+            return [(path, scalar(value))]
+        }
+    }
+
+    private static func scalar(_ value: JSONValue) -> String? {
+        switch value {
+        case .null: return nil
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .string(let text): return text
+        case .array, .object: return value.serialized()
+        }
+    }
+
+    /// `[{path, old, new}]`.
+    static func json(_ changes: [FieldChange]) -> JSONValue {
+        .array(changes.map { .object([("path", .string($0.path)), ("old", .optional($0.old)), ("new", .optional($0.new))]) })
+    }
+
+    /// The changes kept in an audit entry; an unreadable value reads as none.
+    static func parse(_ text: String?) -> [FieldChange] {
+        guard let text, let data = text.data(using: .utf8),
+              let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return items.compactMap { item in
+            guard let path = item["path"] as? String else { return nil }
+            return FieldChange(path: path, old: item["old"] as? String, new: item["new"] as? String)
+        }
+    }
 }
 
 extension Store {
     /// The audit trail of `reference`, oldest first; it outlives a deleted review.
     public func history(of reference: String) throws -> [AuditEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT at, event, reason, detail, content FROM audit WHERE reference = ? ORDER BY id", arguments: [reference])
-                .map { AuditEntry(at: $0["at"], event: $0["event"], reason: $0["reason"], detail: $0["detail"], content: $0["content"]) }
+            try Row.fetchAll(db, sql: "SELECT at, event, reason, detail, content, actor, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference])
+                .map { row in
+                    AuditEntry(at: row["at"], event: row["event"], reason: row["reason"], detail: row["detail"], content: row["content"],
+                               actor: row["actor"], changes: FieldChange.parse(row["changes"]))
+                }
         }
     }
 }
 
 /// `dus history` output.
 public enum HistoryRenderer {
-    /// One line an entry: when, what, why and from where; entries that keep an earlier
+    /// A stored time (UTC, ISO 8601) in Europe/London with its offset:
+    /// `2026-07-01 11:15:03 +01:00` (`T` between date and time in JSON).
+    static func londonTime(_ stored: String, json: Bool = false) -> String {
+        guard let date = ISO8601DateFormatter().date(from: stored) else { return stored }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.dateFormat = json ? "yyyy-MM-dd'T'HH:mm:ssxxx" : "yyyy-MM-dd HH:mm:ss xxx"
+        return formatter.string(from: date)
+    }
+
+    /// One line an entry: when (Europe/London), who, what, why and from where, then a line
+    /// for each field changed (`factors.x: unknown → no`); entries that keep an earlier
     /// version say so.
     public static func text(_ entries: [AuditEntry], reference: String) -> String {
-        var out = "\(reference): \(entries.count) audit entr\(entries.count == 1 ? "y" : "ies"), oldest first\n"
+        var out = "\(reference): \(entries.count) audit entr\(entries.count == 1 ? "y" : "ies"), oldest first; times in Europe/London\n"
         for entry in entries {
-            var line = "\(entry.at)  \(entry.event)"
+            var line = "\(londonTime(entry.at))  \(entry.actor ?? "(not recorded)")  \(entry.event)"
             // Imports and edits name their file; a redaction its path, a status move its two statuses.
             if let detail = entry.detail { line += ["imported", "created", "replaced", "edited", "amended"].contains(entry.event) ? " from \(detail)" : " \(detail)" }
             if let reason = entry.reason { line += ": \(reason)" }
             if entry.content != nil { line += " (keeps the review as it was before: --format json)" }
             out += line + "\n"
+            if entry.event == "status" { continue }  // its one change is on the line
+            for change in entry.changes {
+                out += "    \(change.path): \(shown(change.old)) → \(shown(change.new))\n"
+            }
         }
         return out
     }
 
-    /// `{reference, entries: [{at, event, reason, detail, before}]}`, where `before` is the
-    /// review as it was before the change (review-file JSON) or null.
+    /// A value on one line, shortened past 80 characters; none as `(none)`.
+    private static func shown(_ value: String?) -> String {
+        guard let value else { return "(none)" }
+        let flat = value.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > 80 ? String(flat.prefix(79)) + "…" : flat
+    }
+
+    /// `{reference, entries: [{at, event, by, reason, changes: [{path, old, new}], detail, before}]}`,
+    /// where `before` is the review as it was before the change (review-file JSON) or null.
     public static func json(_ entries: [AuditEntry], reference: String) -> JSONValue {
         .object([
             ("reference", .string(reference)),
             ("entries", .array(entries.map { entry in
                 .object([
-                    ("at", .string(entry.at)),
+                    ("at", .string(londonTime(entry.at, json: true))),
                     ("event", .string(entry.event)),
+                    ("by", .optional(entry.actor)),
                     ("reason", .optional(entry.reason)),
+                    ("changes", FieldChange.json(entry.changes)),
                     ("detail", .optional(entry.detail)),
                     ("before", entry.content.flatMap(JSONValue.parse) ?? .null),
                 ])

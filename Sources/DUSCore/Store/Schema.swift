@@ -151,6 +151,14 @@ enum Schema {
         migrator.registerMigration("v5-text-lengths") { db in
             try keepTextLengths(db, words: words)
         }
+        migrator.registerMigration("v6-audit-actor-and-changes") { db in
+            // Who made each change, and the fields it changed ([{path, old, new}] as JSON);
+            // both NULL in entries made before this migration.
+            try db.execute(sql: """
+                ALTER TABLE audit ADD COLUMN actor TEXT;
+                ALTER TABLE audit ADD COLUMN changes TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -115,8 +115,10 @@ extension Store {
         try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [id])
     }
 
-    func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
-        try AuditTrail(db, catalogue: catalogue).record(reference: reference, event: event, now: now, reason: reason, detail: detail, content: content)
+    func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?,
+               after: Review? = nil, changes: [FieldChange]? = nil) throws {
+        try AuditTrail(db, catalogue: catalogue, actor: actor).record(
+            reference: reference, event: event, now: now, reason: reason, detail: detail, content: content, after: after, changes: changes)
     }
 
     static func parseList(_ text: String?) -> [String] {
@@ -288,19 +290,29 @@ final class ReviewInserter {
 
 /// Adds entries to the audit trail: `content` is the review as it was before the event,
 /// when the event changed or removed it. An import makes one for all its entries.
+/// Every entry records who made it (`actor`) and, for a change, the fields it changed.
 struct AuditTrail {
     private let statement: RawStatement
     private let catalogue: Catalogue
+    private let actor: String
 
-    init(_ db: Database, catalogue: Catalogue) throws {
-        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content) VALUES (?, ?, ?, ?, ?, ?)")
+    init(_ db: Database, catalogue: Catalogue, actor: String) throws {
+        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content, actor, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         self.catalogue = catalogue
+        self.actor = actor
     }
 
-    func record(reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?) throws {
+    /// `changes` when given, else the fields that differ between `content` (before) and
+    /// `after`, when both are known.
+    func record(reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?,
+                after: Review? = nil, changes: [FieldChange]? = nil) throws {
+        let writer = ReviewWriter(catalogue: catalogue)
+        var fieldChanges = changes ?? []
+        if changes == nil, let content, let after { fieldChanges = FieldChange.between(content, after, writer: writer) }
         try statement.execute(
             .text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
-            SQLValue(content.map { ReviewWriter(catalogue: catalogue).json($0).serialized() }))
+            SQLValue(content.map { writer.json($0).serialized() }), .text(actor),
+            SQLValue(fieldChanges.isEmpty ? nil : FieldChange.json(fieldChanges).serialized()))
     }
 }
 

@@ -9,6 +9,9 @@ public final class Store: Sendable {
     let writer: DatabaseQueue
     /// Whether this store created the file (it did not exist, or was empty, when opened).
     public let isNewFile: Bool
+    /// Who is making the changes this store writes, for the audit trail (`--user`, else
+    /// `$DUS_USER`, else the operating-system login: `Store.defaultActor`).
+    public let actor: String
     /// The words of each text the connection indexes (`SearchIndexWriter`).
     let words: WordCounter
 
@@ -35,6 +38,14 @@ public final class Store: Sendable {
         case create
     }
 
+    /// The actor when none is named: `$DUS_USER` when set, else the operating-system user's
+    /// login name. It is what the user or the system says, not a proof of identity.
+    public static var defaultActor: String {
+        if let user = ProcessInfo.processInfo.environment["DUS_USER"]?.trimmingCharacters(in: .whitespaces), !user.isEmpty { return user }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid \(geteuid())"
+    }
+
     /// Whether users other than the owner may read the file (its mode grants others read).
     public static func isReadableByOthers(path: String) -> Bool {
         let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue ?? 0
@@ -44,9 +55,11 @@ public final class Store: Sendable {
     /// Opens (creating and migrating on first use) the database at `path`, in WAL mode with
     /// foreign keys on. A database written by a newer version of `dus` is refused and left
     /// untouched; so is a SQLite file that is not a dus database.
-    public init(path: String, access: Access = .create, busyTimeout: TimeInterval = Store.defaultBusyTimeout, catalogue: Catalogue = .standard) throws {
+    public init(path: String, access: Access = .create, actor: String = Store.defaultActor, busyTimeout: TimeInterval = Store.defaultBusyTimeout,
+                catalogue: Catalogue = .standard) throws {
         Store.sqliteSettings
         self.catalogue = catalogue
+        self.actor = actor
         let words = WordCounter()
         self.words = words
         let migrator = Schema.migrator(catalogue: catalogue, words: words)
@@ -109,9 +122,10 @@ public final class Store: Sendable {
     }
 
     /// An in-memory database, for tests and dry runs.
-    public init(inMemory catalogue: Catalogue = .standard) throws {
+    public init(inMemory catalogue: Catalogue = .standard, actor: String = Store.defaultActor) throws {
         Store.sqliteSettings
         self.catalogue = catalogue
+        self.actor = actor
         isNewFile = true
         let words = WordCounter()
         self.words = words

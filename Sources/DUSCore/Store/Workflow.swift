@@ -53,7 +53,8 @@ extension Store {
             }
             try db.execute(sql: "UPDATE review SET status = ?, updated_at = ? WHERE reference = ?", arguments: [status.rawValue, now, reference])
             try audit(db, reference: reference, event: "status", now: now, reason: reason,
-                      detail: "\(review.status.rawValue) → \(status.rawValue)", content: nil)
+                      detail: "\(review.status.rawValue) → \(status.rawValue)", content: nil,
+                      changes: [FieldChange(path: "status", old: review.status.rawValue, new: status.rawValue)])
             return change
         }
     }

@@ -7,9 +7,11 @@ struct ActionsCommand: ParsableCommand {
         commandName: "actions",
         abstract: "The actions of the reviews' recommendations: what is overdue, due soon, done or withdrawn.",
         discussion: """
-            An action is overdue when it is open and its current target date (the newest revised target
-            date, else the target date) is before the as-of date, today in Europe/London unless --as-of
-            is given. --overdue and --due-within together list both.
+            An action is overdue when it is open and its current target date (the newest revised target date, else the target date) is before the as-of date, today in Europe/London unless --as-of is given. --overdue and --due-within together list both.
+
+            Examples:
+              dus actions --overdue --region north-west
+              dus actions --due-within 30 --summary
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -18,9 +20,12 @@ struct ActionsCommand: ParsableCommand {
     @Option(help: "Only open actions due within this many days of the as-of date (0: due that day).") var dueWithin: Int?
     @Option(help: "The date overdue and due soon are judged on (YYYY-MM-DD; default today).") var asOf: String?
     @Option(help: "Actions whose owner contains this text (any case).") var owner: String?
-    @Option(help: "open, complete or withdrawn.") var actionStatus: String?
-    @Option(help: "The response to the recommendation: agreed, partly-agreed or not-agreed.") var response: String?
-    @Option(help: "A theme of the recommendation (see dus factors).") var theme: String?
+    @Option(help: helpListing("The action's status.", rawValues(of: ActionStatus.self)), completion: .list(rawValues(of: ActionStatus.self)))
+    var actionStatus: String?
+    @Option(help: helpListing("The response to the recommendation.", rawValues(of: Response.self)), completion: .list(rawValues(of: Response.self)))
+    var response: String?
+    @Option(help: helpListing("A theme of the recommendation.", Catalogue.standard.themes), completion: .list(Catalogue.standard.themes))
+    var theme: String?
     @Flag(help: "Counts by status and owner instead of the list.") var summary = false
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, csv

@@ -7,18 +7,20 @@ struct BulletinCommand: ParsableCommand {
         commandName: "bulletin",
         abstract: "A learning bulletin for a period: published reviews only, figures under disclosure control.",
         discussion: """
-            Covers the published reviews of drug-related deaths and near misses with the event in the period
-            (whole months). Counts from 1 to min-count - 1 are shown as <min-count. Without --out or --html the
-            Markdown goes to standard output; with them, the release-timing chart is written beside each file as SVG.
+            Covers the published reviews of drug-related deaths and near misses with the event in the period (whole months). Counts from 1 to min-count - 1 are shown as <min-count. Without --out or --html the Markdown goes to standard output; with them, the release-timing chart is written beside each file as SVG.
+
+            Examples:
+              dus bulletin --period 2025-Q1
+              dus bulletin --period FY2025-26 --out bulletin.md --html bulletin.html
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "A quarter (2025-Q1), year (2025) or financial year (FY2025-26).") var period: String?
     @Option(help: "The first day of the first month (YYYY-MM-DD).") var from: String?
     @Option(help: "The last day of the last month (YYYY-MM-DD).") var to: String?
-    @Option(help: "Write the Markdown bulletin to this file.") var out: String?
-    @Option(help: "Also write it as a standalone HTML page.") var html: String?
-    @Option(help: "A Mustache template instead of the built-in templates/bulletin.md.mustache.") var template: String?
+    @Option(help: "Write the Markdown bulletin to this file.", completion: .file()) var out: String?
+    @Option(help: "Also write it as a standalone HTML page.", completion: .file()) var html: String?
+    @Option(help: "A Mustache template instead of the built-in templates/bulletin.md.mustache.", completion: .file()) var template: String?
     @Option(help: "Counts below this are shown as <N.") var minCount = 5
 
     func validate() throws {

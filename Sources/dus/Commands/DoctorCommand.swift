@@ -6,7 +6,13 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the database: SQLite integrity, foreign keys, the search index and every review's derived fields.",
-        discussion: "Reads only, unless --rebuild-search is given. Exits 1 when a check finds a problem.")
+        discussion: """
+            Reads only, unless --rebuild-search is given. Exits 1 when a check finds a problem.
+
+            Examples:
+              dus doctor
+              dus doctor --rebuild-search
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "First index every text of every review afresh (when a check of the search index advises it), then check.")
@@ -34,10 +40,15 @@ struct DoctorCommand: ParsableCommand {
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the database to a new file while it stays in use (SQLite's online backup).")
+        abstract: "Copy the database to a new file while it stays in use (SQLite's online backup).",
+        discussion: """
+            Examples:
+              dus backup --to dus-2026-03-31.sqlite
+              dus backup --db /srv/dus/dus.sqlite --to /backups/dus-2026-03-31.sqlite
+            """)
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "The new file; an existing one is never overwritten.") var to: String
+    @Option(help: "The new file; an existing one is never overwritten.", completion: .file()) var to: String
 
     func run() throws {
         try reportingErrors { try database.open().backup(to: to) }

@@ -7,21 +7,23 @@ struct EditCommand: ParsableCommand {
         commandName: "edit",
         abstract: "Change a review, in your editor or from a file; a published review only with --reason (an amendment).",
         discussion: """
-            Without --from, the review opens as Markdown in $VISUAL, else $EDITOR, else vi. When the
-            editor closes, the file is checked with every rule of an import. When something is wrong,
-            nothing changes and your edit is kept in a file whose name dus prints: fix it there and
-            run dus edit REF --from FILE.
-            The reference and the status cannot be edited here: dus status moves a review through
-            the workflow. The audit trail keeps the review as it was before each edit.
+            Without --from, the review opens as Markdown in $VISUAL, else $EDITOR, else vi. When the editor closes, the file is checked with every rule of an import. When something is wrong, nothing changes and your edit is kept in a file whose name dus prints: fix it there and run dus edit REF --from FILE.
+
+            The reference and the status cannot be edited here: dus status moves a review through the workflow. The audit trail keeps the review as it was before each edit.
+
+            Examples:
+              dus edit nw-2026-0013
+              dus edit nw-2024-0011 --from nw-2024-0011.md --reason "the release date was wrong"
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var actor: ActorOptions
     @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
-    @Option(help: "A review file (.md or .json) holding the whole review as it should be.") var from: String?
+    @Option(help: "A review file (.md or .json) holding the whole review as it should be.", completion: .file()) var from: String?
     @Option(help: "Why (kept in the audit trail; needed to change a published review).") var reason: String?
 
     func run() throws {
-        let store = try reportingErrors { try database.open(.write) }
+        let store = try reportingErrors { try database.open(.write, actor: actor) }
         let files = ReviewFiles(catalogue: store.catalogue, today: .today())
         if let from {
             let outcome = try reportingErrors {

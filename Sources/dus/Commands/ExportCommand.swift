@@ -5,7 +5,12 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write reviews out as review files (md or json, one per review) or as CSV tables.")
+        abstract: "Write reviews out as review files (md or json, one per review) or as CSV tables.",
+        discussion: """
+            Examples:
+              dus export --out reviews-copy
+              dus export --period FY2025-26 --status published --format csv --out tables
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
@@ -14,7 +19,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     @Option(help: "md or json: one review file per review; csv: one file per table.") var format: Format = .md
-    @Option(help: "The folder to write to; created when missing.") var out: String
+    @Option(help: "The folder to write to; created when missing.", completion: .directory) var out: String
 
     func run() throws {
         let written = try reportingErrors {

@@ -4,7 +4,12 @@ import DUSCore
 struct FactorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "factors",
-        abstract: "The risk-factor catalogue and controlled lists, as a data dictionary.")
+        abstract: "The risk-factor catalogue and controlled lists, as a data dictionary.",
+        discussion: """
+            Examples:
+              dus factors
+              dus factors --format md > factors.md
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, md

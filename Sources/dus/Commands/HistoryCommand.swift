@@ -5,7 +5,12 @@ import Foundation
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "The audit trail of a review: every import, replacement, amendment, redaction and deletion, oldest first.")
+        abstract: "The audit trail of a review: every import, replacement, amendment, redaction and deletion, oldest first.",
+        discussion: """
+            Examples:
+              dus history nw-2024-0011
+              dus history nw-2024-0011 --format json
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json

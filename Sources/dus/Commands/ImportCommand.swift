@@ -5,15 +5,21 @@ import Foundation
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import review files (.md, .json, .jsonl) or folders of them, all or nothing.")
+        abstract: "Import review files (.md, .json, .jsonl) or folders of them, all or nothing.",
+        discussion: """
+            Examples:
+              dus import reviews
+              dus import --replace --dry-run nw-2024-0011.md
+            """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var actor: ActorOptions
 
     @Flag(help: "Update reviews whose reference is already in the database.") var replace = false
     @Flag(help: "Check and report, but change nothing.") var dryRun = false
     @Option(help: "Why a published review is replaced (an amendment, kept in the audit trail).") var reason: String?
 
-    @Argument(help: "Review files or folders.") var paths: [String]
+    @Argument(help: "Review files or folders.", completion: .file()) var paths: [String]
 
     func validate() throws {
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -23,7 +29,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors {
-            let store = try database.open(.create)
+            let store = try database.open(.create, actor: actor)
             let options = ImportOptions(replace: replace, dryRun: dryRun, reason: reason)
             let meter = isatty(STDERR_FILENO) == 1 ? ProgressMeter() : nil
             defer { meter?.finish() }

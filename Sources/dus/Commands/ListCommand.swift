@@ -4,7 +4,12 @@ import DUSCore
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the reviews that match the filters, by event date.")
+        abstract: "List the reviews that match the filters, by event date.",
+        discussion: """
+            Examples:
+              dus list --period 2026-Q1 --status published
+              dus list --kind near-miss --region north-west --format csv
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions

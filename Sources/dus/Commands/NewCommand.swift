@@ -7,26 +7,28 @@ struct NewCommand: ParsableCommand {
         commandName: "new",
         abstract: "Create a review by guided prompts (or --from FILE) and print its reference.",
         discussion: """
-            dus asks for what every review needs (kind, event date, release date, region, supervision
-            and reference) unless options give it, checking each answer as an import would. The
-            review then opens in $VISUAL, else $EDITOR, else vi, as Markdown with a line for every
-            factor that applies; leave empty what is not known. When the editor closes, the review is
-            checked with every rule of an import and stored as a draft. When something is wrong,
-            nothing is stored and the file is kept, and dus prints its name: fix it there and run
-            dus new --from FILE. Prompts go to standard error; standard output has only the
-            reference. The release date is asked only when some other answer is asked too.
+            dus asks for what every review needs (kind, event date, release date, region, supervision and reference) unless options give it, checking each answer as an import would. The review then opens in $VISUAL, else $EDITOR, else vi, as Markdown with a line for every factor that applies; leave empty what is not known.
+
+            When the editor closes, the review is checked with every rule of an import and stored as a draft. When something is wrong, nothing is stored and the file is kept, and dus prints its name: fix it there and run dus new --from FILE.
+
+            Prompts go to standard error; standard output has only the reference. The release date is asked only when some other answer is asked too.
+
+            Examples:
+              dus new
+              dus new --from nw-2026-0013.md
             """)
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "A review file (.md or .json) holding the new review; nothing is asked.") var from: String?
+    @OptionGroup var actor: ActorOptions
+    @Option(help: "A review file (.md or .json) holding the new review; nothing is asked.", completion: .file()) var from: String?
     @Option(help: "The reference (e.g. NW-2026-0013).") var reference: String?
-    @Option(help: "death or near-miss.") var kind: String?
+    @Option(help: helpListing("The kind of event.", rawValues(of: Kind.self)), completion: .list(rawValues(of: Kind.self))) var kind: String?
     @Option(help: "The date of the death or near miss (YYYY-MM-DD).") var eventDate: String?
     @Option(help: "The date of the last release from custody (YYYY-MM-DD).") var releaseDate: String?
-    @Option(help: "The probation region (name, slug or code).") var region: String?
-    @Option(help: "The supervision type.") var supervision: String?
+    @Option(help: helpListing("The probation region, by name, slug or code.", regionSlugs()), completion: .list(regionSlugs())) var region: String?
+    @Option(help: helpListing("The supervision type.", rawValues(of: Supervision.self)), completion: .list(rawValues(of: Supervision.self))) var supervision: String?
     @Flag(help: "Store the review as the answers make it, without opening an editor.") var noEdit = false
-    @Option(help: "A Mustache template for the new review (default: templates/review.md.mustache, built in).") var template: String?
+    @Option(help: "A Mustache template for the new review (default: templates/review.md.mustache, built in).", completion: .file()) var template: String?
 
     private var given: [NewReview.Field: String] {
         var given: [NewReview.Field: String] = [:]
@@ -46,7 +48,7 @@ struct NewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try reportingErrors { try database.open(.create) }
+        let store = try reportingErrors { try database.open(.create, actor: actor) }
         let files = ReviewFiles(catalogue: store.catalogue, today: .today())
         if let from {
             let review = try reportingErrors {

@@ -4,7 +4,7 @@ import Foundation
 
 /// `--db` and `--busy-timeout`, shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file (default: $DUS_DB, else ./dus.sqlite).")
+    @Option(name: .long, help: "The database file (default: $DUS_DB, else ./dus.sqlite).", completion: .file())
     var db: String?
 
     @Option(name: .long, help: "Seconds to wait for another writer before giving up.")
@@ -16,8 +16,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database for `access`, warning on standard error when other users of the
     /// machine may read it.
-    func open(_ access: Store.Access = .read) throws -> Store {
-        let store = try Store(path: path, access: access, busyTimeout: busyTimeout)
+    func open(_ access: Store.Access = .read, actor: ActorOptions? = nil) throws -> Store {
+        let store = try Store(path: path, access: access, actor: try actor?.name() ?? Store.defaultActor, busyTimeout: busyTimeout)
         if Store.isReadableByOthers(path: path) {
             var standardError = FileHandle.standardError
             print("dus: warning: \(path) can be read by other users of this machine; make it yours alone with: chmod 600 \(path)", to: &standardError)
@@ -26,17 +26,39 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// `--user`, taken by every command that writes: who makes the change, for the audit trail.
+struct ActorOptions: ParsableArguments {
+    @Option(help: "Who is making the change, as the audit trail records it (default: $DUS_USER, else your login name).")
+    var user: String?
+
+    /// The actor: `--user`, else `$DUS_USER`, else the operating-system login name.
+    func name() throws -> String {
+        guard let user else { return Store.defaultActor }
+        let trimmed = user.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.contains(where: \.isNewline) else {
+            throw ValidationError("--user: give a name of 1 to 100 characters on one line")
+        }
+        return trimmed
+    }
+}
+
 /// The filters shared by list, patterns, search, similar, actions and export.
 struct FilterOptions: ParsableArguments {
     @Option(help: "Event date on or after (YYYY-MM-DD).") var from: String?
     @Option(help: "Event date on or before (YYYY-MM-DD).") var to: String?
     @Option(help: "A quarter (2025-Q1), year (2025) or financial year (FY2025-26).") var period: String?
-    @Option(help: "death or near-miss.") var kind: String?
-    @Option(help: "A probation region (name, slug or code).") var region: String?
-    @Option(help: "Supervision type.") var supervision: String?
-    @Option(help: "draft, agreed or published.") var status: String?
-    @Option(help: "confirmed, suspected or not-drug-related.") var classification: String?
-    @Option(name: .customLong("factor"), help: "ID (risk present) or ID=ANSWER; repeatable, combined with AND.")
+    @Option(help: helpListing("The kind of event.", rawValues(of: Kind.self)), completion: .list(rawValues(of: Kind.self)))
+    var kind: String?
+    @Option(help: helpListing("A probation region, by name, slug or code.", regionSlugs()), completion: .list(regionSlugs()))
+    var region: String?
+    @Option(help: helpListing("The supervision type.", rawValues(of: Supervision.self)), completion: .list(rawValues(of: Supervision.self)))
+    var supervision: String?
+    @Option(help: helpListing("The review's status.", rawValues(of: Status.self)), completion: .list(rawValues(of: Status.self)))
+    var status: String?
+    @Option(help: helpListing("The review's classification.", rawValues(of: Classification.self)), completion: .list(rawValues(of: Classification.self)))
+    var classification: String?
+    @Option(name: .customLong("factor"), help: "ID (risk present) or ID=ANSWER, IDs as dus factors lists them; repeatable, combined with AND.",
+            completion: .list(Catalogue.standard.factors.map(\.id)))
     var factors: [String] = []
 
     func validate() throws {
@@ -72,6 +94,28 @@ func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ option: Stri
         throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return parsed
+}
+
+/// The values of one of the fixed lists as they are typed (`near-miss`), for help and completion.
+func rawValues<T: RawRepresentable & CaseIterable>(of type: T.Type) -> [String] where T.RawValue == String {
+    T.allCases.map(\.rawValue)
+}
+
+/// The regions as `--region` takes them most simply, by slug (`north-west`), for help and completion.
+func regionSlugs(_ catalogue: Catalogue = .standard) -> [String] {
+    catalogue.regions.map(\.slug)
+}
+
+/// An option's help with its values after it, as the argument parser writes an enum option's:
+/// `The kind of event. (values: death, near-miss)`.
+func helpListing(_ abstract: String, _ values: [String]) -> ArgumentHelp {
+    ArgumentHelp("\(abstract) (values: \(values.joined(separator: ", ")))")
+}
+
+/// Whether to colour what goes to standard output: only on a terminal, and not when NO_COLOR
+/// is set to some text (an empty NO_COLOR does not count; see no-color.org).
+func colourWanted(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
 }
 
 /// `--period P`, or `--from DATE` and `--to DATE`, as the first and last days (nil where

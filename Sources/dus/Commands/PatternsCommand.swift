@@ -5,11 +5,16 @@ import Foundation
 struct PatternsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
-        abstract: "What recurs across reviews: totals, release timing, risk factors with Wilson intervals, substances, themes, pairs.")
+        abstract: "What recurs across reviews: totals, release timing, risk factors with Wilson intervals, substances, themes, pairs.",
+        discussion: """
+            Examples:
+              dus patterns --period FY2025-26 --by kind
+              dus patterns --kind death --format json
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "Slices side by side: quarter, year, region, supervision or kind.") var by: PatternReport.Grouping?
+    @Option(help: "Slices side by side, one for each value of this.") var by: PatternReport.Grouping?
     @Flag(help: "Count reviews classified not-drug-related too.") var includeNotDrugRelated = false
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, csv
@@ -28,7 +33,7 @@ struct PatternsCommand: ParsableCommand {
         case .json: print(renderer.json().serialized(pretty: true))
         case .csv: print(renderer.csv(), terminator: "")
         case .text:
-            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colour = colourWanted()
             print(renderer.text(colour: colour), terminator: "")
         }
     }

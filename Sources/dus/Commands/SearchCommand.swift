@@ -7,10 +7,11 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Full-text search of summaries, findings, learning, recommendations, actions and action updates.",
         discussion: """
-            Words are stemmed (release finds released and releases) and must all occur in the same text.
-            "quoted phrase" finds the words together; a OR b finds either; -word leaves out texts with
-            that word; word* finds words that begin so. Hits are ranked (BM25), best first, with the
-            matched words between ** in snippets.
+            Words are stemmed (release finds released and releases) and must all occur in the same text. "quoted phrase" finds the words together; a OR b finds either; -word leaves out texts with that word; word* finds words that begin so. Hits are ranked (BM25), best first, with the matched words between ** in snippets.
+
+            Examples:
+              dus search friday release --limit 4
+              dus search '"take-home naloxone"' --kind death --format json
             """)
 
     // -word is part of the query, not an option: unrecognised words all go to the query.
@@ -55,7 +56,7 @@ struct SearchCommand: ParsableCommand {
         switch format {
         case .json: print(renderer.json().serialized(pretty: true))
         case .text:
-            let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colour = colourWanted()
             print(renderer.text(colour: colour), terminator: "")
         }
     }

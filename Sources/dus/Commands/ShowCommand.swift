@@ -4,7 +4,12 @@ import DUSCore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one review as a review file (md) or as JSON with its derived fields.")
+        abstract: "Show one review as a review file (md) or as JSON with its derived fields.",
+        discussion: """
+            Examples:
+              dus show nw-2024-0011
+              dus show nw-2024-0011 --format json
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case md, json

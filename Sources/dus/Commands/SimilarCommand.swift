@@ -5,7 +5,12 @@ import Foundation
 struct SimilarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "similar",
-        abstract: "The reviews whose risk profiles (the factors at risk) are closest to one review's.")
+        abstract: "The reviews whose risk profiles (the factors at risk) are closest to one review's.",
+        discussion: """
+            Examples:
+              dus similar nw-2024-0011
+              dus similar nw-2024-0011 --kind death --limit 5
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json

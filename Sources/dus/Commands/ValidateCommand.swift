@@ -4,9 +4,14 @@ import DUSCore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check review files without importing them: one line per problem.")
+        abstract: "Check review files without importing them: one line per problem.",
+        discussion: """
+            Examples:
+              dus validate reviews
+              dus validate nw-2026-0013.md
+            """)
 
-    @Argument(help: "Review files or folders.") var paths: [String]
+    @Argument(help: "Review files or folders.", completion: .file()) var paths: [String]
 
     func run() throws {
         let (count, problems) = validateReviewFiles(paths)
