@@ -68,7 +68,7 @@ import Testing
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
         let doctor = try dus.run("doctor")
-        #expect(doctor.status == 0 && doctor.stdout.hasSuffix("all 4 checks passed\n"))
+        #expect(doctor.status == 0 && doctor.stdout.hasSuffix("all 5 checks passed\n"))
         #expect(doctor.stdout.contains("ok       derived fields of 29 reviews"))
         let backup = try dus.run("backup", "--to", "copy.sqlite")
         #expect(backup.status == 0)
@@ -93,7 +93,7 @@ import Testing
         #expect(search.status == 1 && search.stderr.contains("search_size has no length for text"))
         let rebuilt = try dus.run("doctor", "--rebuild-search")
         #expect(rebuilt.status == 0)
-        #expect(rebuilt.stdout.hasPrefix("rebuilt the search index: ") && rebuilt.stdout.hasSuffix("all 4 checks passed\n"))
+        #expect(rebuilt.stdout.hasPrefix("rebuilt the search index: ") && rebuilt.stdout.hasSuffix("all 5 checks passed\n"))
         #expect(try dus.run("search", "naloxone").status == 0)
     }
 
@@ -132,5 +132,51 @@ import Testing
         #expect(try dus.run("history", "NW-2024-0011").stdout.contains("  deleted: Imported by mistake"))
         let never = try dus.run("history", "NW-2099-0001")
         #expect(never.status == 1 && never.stderr == "dus: NW-2099-0001: no review with this reference has ever been stored\n")
+    }
+}
+
+/// End-to-end: the audit trail refuses change from other SQLite clients, and dus doctor
+/// finds an entry rewritten by one that dropped the triggers.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs the sqlite3 shell (scripts/test installs it)"))
+struct AuditChainCommandTests {
+    func sqlite3(_ database: String, _ sql: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func anotherClientCannotChangeTheTrailAndARewriteIsNamedByDoctor() throws {
+        let dus = try Harness()
+        let database = dus.path("dus.sqlite")
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        try dus.write("wm.md", try dus.run("show", "WM-2025-0020").stdout.replacingOccurrences(of: "age: 22", with: "age: 23"))
+        #expect(try dus.run("edit", "WM-2025-0020", "--from", "wm.md", "--user", "panel chair").status == 0)
+        #expect(try dus.run("redact", "WM-2025-0020", "--field", "summary", "--text", "parked car", "--reason", "Too specific").status == 0)
+        let healthy = try dus.run("doctor")
+        #expect(healthy.status == 0 && healthy.stdout.contains("ok       audit trail (31 entries chained; head "))
+        // The sqlite3 shell cannot change or remove an entry.
+        let update = try sqlite3(database, "UPDATE audit SET reason = 'nothing to see' WHERE id = 30")
+        #expect(update.status != 0)
+        let delete = try sqlite3(database, "DELETE FROM audit WHERE id = 30")
+        #expect(delete.status != 0)
+        // dus's own corrections keep the chain verifiable, and say which entries they changed.
+        #expect(try dus.run("delete", "NW-2024-0011", "--reason", "Imported by mistake").status == 0)
+        #expect(try dus.run("doctor").status == 0)
+        let redaction = try dus.run("history", "WM-2025-0020").stdout
+        #expect(redaction.contains("redacted summary: Too specific\n    audit entry 30: (none) → redacted\n"))
+        // With the triggers dropped, a rewrite goes in, and doctor names the entry.
+        let rewrite = try sqlite3(database, "DROP TRIGGER audit_refuses_update; UPDATE audit SET actor = 'someone else' WHERE id = 30")
+        #expect(rewrite.status == 0)
+        let found = try dus.run("doctor")
+        #expect(found.status == 1)
+        #expect(found.stdout.contains("PROBLEM  audit trail"))
+        #expect(found.stdout.contains("audit entry 30 does not match its digest: it was changed outside dus"))
     }
 }

@@ -244,6 +244,7 @@ extension Store {
             if fieldChanged { field.update(&review) { Redaction.replacing(target, in: $0) } }
 
             var changed = 0
+            var erased: [FieldChange] = []
             for row in try Row.fetchAll(db, sql: "SELECT id, reason, detail, content, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
                 let id: Int64 = row["id"]
                 var content: String? = row["content"]
@@ -263,14 +264,19 @@ extension Store {
                     changes = FieldChange.json(redacted).serialized()
                 }
                 if content != row["content"] || reasonText != row["reason"] || detail != row["detail"] || changes != row["changes"] {
-                    try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ?, changes = ? WHERE id = ?",
-                                   arguments: [reasonText, detail, content, changes, id])
+                    // The salt goes with the text, so the digest kept for the chain cannot
+                    // confirm a guess at what was removed.
+                    try auditDoor.whileOpen {
+                        try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ?, changes = ?, salt = NULL WHERE id = ?",
+                                       arguments: [reasonText, detail, content, changes, id])
+                    }
+                    erased.append(FieldChange(path: "audit entry \(id)", old: nil, new: "redacted"))
                     changed += 1
                 }
             }
             guard fieldChanged || changed > 0 else { throw CorrectionError.textNotInField(reference: reference, field: path) }
             if fieldChanged { try replaceStored(review, db, now: now) }
-            try audit(db, reference: reference, event: "redacted", now: now, reason: reason, detail: path, content: nil)
+            try audit(db, reference: reference, event: "redacted", now: now, reason: reason, detail: path, content: nil, changes: erased)
             let others = review.textFields.filter { $0.path != path && Redaction.occurs(target, in: $0.text) }.map(\.path)
             return RedactionReport(reference: reference, field: path, fieldChanged: fieldChanged, auditEntriesChanged: changed,
                                    alsoIn: others, logFolded: true)
@@ -289,8 +295,12 @@ extension Store {
         return try erasing { db in
             guard try contains(reference, db) else { throw CorrectionError.noReview(reference) }
             try deleteReview(reference: reference, db)
-            try db.execute(sql: "UPDATE audit SET content = NULL WHERE reference = ?", arguments: [reference])
-            try audit(db, reference: reference, event: "deleted", now: now, reason: reason, content: nil)
+            let copies = try Int64.fetchAll(db, sql: "SELECT id FROM audit WHERE reference = ? AND content IS NOT NULL ORDER BY id", arguments: [reference])
+            try auditDoor.whileOpen {
+                try db.execute(sql: "UPDATE audit SET content = NULL, salt = NULL WHERE reference = ? AND content IS NOT NULL", arguments: [reference])
+            }
+            try audit(db, reference: reference, event: "deleted", now: now, reason: reason, content: nil,
+                      changes: copies.map { FieldChange(path: "audit entry \($0)", old: nil, new: "copy of the review removed") })
         }.logFolded
     }
 

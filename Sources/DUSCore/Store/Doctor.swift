@@ -26,6 +26,9 @@ extension Store {
             }
             checks.append(HealthCheck(name: "foreign keys", findings: foreignKeys))
             checks.append(HealthCheck(name: "search index", findings: try searchIndexFindings(db)))
+            let chain = try AuditChain.verify(db)
+            checks.append(HealthCheck(name: "audit trail (\(chain.chained) entries chained\(chain.before > 0 ? ", \(chain.before) from before the chain" : ""); head \(chain.head.map { String(format: "%02x", $0) }.joined()))",
+                                      findings: chain.findings))
             var derived: [String] = []
             let stored = try Row.fetchAll(db, sql: "SELECT reference, answers, days_since_release, release_band, age_band FROM review ORDER BY reference")
             for row in stored {

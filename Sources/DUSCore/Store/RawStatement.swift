@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -5,6 +6,7 @@ import GRDBSQLite
 enum SQLValue {
     case text(String)
     case integer(Int)
+    case blob(Data)
     case null
 
     init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
@@ -99,6 +101,11 @@ struct RawStatement {
             code = sqlite3_bind_null(handle, index)
         case .integer(let integer):
             code = sqlite3_bind_int64(handle, index, Int64(integer))
+        case .blob(let data):
+            // Copied by SQLite (SQLITE_TRANSIENT): the bytes need not outlive the call.
+            code = data.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
         case .text(var text):
             return try text.withUTF8 { buffer in
                 let bound = bindText(buffer, at: index)

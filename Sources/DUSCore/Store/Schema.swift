@@ -159,6 +159,22 @@ enum Schema {
                 ALTER TABLE audit ADD COLUMN changes TEXT;
                 """)
         }
+        migrator.registerMigration("v7-audit-chain") { db in
+            // Each entry from here on: a random salt, SHA-256 of the salt and what a redaction
+            // may erase, SHA-256 of the rest and that, and the chain value linking it to the
+            // entry before (`AuditChain`). Entries made before this migration stay unchained.
+            // The triggers keep the table append-only.
+            try db.execute(sql: """
+                ALTER TABLE audit ADD COLUMN salt BLOB;
+                ALTER TABLE audit ADD COLUMN content_digest BLOB;
+                ALTER TABLE audit ADD COLUMN digest BLOB;
+                ALTER TABLE audit ADD COLUMN chain BLOB;
+                CREATE TRIGGER audit_refuses_update BEFORE UPDATE ON audit WHEN NOT dus_audit_may_change()
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_refuses_delete BEFORE DELETE ON audit WHEN NOT dus_audit_may_change()
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
         return migrator
     }
 

@@ -290,16 +290,20 @@ final class ReviewInserter {
 
 /// Adds entries to the audit trail: `content` is the review as it was before the event,
 /// when the event changed or removed it. An import makes one for all its entries.
-/// Every entry records who made it (`actor`) and, for a change, the fields it changed.
-struct AuditTrail {
+/// Every entry records who made it (`actor`) and, for a change, the fields it changed,
+/// and is chained to the entry before it (`AuditChain`).
+final class AuditTrail {
     private let statement: RawStatement
     private let catalogue: Catalogue
     private let actor: String
+    /// The chain value of the newest entry.
+    private var previous: Data
 
     init(_ db: Database, catalogue: Catalogue, actor: String) throws {
-        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content, actor, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content, actor, changes, salt, content_digest, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         self.catalogue = catalogue
         self.actor = actor
+        previous = try AuditChain.head(db)
     }
 
     /// `changes` when given, else the fields that differ between `content` (before) and
@@ -309,10 +313,16 @@ struct AuditTrail {
         let writer = ReviewWriter(catalogue: catalogue)
         var fieldChanges = changes ?? []
         if changes == nil, let content, let after { fieldChanges = FieldChange.between(content, after, writer: writer) }
+        let contentText = content.map { writer.json($0).serialized() }
+        let changesText = fieldChanges.isEmpty ? nil : FieldChange.json(fieldChanges).serialized()
+        let salt = AuditChain.salt()
+        let contentDigest = AuditChain.contentDigest(salt: salt, fields: [reason, detail, contentText, changesText])
+        let digest = AuditChain.digest(fields: [reference, now, event, actor], contentDigest: contentDigest)
+        let chain = AuditChain.link(previous: previous, digest: digest)
         try statement.execute(
             .text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
-            SQLValue(content.map { writer.json($0).serialized() }), .text(actor),
-            SQLValue(fieldChanges.isEmpty ? nil : FieldChange.json(fieldChanges).serialized()))
+            SQLValue(contentText), .text(actor), SQLValue(changesText), .blob(salt), .blob(contentDigest), .blob(digest), .blob(chain))
+        previous = chain
     }
 }
 

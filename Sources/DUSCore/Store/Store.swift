@@ -14,6 +14,8 @@ public final class Store: Sendable {
     public let actor: String
     /// The words of each text the connection indexes (`SearchIndexWriter`).
     let words: WordCounter
+    /// Opens the append-only audit table to `dus redact` and `dus delete` (`AuditChain`).
+    let auditDoor: AuditDoor
 
     /// How long a command waits for another writer before giving up: 10 s unless told.
     public static let defaultBusyTimeout: TimeInterval = 10
@@ -62,6 +64,8 @@ public final class Store: Sendable {
         self.actor = actor
         let words = WordCounter()
         self.words = words
+        let auditDoor = AuditDoor()
+        self.auditDoor = auditDoor
         let migrator = Schema.migrator(catalogue: catalogue, words: words)
         let manager = FileManager.default
         let attributes = try? manager.attributesOfItem(atPath: path)
@@ -101,6 +105,7 @@ public final class Store: Sendable {
             if isNew { try db.execute(sql: "PRAGMA page_size = \(Schema.pageSize)") }
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try words.prepare(db)
+            auditDoor.prepare(db)
         }
         do {
             writer = try DatabaseQueue(path: openPath, configuration: configuration)
@@ -129,8 +134,13 @@ public final class Store: Sendable {
         isNewFile = true
         let words = WordCounter()
         self.words = words
+        let auditDoor = AuditDoor()
+        self.auditDoor = auditDoor
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try words.prepare(db) }
+        configuration.prepareDatabase { db in
+            try words.prepare(db)
+            auditDoor.prepare(db)
+        }
         writer = try DatabaseQueue(configuration: configuration)
         try Schema.migrator(catalogue: catalogue, words: words).migrate(writer)
     }

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The audit table's tamper evidence: triggers (migration `v7-audit-chain`) refuse UPDATE and DELETE on it from any
+/// connection but dus's own, and only while `dus redact` or `dus delete` hold the door
+/// open; each entry carries a digest of a random salt and its content, chained to the
+/// entry before it, which `dus doctor` verifies.
+///
+/// A redaction or deletion erases an entry's salt with the text it removes (so that a
+/// guessed text cannot be confirmed against the digest) and keeps the digest, so the chain
+/// still verifies; the redaction's own entry lists the entries it changed.
+enum AuditChain {
+    /// The SQL function the triggers ask; registered only on dus's connections.
+    static let functionName = "dus_audit_may_change"
+
+    /// The chain value before the first chained entry.
+    static let origin = Data(repeating: 0, count: 32)
+
+    /// A new random salt.
+    static func salt() -> Data {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// SHA-256 of the salt and what a redaction may erase (reason, detail, content, changes).
+    static func contentDigest(salt: Data, fields: [String?]) -> Data {
+        hash(salt, fields)
+    }
+
+    /// SHA-256 of what no correction changes (reference, time, event, actor) and the
+    /// content digest: an entry's place in the chain.
+    static func digest(fields: [String?], contentDigest: Data) -> Data {
+        var data = hash(Data(), fields)
+        data.append(contentDigest)
+        return Data(SHA256.hash(data: data))
+    }
+
+    /// SHA-256 of `prefix` and the fields, each length-prefixed (`-` for none).
+    private static func hash(_ prefix: Data, _ fields: [String?]) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: prefix)
+        for field in fields {
+            if let field {
+                let bytes = Data(field.utf8)
+                hasher.update(data: Data("\(bytes.count):".utf8))
+                hasher.update(data: bytes)
+            } else {
+                hasher.update(data: Data("-".utf8))
+            }
+        }
+        return Data(hasher.finalize())
+    }
+
+    /// The chain value of an entry: SHA-256 of the previous entry's value and its digest.
+    static func link(previous: Data, digest: Data) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: digest)
+        return Data(hasher.finalize())
+    }
+
+    /// The chain value of the newest chained entry, or `origin`.
+    static func head(_ db: Database) throws -> Data {
+        try Data.fetchOne(db, sql: "SELECT chain FROM audit WHERE chain IS NOT NULL ORDER BY id DESC LIMIT 1") ?? origin
+    }
+
+    /// Findings of a walk along the whole chain (none when it holds), and its head.
+    static func verify(_ db: Database) throws -> (findings: [String], head: Data, chained: Int, before: Int) {
+        // Entries whose salt a redaction or deletion erased, as its own entry lists them.
+        var erased = Set<Int64>()
+        for text in try String?.fetchAll(db, sql: "SELECT changes FROM audit WHERE event IN ('redacted', 'deleted')") {
+            for change in FieldChange.parse(text) where change.path.hasPrefix("audit entry ") {
+                if let id = Int64(change.path.dropFirst("audit entry ".count)) { erased.insert(id) }
+            }
+        }
+        var previous = origin
+        var chained = 0, before = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, reference, at, event, reason, detail, content, actor, changes, salt, content_digest, digest, chain FROM audit ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            guard let chain = row["chain"] as Data?, let digest = row["digest"] as Data?, let contentDigest = row["content_digest"] as Data? else {
+                if chained > 0 { return (["audit entry \(id) has no place in the chain, though entries before it do: it was added or changed outside dus"], previous, chained, before) }
+                before += 1
+                continue
+            }
+            if self.digest(fields: [row["reference"], row["at"], row["event"], row["actor"]], contentDigest: contentDigest) != digest {
+                return (["audit entry \(id) does not match its digest: it was changed outside dus"], previous, chained, before)
+            }
+            if let salt = row["salt"] as Data? {
+                if self.contentDigest(salt: salt, fields: [row["reason"], row["detail"], row["content"], row["changes"]]) != contentDigest {
+                    return (["audit entry \(id) does not match its digest: it was changed outside dus"], previous, chained, before)
+                }
+            } else if !erased.contains(id) {
+                return (["audit entry \(id) has lost its salt, and no redaction or deletion lists it: it was changed outside dus"], previous, chained, before)
+            }
+            if link(previous: previous, digest: digest) != chain {
+                return (["audit entry \(id) does not follow the entry before it in the chain: an entry was changed, removed or put in outside dus"], previous, chained, before)
+            }
+            previous = chain
+            chained += 1
+        }
+        return ([], previous, chained, before)
+    }
+}
+
+/// Whether `dus redact` or `dus delete` holds the audit table open for change; asked by the
+/// triggers through `AuditChain.functionName` on dus's own connections.
+final class AuditDoor: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+
+    var open: Bool { lock.withLock { isOpen } }
+
+    /// Runs `body` with the door open.
+    func whileOpen<T>(_ body: () throws -> T) rethrows -> T {
+        lock.withLock { isOpen = true }
+        defer { lock.withLock { isOpen = false } }
+        return try body()
+    }
+
+    /// Registers the function the triggers ask on a connection of dus's.
+    func prepare(_ db: Database) {
+        db.add(function: DatabaseFunction(AuditChain.functionName, argumentCount: 0, pure: false) { [self] _ in open })
+    }
+}
