@@ -89,6 +89,14 @@ final class TerminalSession {
         throw CancellationError()
     }
 
+    /// For each pair, waits until the screen shows the prompt, then types the answer.
+    func answer(_ exchanges: [(prompt: String, answer: String)]) throws {
+        for exchange in exchanges {
+            try waitFor(exchange.prompt)
+            try line(exchange.answer)
+        }
+    }
+
     /// Runs a shell command and waits for the next prompt; returns the exit status dus gave.
     func command(_ text: String) throws -> Int {
         try line("clear")
@@ -108,20 +116,10 @@ struct TerminalTests {
         let harness = try Harness()
         let terminal = try TerminalSession(harness)
         try terminal.line("'\(dus)' new")
-        try terminal.waitFor("Kind (death, near-miss): ")
-        try terminal.line("death")
-        try terminal.waitFor("Date of the death or near miss")
-        try terminal.line("2026-10-01")
-        try terminal.waitFor("Date of the last release")
-        try terminal.line("2026-09-25")
-        try terminal.waitFor("Probation region")
-        try terminal.line("Atlantis")
-        try terminal.waitFor("unknown region \"Atlantis\"")
-        try terminal.line("NW")
-        try terminal.waitFor("Supervision (")
-        try terminal.line("licence")
-        try terminal.waitFor("[NW-2026-0001]: ")
-        try terminal.line("")
+        try terminal.answer([
+            ("Kind (death, near-miss): ", "death"), ("Date of the death or near miss", "2026-10-01"), ("Date of the last release", "2026-09-25"),
+            ("Probation region", "Atlantis"), ("unknown region \"Atlantis\"", "NW"), ("Supervision (", "licence"), ("[NW-2026-0001]: ", ""),
+        ])
         // vim shows the review with the answers; keys typed go to it, not to the shell.
         let shownInVim = try terminal.waitFor("region: North West")
         #expect(shownInVim.contains("reference: NW-2026-0001") && shownInVim.contains("release_date: 2026-09-25"))
@@ -149,10 +147,7 @@ struct TerminalTests {
         let harness = try Harness()
         let terminal = try TerminalSession(harness)
         try terminal.line("'\(dus)' new")
-        try terminal.waitFor("Kind (death, near-miss): ")
-        try terminal.line("near-miss")
-        try terminal.waitFor("Date of the death or near miss")
-        try terminal.line("2026-10-01")
+        try terminal.answer([("Kind (death, near-miss): ", "near-miss"), ("Date of the death or near miss", "2026-10-01")])
         try terminal.waitFor("Date of the last release")
         try terminal.type("2026-0")
         try terminal.press("C-c")
