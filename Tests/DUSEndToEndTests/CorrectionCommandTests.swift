@@ -42,6 +42,13 @@ import Testing
         #expect(try dus.run("status", "NW-2024-0011", "finished").status == 64)
     }
 
+    @Test func aDryRunImportCreatesNoDatabase() throws {
+        let dus = try Harness()
+        let dry = try dus.run("import", "--dry-run", Harness.examples)
+        #expect(dry.status == 0 && dry.stdout.hasPrefix("would import 29 reviews: 29 new"))
+        #expect(!FileManager.default.fileExists(atPath: dus.path("dus.sqlite")))
+    }
+
     @Test func historySaysWhoChangedWhichFieldFromWhatToWhat() throws {
         let dus = try Harness()
         #expect(try dus.run("import", "--user", "panel chair", Harness.examples).status == 0)
@@ -110,7 +117,8 @@ import Testing
         #expect(lines[1].contains("  imported from ") && lines[1].hasSuffix("nw-2024-0011.md"))
         #expect(lines[2].contains("  Learning lead (North West)  amended from ") && lines[2].hasSuffix("amended.md: Toxicology report received (keeps the review as it was before: --format json)"))
         // Who and what: the actor, and each field changed with its old and new value.
-        #expect(lines[3].hasPrefix("    summary: ") && lines[3].contains(" → "))
+        // A long text is shown around the words that changed.
+        #expect(lines[3].hasPrefix("    summary: …") && lines[3].contains("heroin and a nitazene. → …") && lines[3].hasSuffix("heroin, a nitazene and alcohol."))
         // Times are London's, with their offset (+00:00 or +01:00).
         #expect(lines[1].range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0[01]:00  "#, options: .regularExpression) != nil)
         let json = try dus.run("history", "NW-2024-0011", "--format", "json")

@@ -137,14 +137,34 @@ public enum HistoryRenderer {
             out += line + "\n"
             if entry.event == "status" { continue }  // its one change is on the line
             for change in entry.changes {
-                out += "    \(change.path): \(shown(change.old)) → \(shown(change.new))\n"
+                let (old, new) = shown(change.old, change.new)
+                out += "    \(change.path): \(old) → \(new)\n"
             }
         }
         return out
     }
 
+    /// The two values of a change on one line each; a long text is shown around the part
+    /// that changed (`…`), so that a one-word amendment of a summary can be seen.
+    static func shown(_ old: String?, _ new: String?) -> (String, String) {
+        guard let old, let new else { return (shorten(old), shorten(new)) }
+        let before = Array(old.replacingOccurrences(of: "\n", with: " ")), after = Array(new.replacingOccurrences(of: "\n", with: " "))
+        guard before.count > 80 || after.count > 80 else { return (String(before), String(after)) }
+        var prefix = 0
+        while prefix < min(before.count, after.count), before[prefix] == after[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < min(before.count, after.count) - prefix, before[before.count - 1 - suffix] == after[after.count - 1 - suffix] { suffix += 1 }
+        func window(_ text: [Character]) -> String {
+            let start = max(0, prefix - 20), end = min(text.count, max(text.count - suffix + 20, start))
+            var part = String(text[start..<end])
+            if part.count > 120 { part = String(part.prefix(119)) + "…" }
+            return (start > 0 ? "…" : "") + part + (end < text.count ? "…" : "")
+        }
+        return (window(before), window(after))
+    }
+
     /// A value on one line, shortened past 80 characters; none as `(none)`.
-    private static func shown(_ value: String?) -> String {
+    private static func shorten(_ value: String?) -> String {
         guard let value else { return "(none)" }
         let flat = value.replacingOccurrences(of: "\n", with: " ")
         return flat.count > 80 ? String(flat.prefix(79)) + "…" : flat

@@ -29,7 +29,9 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors {
-            let store = try database.open(.create, actor: actor)
+            // A dry run creates nothing: with no database yet, it checks against an empty one in memory.
+            let isMissing = ((try? FileManager.default.attributesOfItem(atPath: database.path))?[.size] as? NSNumber)?.intValue ?? 0 == 0
+            let store = dryRun && isMissing ? try Store(inMemory: .standard, actor: try actor.name()) : try database.open(.create, actor: actor)
             let options = ImportOptions(replace: replace, dryRun: dryRun, reason: reason)
             let meter = isatty(STDERR_FILENO) == 1 ? ProgressMeter() : nil
             defer { meter?.finish() }
