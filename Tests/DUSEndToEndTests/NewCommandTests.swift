@@ -28,7 +28,7 @@ import Testing
     @Test func optionsAnswerEverythingAndNoEditStoresTheDraftAsIs() throws {
         let dus = try Harness(editor: "false")
         let created = try dus.run("new", "--no-edit", "--kind", "near-miss", "--event-date", "2026-06-01", "--region", "wales",
-                                  "--supervision", "community-order", "--reference", "WAL-2026-0001")
+                                  "--supervision", "community-order", "--reference", "wal-2026-0001")
         #expect(created.status == 0 && created.stdout == "WAL-2026-0001\n" && created.stderr.isEmpty)
         let shown = try dus.run("show", "WAL-2026-0001", "--format", "json").stdout
         #expect(shown.contains("\"region\": \"Wales\"") && shown.contains("\"release_band\": \"not-released\""))

@@ -32,7 +32,7 @@ struct NewCommand: ParsableCommand {
 
     private var given: [NewReview.Field: String] {
         var given: [NewReview.Field: String] = [:]
-        given[.reference] = reference
+        given[.reference] = reference?.uppercased()  // any case on the command line
         given[.kind] = kind
         given[.eventDate] = eventDate
         given[.releaseDate] = releaseDate
