@@ -167,6 +167,8 @@ struct AuditChainCommandTests {
         try dus.write("wm.md", try dus.run("show", "WM-2025-0020").stdout.replacingOccurrences(of: "age: 22", with: "age: 23"))
         #expect(try dus.run("edit", "WM-2025-0020", "--from", "wm.md", "--user", "panel chair").status == 0)
         #expect(try dus.run("redact", "WM-2025-0020", "--field", "summary", "--text", "parked car", "--reason", "Too specific").status == 0)
+        let redaction = try dus.run("history", "WM-2025-0020").stdout
+        #expect(redaction.contains("redacted summary: Too specific\n    audit entry 30: (none) → redacted\n"))
         let healthy = try dus.run("doctor")
         #expect(healthy.status == 0 && healthy.stdout.contains("ok       audit trail (31 entries chained; head "))
         // The sqlite3 shell cannot change or remove an entry.
@@ -176,9 +178,12 @@ struct AuditChainCommandTests {
         #expect(delete.status != 0)
         // dus's own corrections keep the chain verifiable, and say which entries they changed.
         #expect(try dus.run("delete", "NW-2024-0011", "--reason", "Imported by mistake").status == 0)
+        #expect(try dus.run("delete", "WM-2025-0020", "--reason", "Imported by mistake").status == 0)
         #expect(try dus.run("doctor").status == 0)
-        let redaction = try dus.run("history", "WM-2025-0020").stdout
-        #expect(redaction.contains("redacted summary: Too specific\n    audit entry 30: (none) → redacted\n"))
+        // Nothing of a deleted review's text stays in its trail, field changes included.
+        let afterDelete = try dus.run("history", "WM-2025-0020", "--format", "json").stdout
+        #expect(!afterDelete.contains("\"path\": \"age\"") && !afterDelete.contains("parked car"))
+
         // With the triggers dropped, a rewrite goes in, and doctor names the entry.
         let rewrite = try sqlite3(database, "DROP TRIGGER audit_refuses_update; UPDATE audit SET actor = 'someone else' WHERE id = 30")
         #expect(rewrite.status == 0)

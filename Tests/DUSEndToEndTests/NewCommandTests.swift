@@ -46,6 +46,8 @@ import Testing
         let noTerminal = try dus.run(["new"], input: "death\n")
         #expect(noTerminal.status == 1 && noTerminal.stderr.contains("needs a terminal") && noTerminal.stderr.contains("--from FILE")
                 && noTerminal.stderr.contains("--no-edit"))
+        let elsewhere = try dus.run(["new", "--db", dus.path("typo.sqlite")], input: "death\n")
+        #expect(elsewhere.status == 1 && !FileManager.default.fileExists(atPath: dus.path("typo.sqlite")))
         #expect(try dus.run("list").stdout.hasSuffix("1 review\n"))
         #expect(try dus.run("new", "--from", "x.md", "--kind", "death").status == 64)
     }

@@ -295,9 +295,11 @@ extension Store {
         return try erasing { db in
             guard try contains(reference, db) else { throw CorrectionError.noReview(reference) }
             try deleteReview(reference: reference, db)
-            let copies = try Int64.fetchAll(db, sql: "SELECT id FROM audit WHERE reference = ? AND content IS NOT NULL ORDER BY id", arguments: [reference])
+            // Copies of the review and the field changes (old and new values) both hold its text.
+            let holding = "reference = ? AND (content IS NOT NULL OR changes IS NOT NULL)"
+            let copies = try Int64.fetchAll(db, sql: "SELECT id FROM audit WHERE \(holding) ORDER BY id", arguments: [reference])
             try auditDoor.whileOpen {
-                try db.execute(sql: "UPDATE audit SET content = NULL, salt = NULL WHERE reference = ? AND content IS NOT NULL", arguments: [reference])
+                try db.execute(sql: "UPDATE audit SET content = NULL, changes = NULL, salt = NULL WHERE \(holding)", arguments: [reference])
             }
             try audit(db, reference: reference, event: "deleted", now: now, reason: reason, content: nil,
                       changes: copies.map { FieldChange(path: "audit entry \($0)", old: nil, new: "copy of the review removed") })

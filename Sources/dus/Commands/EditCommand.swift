@@ -41,7 +41,7 @@ struct EditCommand: ParsableCommand {
         let rerun = "dus edit \(stored.reference) --from \(draft.path)" + (reason == nil ? "" : " (with the same --reason)")
         try reportingErrors { try draft.edit(rerun: rerun) }
         guard draft.isChanged else {
-            draft.keep(rerun: rerun)
+            draft.keep(rerun: rerun, unsaved: true)
             print("\(stored.reference): the file was not changed; nothing was written")
             return
         }

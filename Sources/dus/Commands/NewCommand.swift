@@ -48,6 +48,12 @@ struct NewCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Refused before the database is opened, so that nothing is made.
+        let guided = NewReview.Field.allCases.contains { $0.isRequired && given[$0] == nil }
+        if from == nil && (guided || !noEdit) {
+            try Terminal.requireInteractive(
+                "dus new asks questions and opens an editor, which needs a terminal; without one, give the review in a file with --from FILE, or every field as an option with --no-edit")
+        }
         let store = try reportingErrors { try database.open(.create, actor: actor) }
         let files = ReviewFiles(catalogue: store.catalogue, today: .today())
         if let from {
@@ -61,11 +67,6 @@ struct NewCommand: ParsableCommand {
         }
         let template = try reportingErrors { try templateText(self.template, builtIn: NewReview.defaultTemplate) }
         var answers = NewReview(catalogue: store.catalogue, today: .today())
-        let guided = NewReview.Field.allCases.contains { $0.isRequired && given[$0] == nil }
-        if guided || !noEdit {
-            try Terminal.requireInteractive(
-                "dus new asks questions and opens an editor, which needs a terminal; without one, give the review in a file with --from FILE, or every field as an option with --no-edit")
-        }
         // The file exists from the start and holds the answers so far, so that Ctrl-C or
         // the end of input loses nothing that was typed.
         let draft = try reportingErrors { try EditorFile(name: reference?.uppercased() ?? "", text: try render(answers, template)) }
@@ -90,7 +91,7 @@ struct NewCommand: ParsableCommand {
         if !noEdit {
             try reportingErrors { try draft.edit(rerun: resume) }
             guard draft.isChanged else {
-                draft.keep(rerun: resume)
+                draft.keep(rerun: resume, unsaved: true)
                 try fail("the file was not saved in the editor; nothing was stored")
             }
         }

@@ -185,10 +185,15 @@ final class EditorFile {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Tells the user where the file is kept and how to carry on from it.
-    func keep(rerun: String) {
+    /// Tells the user where the file is kept and how to carry on from it (`unsaved`: the
+    /// editor left it as dus wrote it, so there is nothing to fix).
+    func keep(rerun: String, unsaved: Bool = false) {
         var standardError = FileHandle.standardError
-        print("Your edit is kept in \(path): fix it there and run: \(rerun)", to: &standardError)
+        if unsaved {
+            print("The file is kept in \(path): to go on, change it and run: \(rerun)", to: &standardError)
+        } else {
+            print("Your edit is kept in \(path): fix it there and run: \(rerun)", to: &standardError)
+        }
     }
 
     /// Runs `body`, which reads and stores the edited file: removes the file when it
