@@ -105,6 +105,12 @@ import Testing
         #expect(found.allSatisfy { !$0.description.contains("07700") && !$0.description.contains("Patel") })
     }
 
+    @Test func theSameNHSNumberTwiceIsReportedAtEachPlace() {
+        let found = IdentifierScreen.identifiers(in: "943 476 5919 and again 943 476 5919")
+        #expect(found.map(\.kind) == ["an NHS number", "an NHS number"])
+        #expect(found.map(\.column) == [1, 24])
+    }
+
     @Test(arguments: ["MRI Scan", "DROP IN sessions", "drop-in centre", "Missed appointments", "MS Teams"])
     func wordsThatStartLikeATitlePass(text: String) {
         #expect(IdentifierScreen.identifiers(in: text).isEmpty)

@@ -14,6 +14,17 @@ enum AuditChain {
     /// The SQL function the triggers ask; registered only on dus's connections.
     static let functionName = "dus_audit_may_change"
 
+    /// How a redaction's or deletion's own entry names an entry it erased text from.
+    static func erasure(of id: Int64, _ what: String) -> FieldChange {
+        FieldChange(path: "audit entry \(id)", old: nil, new: what)
+    }
+
+    /// The entry an `erasure` names, or nil for any other change.
+    static func erasedEntry(_ change: FieldChange) -> Int64? {
+        guard change.path.hasPrefix("audit entry ") else { return nil }
+        return Int64(change.path.dropFirst("audit entry ".count))
+    }
+
     /// The chain value before the first chained entry.
     static let origin = Data(repeating: 0, count: 32)
 
@@ -70,9 +81,7 @@ enum AuditChain {
         // Entries whose salt a redaction or deletion erased, as its own entry lists them.
         var erased = Set<Int64>()
         for text in try String?.fetchAll(db, sql: "SELECT changes FROM audit WHERE event IN ('redacted', 'deleted')") {
-            for change in FieldChange.parse(text) where change.path.hasPrefix("audit entry ") {
-                if let id = Int64(change.path.dropFirst("audit entry ".count)) { erased.insert(id) }
-            }
+            erased.formUnion(FieldChange.parse(text).compactMap(erasedEntry))
         }
         var previous = origin
         var chained = 0, before = 0

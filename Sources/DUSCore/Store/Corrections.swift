@@ -270,7 +270,7 @@ extension Store {
                         try db.execute(sql: "UPDATE audit SET reason = ?, detail = ?, content = ?, changes = ?, salt = NULL WHERE id = ?",
                                        arguments: [reasonText, detail, content, changes, id])
                     }
-                    erased.append(FieldChange(path: "audit entry \(id)", old: nil, new: "redacted"))
+                    erased.append(AuditChain.erasure(of: id, "redacted"))
                     changed += 1
                 }
             }
@@ -302,7 +302,7 @@ extension Store {
                 try db.execute(sql: "UPDATE audit SET content = NULL, changes = NULL, salt = NULL WHERE \(holding)", arguments: [reference])
             }
             try audit(db, reference: reference, event: "deleted", now: now, reason: reason, content: nil,
-                      changes: copies.map { FieldChange(path: "audit entry \($0)", old: nil, new: "copy of the review removed") })
+                      changes: copies.map { AuditChain.erasure(of: $0, "copy of the review removed") })
         }.logFolded
     }
 

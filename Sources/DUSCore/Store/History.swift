@@ -86,13 +86,16 @@ public struct FieldChange: Equatable, Sendable {
         .array(changes.map { .object([("path", .string($0.path)), ("old", .optional($0.old)), ("new", .optional($0.new))]) })
     }
 
-    /// The changes kept in an audit entry; an unreadable value reads as none.
+    /// The changes kept in an audit entry (`json`'s shape); an unreadable value reads as none.
     static func parse(_ text: String?) -> [FieldChange] {
-        guard let text, let data = text.data(using: .utf8),
-              let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        guard let text, case .array(let items)? = JSONValue.parse(text) else { return [] }
         return items.compactMap { item in
-            guard let path = item["path"] as? String else { return nil }
-            return FieldChange(path: path, old: item["old"] as? String, new: item["new"] as? String)
+            guard case .object(let pairs) = item else { return nil }
+            func string(_ key: String) -> String? {
+                guard case .string(let value)? = pairs.first(where: { $0.0 == key })?.1 else { return nil }
+                return value
+            }
+            return string("path").map { FieldChange(path: $0, old: string("old"), new: string("new")) }
         }
     }
 }
@@ -112,21 +115,28 @@ extension Store {
 
 /// `dus history` output.
 public enum HistoryRenderer {
-    /// A stored time (UTC, ISO 8601) in Europe/London with its offset:
-    /// `2026-07-01 11:15:03 +01:00` (`T` between date and time in JSON).
-    static func londonTime(_ stored: String, json: Bool = false) -> String {
-        guard let date = ISO8601DateFormatter().date(from: stored) else { return stored }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.dateFormat = json ? "yyyy-MM-dd'T'HH:mm:ssxxx" : "yyyy-MM-dd HH:mm:ss xxx"
-        return formatter.string(from: date)
+    /// Stored times (UTC, ISO 8601) in Europe/London with their offset:
+    /// `2026-07-01 11:15:03 +01:00` (`T` between date and time in JSON). Made once a render.
+    struct LondonTime {
+        private let reader = ISO8601DateFormatter()
+        private let writer = DateFormatter()
+
+        init(json: Bool) {
+            writer.locale = Locale(identifier: "en_GB_POSIX")
+            writer.timeZone = TimeZone(identifier: "Europe/London")
+            writer.dateFormat = json ? "yyyy-MM-dd'T'HH:mm:ssxxx" : "yyyy-MM-dd HH:mm:ss xxx"
+        }
+
+        func callAsFunction(_ stored: String) -> String {
+            reader.date(from: stored).map(writer.string(from:)) ?? stored
+        }
     }
 
     /// One line an entry: when (Europe/London), who, what, why and from where, then a line
     /// for each field changed (`factors.x: unknown → no`); entries that keep an earlier
     /// version say so.
     public static func text(_ entries: [AuditEntry], reference: String) -> String {
+        let londonTime = LondonTime(json: false)
         var out = "\(reference): \(entries.count) audit entr\(entries.count == 1 ? "y" : "ies"), oldest first; times in Europe/London\n"
         for entry in entries {
             var line = "\(londonTime(entry.at))  \(entry.actor ?? "(not recorded)")  \(entry.event)"
@@ -173,11 +183,12 @@ public enum HistoryRenderer {
     /// `{reference, entries: [{at, event, by, reason, changes: [{path, old, new}], detail, before}]}`,
     /// where `before` is the review as it was before the change (review-file JSON) or null.
     public static func json(_ entries: [AuditEntry], reference: String) -> JSONValue {
-        .object([
+        let londonTime = LondonTime(json: true)
+        return .object([
             ("reference", .string(reference)),
             ("entries", .array(entries.map { entry in
                 .object([
-                    ("at", .string(londonTime(entry.at, json: true))),
+                    ("at", .string(londonTime(entry.at))),
                     ("event", .string(entry.event)),
                     ("by", .optional(entry.actor)),
                     ("reason", .optional(entry.reason)),

@@ -58,8 +58,8 @@ public enum IdentifierScreen {
         for (name, regex, needs) in patterns where needs(clues) { all(regex, name) }
         // An NHS number has ten digits; a UK phone number ten or eleven.
         guard clues.digits >= 10 else { return found }
-        for candidate in nhsCandidates(in: bytes) where isValidNHSNumber(candidate) {
-            found.append(("an NHS number", utf16Offset(ofByte: nhsCandidateStarts(in: bytes, digits: candidate), in: bytes)))
+        for candidate in nhsCandidatePlaces(in: bytes) where isValidNHSNumber(candidate.digits) {
+            found.append(("an NHS number", utf16Offset(ofByte: candidate.start, in: bytes)))
         }
         guard couldHoldPhoneNumber(bytes) else { return found }
         for match in phoneCandidate.matches(in: text, range: range) {
@@ -67,25 +67,6 @@ public enum IdentifierScreen {
             found.append(("a UK phone number", match.range.location))
         }
         return found
-    }
-
-    /// Where in `bytes` the NHS-number-like run with these digits starts (byte offset).
-    private static func nhsCandidateStarts(in bytes: UnsafeBufferPointer<UInt8>, digits: String) -> Int {
-        let first = digits.utf8.first!
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == first, index == 0 || !isDigit(bytes[index - 1]) {
-                var digitsSeen: [UInt8] = []
-                var end = index
-                while end < bytes.count, digitsSeen.count < 10, isDigit(bytes[end]) || bytes[end] == 0x20 || bytes[end] == 0x2D {
-                    if isDigit(bytes[end]) { digitsSeen.append(bytes[end]) }
-                    end += 1
-                }
-                if digitsSeen.elementsEqual(digits.utf8) { return index }
-            }
-            index += 1
-        }
-        return 0
     }
 
     /// The UTF-16 offset of a byte offset in UTF-8 text.
@@ -110,6 +91,11 @@ public enum IdentifierScreen {
     /// and ends where one ends, so its runs, joined by single spaces or dashes, are 10,
     /// 3+7, 6+4 or 3+3+4 digits long. No two such places overlap.
     static func nhsCandidates(in bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        nhsCandidatePlaces(in: bytes).map(\.digits)
+    }
+
+    /// Each NHS-number-like place: its digits and the byte where it starts.
+    static func nhsCandidatePlaces(in bytes: UnsafeBufferPointer<UInt8>) -> [(digits: String, start: Int)] {
         // Each run of digits: where it starts, how long it is, and whether one space or dash
         // joins it to the next run.
         var runs: [(start: Int, length: Int, joined: Bool)] = []
@@ -122,12 +108,12 @@ public enum IdentifierScreen {
             runs.append((start, index - start, joined))
         }
         let shapes: [[Int]] = [[10], [3, 7], [6, 4], [3, 3, 4]]
-        var found: [String] = []
+        var found: [(digits: String, start: Int)] = []
         for first in runs.indices {
             for shape in shapes where first + shape.count <= runs.count {
                 let group = runs[first..<(first + shape.count)]
                 guard zip(group, shape).allSatisfy({ $0.length == $1 }), group.dropLast().allSatisfy(\.joined) else { continue }
-                found.append(String(decoding: group.flatMap { bytes[$0.start..<($0.start + $0.length)] }, as: UTF8.self))
+                found.append((String(decoding: group.flatMap { bytes[$0.start..<($0.start + $0.length)] }, as: UTF8.self), runs[first].start))
             }
         }
         return found
