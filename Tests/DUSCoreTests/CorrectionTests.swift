@@ -97,8 +97,8 @@ import Testing
     @Test func aRedactionThatCannotBeDoneChangesNothing() throws {
         let (store, path) = try Self.fixture()
         let before = try #require(FileManager.default.contents(atPath: path))
+        #expect(throws: StoreError.notFound(reference: "NW-9")) { try store.redact(reference: "NW-9", field: "summary", text: nil, reason: "Typo") }
         let cases: [(String, String, String?, String, CorrectionError)] = [
-            ("NW-9", "summary", nil, "Typo", .noReview("NW-9")),
             ("NW-1", "findings[7]", nil, "Typo", .noField(reference: "NW-1", field: "findings[7]")),
             ("NW-1", "findings[two]", nil, "Typo", .noField(reference: "NW-1", field: "findings[two]")),
             ("NW-1", "summary", "Nobody", "Typo", .textNotInField(reference: "NW-1", field: "summary")),
@@ -165,6 +165,6 @@ import Testing
         #expect(audit.allSatisfy { ($0["content"] as String?) == nil })
         #expect(audit[2]["reason"] as String == "Imported into the wrong database")
         #expect(!Self.filesHold("Quillfeather", at: path))
-        #expect(throws: CorrectionError.noReview("NW-1")) { try store.delete(reference: "NW-1", reason: "Again") }
+        #expect(throws: StoreError.notFound(reference: "NW-1")) { try store.delete(reference: "NW-1", reason: "Again") }
     }
 }

@@ -76,8 +76,8 @@ import Testing
         }
         #expect(try store.edit("NW-1", to: Self.review(), reason: nil, file: "x.md") == .unchanged)
         #expect(try store.history(of: "NW-1").map(\.event) == ["created"])
-        #expect(throws: EditError.noReview("NW-9")) { try store.reviewForEditing("NW-9", reason: nil) }
-        #expect(throws: EditError.noReview("NW-9")) { try store.edit("NW-9", to: Self.review { $0.reference = "NW-9" }, reason: nil, file: nil) }
+        #expect(throws: StoreError.notFound(reference: "NW-9")) { try store.reviewForEditing("NW-9", reason: nil) }
+        #expect(throws: StoreError.notFound(reference: "NW-9")) { try store.edit("NW-9", to: Self.review { $0.reference = "NW-9" }, reason: nil, file: nil) }
     }
 
     @Test func anEditIsRefusedWhenTheReviewChangedSinceItWasOpened() throws {

@@ -47,7 +47,7 @@ import Testing
         #expect(try SimilarityFinder(store: store).similar(to: "A", matching: nearMisses).results.map(\.reference) == ["C"])
         #expect(try SimilarityFinder(store: store).similar(to: "A", limit: 1).results.map(\.reference) == ["B"])
         #expect(throws: SimilarityError.noRiskRecorded("E")) { try SimilarityFinder(store: store).similar(to: "E") }
-        #expect(throws: SimilarityError.noReview("Z")) { try SimilarityFinder(store: store).similar(to: "Z") }
+        #expect(throws: StoreError.notFound(reference: "Z")) { try SimilarityFinder(store: store).similar(to: "Z") }
         let text = SimilarityRenderer.text(try SimilarityFinder(store: store).similar(to: "A"))
         #expect(text.contains("0.667  B  death, 2025-03-01, Wales\n       shared: opioid_use, injecting\n       only in A: homeless_at_event\n"))
         #expect(text.hasSuffix(SimilarityRenderer.definition + "\n"))

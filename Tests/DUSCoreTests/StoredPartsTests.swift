@@ -52,12 +52,13 @@ import Testing
     @Test func aDamagedColumnIsNamedAndNothingIsGuessed() throws {
         let store = try Self.store()
         try store.write { db in try db.execute(sql: #"UPDATE review SET recommendations = '[{"id":"R1","response":"agreed"}]'"#) }
-        #expect(throws: StoreError.damaged(reference: "P-1", column: "recommendations", problem: "text is missing")) {
+        #expect(throws: StoreError.damaged(reference: "P-1", field: "recommendations", stored: "text of 33 bytes", problem: "text is missing")) {
             try store.review("P-1")
         }
         try store.write { db in try db.execute(sql: "UPDATE review SET learning = 'not json'") }
         let error = try #require(throws: StoreError.self) { try store.review("P-1") }
-        #expect(error.errorDescription?.hasPrefix("P-1: the stored learning cannot be read (not JSON") == true)
+        #expect(error.errorDescription?.hasPrefix("P-1: learning: stored value cannot be read (text of 8 bytes: not JSON") == true)
+        #expect(error.errorDescription?.hasSuffix("; run dus doctor") == true)
     }
 
     @Test func theViewsShowOnePartARowAsTheTablesDid() throws {
@@ -107,9 +108,9 @@ import Testing
                 case .notApplicable: "-"
                 }
             }
-            #expect(Store.answers(for: review, derived: derived, catalogue: .standard) == String(expected), "\(review.reference)")
+            #expect(AnswersCodec.encode(review, derived: derived, catalogue: .standard) == String(expected), "\(review.reference)")
         }
-        let characters = reviews.flatMap { Array(Store.answers(for: $0, derived: Derived(for: $0), catalogue: .standard)) }
+        let characters = reviews.flatMap { Array(AnswersCodec.encode($0, derived: Derived(for: $0), catalogue: .standard)) }
         #expect(Set(characters) == ["y", "n", "u", "-"])
     }
 }

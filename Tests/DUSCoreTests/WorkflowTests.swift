@@ -61,6 +61,6 @@ import Testing
         }
         #expect(try store.review("NW-1")?.status == .agreed)
         #expect(try events(store).isEmpty)
-        #expect(throws: StatusError.noReview("NW-9")) { try store.move("NW-9", to: .agreed, reason: nil) }
+        #expect(throws: StoreError.notFound(reference: "NW-9")) { try store.move("NW-9", to: .agreed, reason: nil) }
     }
 }

@@ -84,7 +84,7 @@ import Testing
         #expect(markdown.stdout.contains("## Findings\n- "))
         let missing = try dus.run("show", "NW-2099-0001")
         #expect(missing.status == 1)
-        #expect(missing.stderr == "dus: NW-2099-0001: no such review\n")
+        #expect(missing.stderr == "dus: NW-2099-0001: no review with this reference\n")
     }
 
     @Test func showJSONImportsAgainUnchanged() throws {

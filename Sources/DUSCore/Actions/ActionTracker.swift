@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One action of a recommendation, as a manager chasing it sees it.
 public struct TrackedAction: Sendable, Equatable {
@@ -92,7 +91,7 @@ public struct ActionTracker {
     /// The actions the query selects, by current target date, then address.
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
         var actions: [TrackedAction] = []
-        try store.read { db in try forEach(query, db) { actions.append($0) } }
+        try forEach(query) { actions.append($0) }
         return actions
     }
 
@@ -107,23 +106,21 @@ public struct ActionTracker {
             dueSoon: query.dueWithin.map { _ in 0 }, completed: 0, completedOnTime: 0, revised: 0, owners: [])
         var owners: [String: ActionSummary.OwnerCount] = [:]
         // Counted as they are read: a summary holds no list of actions.
-        try store.read { db in
-            try forEach(counted, db) { action in
-                summary.actions += 1
-                summary.byStatus[action.status, default: 0] += 1
-                if !action.revisedTargetDates.isEmpty { summary.revised += 1 }
-                if action.status == .complete {
-                    summary.completed += 1
-                    if (action.completedDate ?? action.targetDate) <= action.targetDate { summary.completedOnTime += 1 }
-                }
-                guard action.status == .open else { return }
-                let isDueSoon = query.dueWithin.map(action.isDue(within:)) ?? false
-                var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
-                count.open += 1
-                if action.isOverdue { count.overdue += 1; summary.overdue += 1 }
-                if isDueSoon { count.dueSoon += 1; summary.dueSoon? += 1 }
-                owners[action.owner] = count
+        try forEach(counted) { action in
+            summary.actions += 1
+            summary.byStatus[action.status, default: 0] += 1
+            if !action.revisedTargetDates.isEmpty { summary.revised += 1 }
+            if action.status == .complete {
+                summary.completed += 1
+                if (action.completedDate ?? action.targetDate) <= action.targetDate { summary.completedOnTime += 1 }
             }
+            guard action.status == .open else { return }
+            let isDueSoon = query.dueWithin.map(action.isDue(within:)) ?? false
+            var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
+            count.open += 1
+            if action.isOverdue { count.overdue += 1; summary.overdue += 1 }
+            if isDueSoon { count.dueSoon += 1; summary.dueSoon? += 1 }
+            owners[action.owner] = count
         }
         summary.owners = owners.values.sorted { ($0.overdue, $0.open, $1.owner) > ($1.overdue, $1.open, $0.owner) }
         return summary
@@ -145,44 +142,25 @@ public struct ActionTracker {
         }
     }
 
-    /// Calls `body` with each action the query selects, in order, reading them one at a
-    /// time (200,000 actions at once would take hundreds of megabytes).
-    private func forEach(_ query: ActionQuery, _ db: Database, _ body: (TrackedAction) throws -> Void) throws {
-        let (clause, arguments) = store.sqlCondition(for: query.filter)
-        // The actions sit in each review's row, inside its recommendations (`StoredParts`):
-        // SQL picks them out and orders them, and each is read back whole.
-        let field = Schema.jsonField
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
-              \(field("r", "themes")) AS themes, a.value AS action,
-              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date
-            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
-            WHERE \(clause)
-            ORDER BY current_target_date, review.reference, r.key, a.key
-            """, arguments: StatementArguments(arguments))
-        while let row = try rows.next() {
-            let reference: String = row["reference"]
-            let recommendation = reference + "/" + (row["recommendation"] as String)
-            let stored: Action
-            do {
-                stored = try StoredParts.action(row["action"])
-            } catch {
-                throw StoreError.damaged(error, reference: reference)
-            }
-            let target = stored.currentTargetDate
-            let isOverdue = stored.status == .open && target < query.asOf
+    /// Calls `body` with each action the query selects, in order, one at a time.
+    private func forEach(_ query: ActionQuery, _ body: (TrackedAction) throws -> Void) throws {
+        try store.forEachAction(matching: query.filter) { stored in
+            let reference = stored.reference
+            let recommendation = reference + "/" + stored.recommendation
+            let target = stored.action.currentTargetDate
+            let isOverdue = stored.action.status == .open && target < query.asOf
             let action = TrackedAction(
-                id: recommendation + "/" + stored.id, reference: reference, recommendation: recommendation,
-                response: Response(rawValue: row["response"])!, themes: Store.parseList(row["themes"]),
-                text: stored.text, owner: stored.owner, targetDate: target,
-                originalTargetDate: stored.targetDate,
-                revisedTargetDates: stored.revisedTargetDates,
-                status: stored.status, completedDate: stored.completedDate,
-                withdrawnReason: stored.withdrawnReason,
-                lastUpdate: stored.updates.last,
+                id: recommendation + "/" + stored.action.id, reference: reference, recommendation: recommendation,
+                response: stored.response, themes: stored.themes,
+                text: stored.action.text, owner: stored.action.owner, targetDate: target,
+                originalTargetDate: stored.action.targetDate,
+                revisedTargetDates: stored.action.revisedTargetDates,
+                status: stored.action.status, completedDate: stored.action.completedDate,
+                withdrawnReason: stored.action.withdrawnReason,
+                lastUpdate: stored.action.updates.last,
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
-                daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+                daysUntilDue: stored.action.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
             if selects(action, query) { try body(action) }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A learning bulletin's content: figures already under disclosure control, and the
 /// learning points of the reviews it covers. It holds no review reference, no age and no
@@ -133,12 +132,12 @@ public struct BulletinBuilder {
     public func bulletin(for period: BulletinPeriod) throws -> Bulletin {
         // Figures and learning points come from one read transaction: an import landing
         // between two reads could otherwise make them describe different reviews.
-        try store.read { db in try bulletin(for: period, db) }
+        try store.snapshot { try bulletin(for: period, $0) }
     }
 
-    private func bulletin(for period: BulletinPeriod, _ db: Database) throws -> Bulletin {
+    private func bulletin(for period: BulletinPeriod, _ snapshot: StoreSnapshot) throws -> Bulletin {
         let filter = Self.filter(for: period)
-        let slice = try PatternEngine(store: store).report(db, matching: filter).all
+        let slice = try PatternEngine(store: store).report(snapshot, matching: filter).all
         let catalogue = store.catalogue
         let control = self.control
 
@@ -179,7 +178,7 @@ public struct BulletinBuilder {
             deaths: kinds.cells[0], nearMisses: kinds.cells[1],
             releaseTiming: releaseTiming, factors: factors,
             themes: ranked(slice.themeReviews), substances: ranked(slice.substances),
-            learning: try learning(matching: filter, db))
+            learning: try learning(matching: filter, snapshot))
     }
 
     /// Counts with no published total: primary suppression only. Shown counts come first,
@@ -193,18 +192,12 @@ public struct BulletinBuilder {
     }
 
     /// The learning points of the reviews, grouped by first theme; each text once.
-    private func learning(matching filter: ReviewFilter, _ db: Database) throws -> [(theme: String?, points: [String])] {
-        let (clause, arguments) = store.sqlCondition(for: filter)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT learning.text, learning.themes FROM learning JOIN review ON review.id = learning.review_id
-            WHERE \(clause) ORDER BY review.event_date, review.reference, learning.position
-            """, arguments: StatementArguments(arguments))
+    private func learning(matching filter: ReviewFilter, _ snapshot: StoreSnapshot) throws -> [(theme: String?, points: [String])] {
         var groups: [String?: [String]] = [:]
         var seen: Set<String> = []
-        for row in rows {
-            let text: String = row["text"]
-            guard seen.insert(text).inserted else { continue }
-            groups[Store.parseList(row["themes"]).first, default: []].append(text)
+        for note in try snapshot.learningPoints(matching: filter) {
+            guard seen.insert(note.text).inserted else { continue }
+            groups[note.themes.first, default: []].append(note.text)
         }
         let order: [String?] = store.catalogue.themes.map(Optional.some) + [nil]
         return order.compactMap { theme in groups[theme].map { (theme, $0) } }

@@ -17,7 +17,7 @@ public struct BulletinRenderer {
 
     /// A renderer for a bulletin of reviews in `store`.
     public init(bulletin: Bulletin, store: Store) {
-        self.init(bulletin: bulletin) { word in try store.read { try store.contains(word, $0) } }
+        self.init(bulletin: bulletin) { word in try store.contains(word) }
     }
 
     /// The template in `templates/`, built into the binary.

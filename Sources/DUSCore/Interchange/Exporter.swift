@@ -6,18 +6,22 @@ public struct Exporter {
         case markdown, json
     }
 
-    public let store: Store
+    /// Calls the function it is given with each review to export, in order (the store's
+    /// `forEachReview(matching:)`, say).
+    public typealias Reviews = ((Review) throws -> Void) throws -> Void
 
-    public init(store: Store) {
-        self.store = store
+    public let catalogue: Catalogue
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
     }
 
     /// One file per review, named by its reference in lower case. Returns the file count.
-    public func exportFiles(matching filter: ReviewFilter, to folder: String, spelling: Spelling) throws -> Int {
+    public func exportFiles(_ reviews: Reviews, to folder: String, spelling: Spelling) throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let writer = ReviewWriter(catalogue: store.catalogue)
+        let writer = ReviewWriter(catalogue: catalogue)
         var count = 0
-        try store.forEachReview(matching: filter) { review in
+        try reviews { review in
             let name = review.reference.lowercased() + (spelling == .json ? ".json" : ".md")
             let text = spelling == .json ? writer.json(review).serialized(pretty: true) + "\n" : writer.markdown(review)
             try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
@@ -27,9 +31,9 @@ public struct Exporter {
     }
 
     /// One CSV file per table. Returns the file count.
-    public func exportCSV(matching filter: ReviewFilter, to folder: String) throws -> Int {
+    public func exportCSV(_ reviews: [Review], to folder: String) throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let tables = CSVExport(catalogue: store.catalogue).tables(for: try store.reviews(matching: filter))
+        let tables = CSVExport(catalogue: catalogue).tables(for: reviews)
         for (name, table) in tables {
             try Data(table.csv().utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
         }

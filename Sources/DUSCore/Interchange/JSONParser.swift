@@ -332,3 +332,22 @@ struct KnownStrings: Sendable {
         ReviewReader.reviewKeys + ReviewReader.recommendationKeys + ReviewReader.actionKeys
             + Catalogue.standard.factors.map(\.id) + Catalogue.standard.lists.values.flatMap { $0.map(\.id) })
 }
+
+extension JSONValue {
+    /// The value of a JSON text (a review as the audit trail keeps it), keys in their
+    /// order; nil when the text is not JSON.
+    static func parse(_ text: String) -> JSONValue? {
+        guard let node = try? JSONParser.parse(text) else { return nil }
+        func convert(_ node: Node) -> JSONValue {
+            switch node.value {
+            case .null: return .null
+            case .scalar(let text, _): return .string(text)
+            case .bool(let value): return .bool(value)
+            case .number(let text): return Int(text).map(JSONValue.int) ?? Double(text).map(JSONValue.double) ?? .string(text)
+            case .list(let items): return .array(items.map(convert))
+            case .map(let pairs): return .object(pairs.map { ($0.key, convert($0.value)) })
+            }
+        }
+        return convert(node)
+    }
+}

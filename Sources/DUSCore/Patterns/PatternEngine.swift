@@ -1,10 +1,7 @@
 import Foundation
-import GRDB
 
-/// Counts what recurs across the reviews of a filter, in one pass over the stored rows.
-///
-/// The pass reads the covering index `review_patterns` (migration v2) through the SQLite
-/// C API and counts straight from the column bytes, without making strings.
+/// Counts what recurs across the reviews of a filter, in one pass over the stored rows
+/// (`Store.patternRows`), counting straight from the column bytes without making strings.
 public struct PatternEngine {
     public let store: Store
 
@@ -14,36 +11,19 @@ public struct PatternEngine {
 
     /// The report for the slice the filter selects, and the side-by-side slices of `grouping`.
     public func report(matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
-        try store.read { db in try report(db, matching: filter, by: grouping) }
+        try store.snapshot { try report($0, matching: filter, by: grouping) }
     }
 
-    /// The report, read in the caller's read transaction: a caller that reads more
-    /// besides (the bulletin) sees the same reviews in both.
-    func report(_ db: Database, matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
+    /// The report, read in the caller's snapshot: a caller that reads more besides (the
+    /// bulletin) sees the same reviews in both.
+    func report(_ snapshot: StoreSnapshot, matching filter: ReviewFilter, by grouping: PatternReport.Grouping? = nil) throws -> PatternReport {
         let catalogue = store.catalogue
-        let (clause, arguments) = store.sqlCondition(for: filter)
-        // Two threads: this one steps SQLite and copies each row's bytes into batches; a
-        // second one counts them. On two cores that nearly halves a large report.
-        let batches = Channel<RowBatch>()
-        let counting = BackgroundWork { Counts.count(batches, catalogue: catalogue) }
+        // Two threads: this one reads the rows into batches; a second one counts them. On
+        // two cores that nearly halves a large report.
+        let batches = Channel<PatternRows>()
+        let counting = BackgroundWork { Counts.count(batches, grouping: grouping, catalogue: catalogue) }
         do {
-            let rows = try RawStatement(db, sql: """
-                SELECT kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes
-                FROM review WHERE \(clause)
-                """)
-            try rows.start(arguments: StatementArguments(arguments))
-            var batch = RowBatch()
-            while try rows.step() {
-                batch.append(
-                    isDeath: rows.bytes(0).elementsEqual("death".utf8), days: rows.isNull(4) ? nil : rows.integer(4),
-                    key: grouping.map { Self.key($0, rows) }, answers: rows.bytes(5), substances: rows.bytes(6),
-                    findingThemes: rows.bytes(7))
-                if batch.isFull {
-                    batches.put(batch)
-                    batch = RowBatch()
-                }
-            }
-            batches.put(batch)
+            try snapshot.patternRows(matching: filter) { batches.put($0) }
         } catch {
             batches.close()
             _ = counting.wait()
@@ -63,62 +43,9 @@ public struct PatternEngine {
             case .supervision: keys = Supervision.allCases.map(\.rawValue).filter(present.contains)
             case .kind: keys = Kind.allCases.map(\.rawValue).filter(present.contains)
             }
-            report.slices = keys.map { accumulators[$0]!.slice(key: $0, catalogue: catalogue) }
+            report.slices = keys.compactMap { key in accumulators[key].map { $0.slice(key: key, catalogue: catalogue) } }
         }
         return report
-    }
-
-    /// The slice a row belongs to with `--by`.
-    private static func key(_ grouping: PatternReport.Grouping, _ rows: RawStatement) -> String {
-        switch grouping {
-        case .quarter:
-            // event_date is YYYY-MM-DD (validated on the way in).
-            let date = rows.bytes(1)
-            let month = Int(date[5] &- 48) * 10 + Int(date[6] &- 48)
-            return String(decoding: UnsafeBufferPointer(rebasing: date[0..<4]), as: UTF8.self) + "-Q\((month - 1) / 3 + 1)"
-        case .year: return String(decoding: UnsafeBufferPointer(rebasing: rows.bytes(1)[0..<4]), as: UTF8.self)
-        case .region: return rows.text(2)
-        case .supervision: return rows.text(3)
-        case .kind: return rows.text(0)
-        }
-    }
-}
-
-/// Rows copied out of SQLite for the counting thread: the bytes of the counted columns
-/// in one buffer, and where each row's columns are in it.
-struct RowBatch: Sendable {
-    struct Record: Sendable {
-        var isDeath: Bool
-        var days: Int?
-        var key: String?
-        var answers: Range<Int>
-        var substances: Range<Int>
-        var findingThemes: Range<Int>
-    }
-
-    static let capacity = 2048
-    var bytes: [UInt8] = []
-    var records: [Record] = []
-
-    var isFull: Bool { records.count >= Self.capacity }
-
-    init() {
-        bytes.reserveCapacity(Self.capacity * 160)
-        records.reserveCapacity(Self.capacity)
-    }
-
-    mutating func append(
-        isDeath: Bool, days: Int?, key: String?, answers: UnsafeBufferPointer<UInt8>,
-        substances: UnsafeBufferPointer<UInt8>, findingThemes: UnsafeBufferPointer<UInt8>
-    ) {
-        func copy(_ span: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-            let start = bytes.count
-            bytes.append(contentsOf: span)
-            return start..<bytes.count
-        }
-        records.append(Record(
-            isDeath: isDeath, days: days, key: key, answers: copy(answers), substances: copy(substances),
-            findingThemes: copy(findingThemes)))
     }
 }
 
@@ -128,7 +55,7 @@ struct Counts: @unchecked Sendable {
     var byKey: [String: Accumulator] = [:]
 
     /// Takes batches until the channel is finished, counting each row.
-    static func count(_ batches: Channel<RowBatch>, catalogue: Catalogue) -> Counts {
+    static func count(_ batches: Channel<PatternRows>, grouping: PatternReport.Grouping?, catalogue: Catalogue) -> Counts {
         var counts = Counts(all: Accumulator(catalogue: catalogue))
         while let batch = batches.take() {
             batch.bytes.withUnsafeBufferPointer { bytes in
@@ -139,13 +66,29 @@ struct Counts: @unchecked Sendable {
                         substances: UnsafeBufferPointer(rebasing: bytes[record.substances]),
                         findingThemes: UnsafeBufferPointer(rebasing: bytes[record.findingThemes]))
                     counts.all.add(row)
-                    if let key = record.key {
-                        counts.byKey[key, default: Accumulator(catalogue: catalogue)].add(row)
+                    if let grouping {
+                        counts.byKey[key(grouping, record, bytes), default: Accumulator(catalogue: catalogue)].add(row)
                     }
                 }
             }
         }
         return counts
+    }
+
+    /// The slice a row belongs to with `--by`.
+    private static func key(_ grouping: PatternReport.Grouping, _ record: PatternRows.Record, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        switch grouping {
+        case .quarter:
+            // The store has checked that event_date is YYYY-MM-DD.
+            let date = bytes[record.eventDate]
+            let month = Int(date[date.startIndex + 5] &- 48) * 10 + Int(date[date.startIndex + 6] &- 48)
+            return text(record.eventDate.prefix(4)) + "-Q\((month - 1) / 3 + 1)"
+        case .year: return text(record.eventDate.prefix(4))
+        case .region: return text(record.region)
+        case .supervision: return text(record.supervision)
+        case .kind: return record.isDeath ? Kind.death.rawValue : Kind.nearMiss.rawValue
+        }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A review whose risk profile is close to another's.
 public struct SimilarReview: Sendable, Equatable {
@@ -26,12 +25,10 @@ public struct SimilarityResults: Sendable, Equatable {
 }
 
 public enum SimilarityError: LocalizedError, Equatable {
-    case noReview(String)
     case noRiskRecorded(String)
 
     public var errorDescription: String? {
         switch self {
-        case .noReview(let reference): return "\(reference): no review with this reference"
         case .noRiskRecorded(let reference):
             return "\(reference): no factor is recorded at risk, so there is no risk profile to compare (unknown is not counted as no)"
         }
@@ -55,41 +52,28 @@ public struct SimilarityFinder {
     /// left out), most alike first; ties by the most shared, then by reference.
     public func similar(to reference: String, matching filter: ReviewFilter = ReviewFilter(), limit: Int = 10) throws -> SimilarityResults {
         let catalogue = store.catalogue
-        let riskBytes = catalogue.factors.map { Store.riskCharacter(of: $0).asciiValue! }
-        func profile(_ answers: String) -> UInt64 {
-            var bits: UInt64 = 0
-            for (index, byte) in answers.utf8.enumerated() where index < riskBytes.count && byte == riskBytes[index] {
-                bits |= 1 << UInt64(index)
-            }
-            return bits
-        }
         func ids(_ bits: UInt64) -> [String] {
             catalogue.factors.indices.filter { bits & (1 << UInt64($0)) != 0 }.map { catalogue.factors[$0].id }
         }
-        let (clause, arguments) = store.sqlCondition(for: filter)
-        return try store.read { db in
-            guard let answers = try String.fetchOne(db, sql: "SELECT answers FROM review WHERE reference = ?", arguments: [reference]) else {
-                throw SimilarityError.noReview(reference)
+        return try store.snapshot { snapshot in
+            guard let target = try snapshot.riskProfile(of: reference)?.bits else {
+                throw StoreError.notFound(reference: reference)
             }
-            let target = profile(answers)
             guard target != 0 else { throw SimilarityError.noRiskRecorded(reference) }
-            var scored: [(row: Row, bits: UInt64, shared: Int, score: Double)] = []
+            var scored: [(profile: RiskProfile, shared: Int, score: Double)] = []
             var compared = 0
-            let rows = try Row.fetchCursor(db, sql: "SELECT reference, kind, event_date, region, answers FROM review WHERE \(clause) AND reference <> ?",
-                                           arguments: StatementArguments(arguments) + [reference])
-            while let row = try rows.next() {
+            for profile in try snapshot.riskProfiles(matching: filter) where profile.reference != reference {
                 compared += 1
-                let bits = profile(row["answers"])
-                let shared = (bits & target).nonzeroBitCount
+                let shared = (profile.bits & target).nonzeroBitCount
                 guard shared > 0 else { continue }
-                scored.append((row.copy(), bits, shared, Double(shared) / Double((bits | target).nonzeroBitCount)))
+                scored.append((profile, shared, Double(shared) / Double((profile.bits | target).nonzeroBitCount)))
             }
-            scored.sort { ($0.score, $0.shared, $1.row["reference"] as String) > ($1.score, $1.shared, $0.row["reference"] as String) }
+            scored.sort { ($0.score, $0.shared, $1.profile.reference) > ($1.score, $1.shared, $0.profile.reference) }
             let results = scored.prefix(limit).map { item in
                 SimilarReview(
-                    reference: item.row["reference"], kind: Kind(rawValue: item.row["kind"])!, eventDate: Day(item.row["event_date"] as String)!,
-                    region: item.row["region"], score: (item.score * 1000).rounded() / 1000,
-                    shared: ids(item.bits & target), onlyThere: ids(target & ~item.bits), onlyHere: ids(item.bits & ~target))
+                    reference: item.profile.reference, kind: item.profile.kind, eventDate: item.profile.eventDate,
+                    region: item.profile.region, score: (item.score * 1000).rounded() / 1000,
+                    shared: ids(item.profile.bits & target), onlyThere: ids(target & ~item.profile.bits), onlyHere: ids(item.profile.bits & ~target))
             }
             return SimilarityResults(reference: reference, profile: ids(target), results: Array(results), compared: compared)
         }

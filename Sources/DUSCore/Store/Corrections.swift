@@ -3,7 +3,6 @@ import GRDB
 
 /// Why a redaction or a deletion was refused. Nothing has changed when one is thrown.
 public enum CorrectionError: LocalizedError, Equatable {
-    case noReview(String)
     case noField(reference: String, field: String)
     case textNotInField(reference: String, field: String)
     case reason(String)
@@ -12,8 +11,6 @@ public enum CorrectionError: LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case .noReview(let reference):
-            return "\(reference): no review with this reference"
         case .noField(let reference, let field):
             return "\(reference): \(field): no such text field; give a path such as summary, findings[2], recommendations[R1].reason or recommendations[R1].actions[A1].updates[1]"
         case .textNotInField(let reference, let field):
@@ -232,7 +229,7 @@ extension Store {
         if let text, text.isEmpty || Self.redacted.contains(text) { throw CorrectionError.nothingToRedact(reference: reference, field: path) }
         var (report, logFolded) = try erasing { db -> RedactionReport in
             guard var review = try loadReview(db, where: "reference = ?", [reference]).first else {
-                throw CorrectionError.noReview(reference)
+                throw StoreError.notFound(reference: reference)
             }
             let current = field.value(in: review)
             guard let target = text ?? current else { throw CorrectionError.noField(reference: reference, field: path) }
@@ -293,7 +290,7 @@ extension Store {
     public func delete(reference: String, reason: String, now: String = Store.timestamp()) throws -> Bool {
         let reason = try Self.checkedReason(reason)
         return try erasing { db in
-            guard try contains(reference, db) else { throw CorrectionError.noReview(reference) }
+            guard try contains(reference, db) else { throw StoreError.notFound(reference: reference) }
             try deleteReview(reference: reference, db)
             // Copies of the review and the field changes (old and new values) both hold its text.
             let holding = "reference = ? AND (content IS NOT NULL OR changes IS NOT NULL)"

@@ -3,7 +3,6 @@ import GRDB
 
 /// Why an edit or a new review was refused. Nothing has changed when one is thrown.
 public enum EditError: LocalizedError, Equatable {
-    case noReview(String)
     case needsReason(String)
     case otherReference(file: String, expected: String, found: String)
     case statusChanged(reference: String, from: Status, to: Status)
@@ -13,8 +12,6 @@ public enum EditError: LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case .noReview(let reference):
-            return "\(reference): no review with this reference"
         case .needsReason(let reference):
             return "\(reference): is published; changing it is an amendment and needs --reason"
         case .otherReference(let file, let expected, let found):
@@ -46,7 +43,7 @@ extension Store {
     /// afterwards: a reference not in the database, and a published review without a reason.
     public func reviewForEditing(_ reference: String, reason: String?) throws -> Review {
         let reason = try Self.screenedReason(reason)
-        guard let review = try review(reference) else { throw EditError.noReview(reference) }
+        guard let review = try review(reference) else { throw StoreError.notFound(reference: reference) }
         if review.status == .published && reason == nil { throw EditError.needsReason(reference) }
         return review
     }
@@ -67,7 +64,7 @@ extension Store {
         let reason = try Self.screenedReason(reason)
         if edited.reference != reference { throw EditError.otherReference(file: file ?? reference, expected: reference, found: edited.reference) }
         return try write { db in
-            guard let stored = try loadReview(db, where: "reference = ?", [reference]).first else { throw EditError.noReview(reference) }
+            guard let stored = try loadReview(db, where: "reference = ?", [reference]).first else { throw StoreError.notFound(reference: reference) }
             if let opened, opened != stored { throw EditError.changedMeanwhile(reference) }
             if edited.status != stored.status { throw EditError.statusChanged(reference: reference, from: stored.status, to: edited.status) }
             if edited == stored { return .unchanged }

@@ -150,6 +150,30 @@ struct RawStatement {
         }
     }
 
+    /// How the value of the column is stored, as an error names it: `text of 5 bytes`,
+    /// `an integer`, `NULL`, ...
+    func storedType(_ column: Int32) -> String {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: return "NULL"
+        case SQLITE_INTEGER: return "an integer"
+        case SQLITE_FLOAT: return "a real number"
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return "a blob of \(count) byte\(count == 1 ? "" : "s")"
+        default:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return "text of \(count) byte\(count == 1 ? "" : "s")"
+        }
+    }
+
+    func isText(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE3_TEXT
+    }
+
+    func isInteger(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_INTEGER
+    }
+
     func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL
     }

@@ -28,7 +28,7 @@ struct StoredColumns: Sendable {
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
-        answers = Store.answers(for: review, derived: derived, catalogue: catalogue)
+        answers = AnswersCodec.encode(review, derived: derived, catalogue: catalogue)
         substances = StoredParts.list(review.substances)
         agencies = StoredParts.list(review.agencies)
         findingThemes = StoredParts.lists(review.findings.map(\.themes))
@@ -39,49 +39,6 @@ struct StoredColumns: Sendable {
 }
 
 extension Store {
-    // MARK: Answers string
-
-    /// One character per catalogue factor, in catalogue order: `y`, `n`, `u` (unknown) or
-    /// `-` (not applicable). Derived factors are computed here.
-    static func answers(for review: Review, derived: Derived, catalogue: Catalogue) -> String {
-        // The same answers as `Review.answer(to:derived:)` gives factor by factor, worked out
-        // from the review's own answers: an import does this for every review it reads.
-        func character(_ answer: DerivedAnswer) -> UInt8 {
-            switch answer {
-            case .yes: UInt8(ascii: "y")
-            case .no: UInt8(ascii: "n")
-            case .unknown: UInt8(ascii: "u")
-            case .notApplicable: UInt8(ascii: "-")
-            }
-        }
-        let rules = catalogue.answerRules
-        return String(unsafeUninitializedCapacity: rules.count) { buffer in
-            for (index, rule) in rules.enumerated() {
-                if rule.derived {
-                    buffer[index] = character(derived.answer(forFactor: catalogue.factorID(at: index)) ?? .unknown)
-                    continue
-                }
-                let applies = switch rule.applies {
-                case .all: true
-                case .released: review.releaseDate != nil
-                case .death: review.kind == .death
-                case .nearMiss: review.kind == .nearMiss
-                }
-                buffer[index] = applies ? UInt8(ascii: "u") : UInt8(ascii: "-")
-            }
-            for (id, answer) in review.factors {
-                guard let index = catalogue.position(of: id), !rules[index].derived, buffer[index] == UInt8(ascii: "u") else { continue }
-                buffer[index] = character(answer == .yes ? .yes : answer == .no ? .no : .unknown)
-            }
-            return rules.count
-        }
-    }
-
-    /// The character of the answers string that means "risk present" for `factor`.
-    static func riskCharacter(of factor: Catalogue.Factor) -> Character {
-        factor.risk == .yes ? "y" : "n"
-    }
-
     // MARK: Writing
 
     /// Inserts a review with all its parts. The caller holds the transaction.
@@ -192,12 +149,11 @@ extension Store {
             let character = "substr(answers, \(position + 1), 1)"
             switch condition.expected {
             case .risk:
-                terms.append("\(character) = ?"); arguments.append(String(Store.riskCharacter(of: factor)))
+                terms.append("\(character) = ?"); arguments.append(String(UnicodeScalar(AnswersCodec.riskByte(of: factor))))
             case .answer(.unknown):
                 terms.append("\(character) IN ('u', '')")
             case .answer(let answer):
-                terms.append("\(character) = ?")
-                arguments.append(answer == .yes ? "y" : answer == .no ? "n" : "-")
+                terms.append("\(character) = ?"); arguments.append(String(UnicodeScalar(AnswersCodec.byte(answer))))
             }
         }
         return (terms.joined(separator: " AND "), arguments)
@@ -205,41 +161,59 @@ extension Store {
 
     func loadReview(_ db: Database, where clause: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Review] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
-        return try rows.map { row in
-            var review = Review(
-                reference: row["reference"], kind: Kind(rawValue: row["kind"])!, eventDate: Day(row["event_date"] as String)!,
-                region: row["region"], supervision: Supervision(rawValue: row["supervision"])!)
-            review.status = Status(rawValue: row["status"])!
-            review.classification = Classification(rawValue: row["classification"])!
-            review.releaseDate = (row["release_date"] as String?).flatMap(Day.init)
-            review.reviewDate = (row["review_date"] as String?).flatMap(Day.init)
-            review.age = row["age"]
-            review.sex = Sex(rawValue: row["sex"]) ?? .unknown
-            review.ethnicity = Ethnicity(rawValue: row["ethnicity"]) ?? .unknown
-            review.eventPlace = EventPlace(rawValue: row["event_place"]) ?? .unknown
-            review.bystanderPresent = Answer(rawValue: row["bystander_present"]) ?? .unknown
-            review.naloxoneGivenAtEvent = Answer(rawValue: row["naloxone_given_at_event"]) ?? .unknown
-            review.ambulanceAttended = Answer(rawValue: row["ambulance_attended"]) ?? .unknown
-            review.substances = Store.parseList(row["substances"])
-            review.agencies = Store.parseList(row["agencies"])
-            review.summary = row["summary"]
-            let answers = Array((row["answers"] as String).utf8)
-            for (index, factor) in catalogue.factors.enumerated() where !factor.derived && index < answers.count {
-                switch answers[index] {
-                case UInt8(ascii: "y"): review.factors[factor.id] = .yes
-                case UInt8(ascii: "n"): review.factors[factor.id] = .no
-                default: break
-                }
-            }
-            do throws(StoredParts.Damaged) {
-                review.findings = try StoredParts.notes(row["findings"], column: "findings")
-                review.learning = try StoredParts.notes(row["learning"], column: "learning")
-                review.recommendations = try StoredParts.recommendations(row["recommendations"])
-            } catch {
-                throw StoreError.damaged(error, reference: review.reference)
-            }
-            return review
+        return try rows.map { row in try review(from: row) }
+    }
+
+    /// The review a stored row holds; `StoreError.damaged` names the first value that
+    /// cannot be read.
+    func review(from row: Row) throws -> Review {
+        let stored = StoredRow(row)
+        // The reference names the review in every other error; a damaged one is named by row id.
+        let reference: String
+        do {
+            reference = try stored.text("reference")
+        } catch {
+            throw StoreError.damaged(error, reference: "review row \(row["id"] as DatabaseValue? ?? .null)")
         }
+        do throws(DamagedValue) {
+            return try review(from: stored, reference: reference)
+        } catch {
+            throw StoreError.damaged(error, reference: reference)
+        }
+    }
+
+    private func review(from row: StoredRow, reference: String) throws(DamagedValue) -> Review {
+        var review = Review(
+            reference: reference, kind: try row.choice("kind", Kind.self), eventDate: try row.day("event_date"),
+            region: try row.text("region"), supervision: try row.choice("supervision", Supervision.self))
+        review.status = try row.choice("status", Status.self)
+        review.classification = try row.choice("classification", Classification.self)
+        review.releaseDate = try row.optionalDay("release_date")
+        review.reviewDate = try row.optionalDay("review_date")
+        review.age = try row.optionalInteger("age")
+        review.sex = try row.choice("sex", Sex.self)
+        review.ethnicity = try row.choice("ethnicity", Ethnicity.self)
+        review.eventPlace = try row.choice("event_place", EventPlace.self)
+        review.bystanderPresent = try row.choice("bystander_present", Answer.self)
+        review.naloxoneGivenAtEvent = try row.choice("naloxone_given_at_event", Answer.self)
+        review.ambulanceAttended = try row.choice("ambulance_attended", Answer.self)
+        review.substances = try row.texts("substances")
+        review.agencies = try row.texts("agencies")
+        review.summary = try row.optionalText("summary")
+        let answers = try row.text("answers")
+        guard let factors = AnswersCodec.factors(answers, catalogue: catalogue) else {
+            throw row.damaged("answers", "not one of y, n, u or - for each factor")
+        }
+        review.factors = factors
+        let (findings, learning, recommendations) = (try row.text("findings"), try row.text("learning"), try row.text("recommendations"))
+        do throws(StoredParts.Damaged) {
+            review.findings = try StoredParts.notes(findings, column: "findings")
+            review.learning = try StoredParts.notes(learning, column: "learning")
+            review.recommendations = try StoredParts.recommendations(recommendations)
+        } catch {
+            throw row.damaged(error.column, error.problem)
+        }
+        return review
     }
 }
 

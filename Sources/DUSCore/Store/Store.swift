@@ -268,8 +268,9 @@ public enum StoreError: LocalizedError, Equatable {
     case olderSchema(path: String)
     case readOnlyFolderWithLog(path: String)
     case sqlite(path: String, message: String)
-    /// A stored column that dus cannot read back (changed outside dus, or a damaged file).
-    case damaged(reference: String, column: String, problem: String)
+    /// A stored value that dus cannot read back (changed by another tool, or a damaged
+    /// file): the review, the field, the stored type and length, and what is wrong.
+    case damaged(reference: String, field: String, stored: String, problem: String)
 
     init(databaseError error: DatabaseError, path: String) {
         switch error.resultCode {
@@ -288,7 +289,7 @@ public enum StoreError: LocalizedError, Equatable {
         case .busy(let path):
             return "\(path): the database is busy (another dus is writing); nothing was changed. Try again, or raise --busy-timeout."
         case .notFound(let reference):
-            return "\(reference): no such review"
+            return "\(reference): no review with this reference"
         case .noDatabase(let path):
             return "no database at \(path) (dus import creates one)"
         case .cannotCreate(let path):
@@ -299,8 +300,8 @@ public enum StoreError: LocalizedError, Equatable {
             return "\(path): the folder cannot be written to and the database has a write-ahead log (\(path)-wal) holding changes not yet in the file; dus cannot read it safely without writing. Copy the database and its -wal file to a folder you can write to, or ask its owner to run any dus command on it"
         case .sqlite(let path, let message):
             return "\(path): database error: \(message)"
-        case .damaged(let reference, let column, let problem):
-            return "\(reference): the stored \(column) cannot be read (\(problem)); it was not changed. Run dus doctor, and restore the review from a backup or its file."
+        case .damaged(let reference, let field, let stored, let problem):
+            return "\(reference): \(field): stored value cannot be read (\(stored): \(problem)); run dus doctor"
         }
     }
 }

@@ -226,13 +226,6 @@ enum StoredParts {
     }
 }
 
-extension StoreError {
-    /// The error for a stored column of the review `reference` that cannot be read back.
-    static func damaged(_ error: StoredParts.Damaged, reference: String) -> StoreError {
-        .damaged(reference: reference, column: error.column, problem: error.problem)
-    }
-}
-
 /// Compact JSON written as UTF-8 bytes: several times faster than appending to a String.
 struct JSONBytes {
     private var bytes: [UInt8] = []

@@ -3,14 +3,11 @@ import GRDB
 
 /// Why a status move was refused. Nothing has changed when one is thrown.
 public enum StatusError: LocalizedError, Equatable {
-    case noReview(String)
     case skipsAStep(reference: String, from: Status, to: Status)
     case needsReason(reference: String, from: Status)
 
     public var errorDescription: String? {
         switch self {
-        case .noReview(let reference):
-            return "\(reference): no review with this reference"
         case .skipsAStep(let reference, let from, let to):
             return "\(reference): \(from.rawValue) → \(to.rawValue) skips agreed; a review moves draft → agreed → published: move it to agreed first"
         case .needsReason(let reference, let from):
@@ -37,19 +34,16 @@ extension Store {
     public func move(_ reference: String, to status: Status, reason: String?, now: String = Store.timestamp()) throws -> StatusChange {
         let reason = try Self.screenedReason(reason)
         return try write { db in
-            guard let review = try loadReview(db, where: "reference = ?", [reference]).first else { throw StatusError.noReview(reference) }
+            guard let review = try loadReview(db, where: "reference = ?", [reference]).first else { throw StoreError.notFound(reference: reference) }
             let change = StatusChange(reference: reference, from: review.status, to: status)
             guard change.changed else { return change }
             let (from, to) = (Status.allCases.firstIndex(of: review.status)!, Status.allCases.firstIndex(of: status)!)
             if to > from + 1 { throw StatusError.skipsAStep(reference: reference, from: review.status, to: status) }
             if review.status == .published && reason == nil { throw StatusError.needsReason(reference: reference, from: review.status) }
             if status == .published {
-                // The rules of a published review, exactly as an import applies them.
-                var moved = review
-                moved.status = .published
-                let text = ReviewWriter(catalogue: catalogue).json(moved).serialized()
-                let problems = ReviewFiles(catalogue: catalogue, today: .today()).readJSON(text, file: reference).flatMap(\.problems)
-                if !problems.isEmpty { throw ProblemsError(problems.map { Problem(file: reference, field: $0.field, message: $0.message) }) }
+                // The rules of a published review, as an import applies them.
+                let breaches = PublishingRules.breaches(review)
+                if !breaches.isEmpty { throw ProblemsError(breaches.map { Problem(file: reference, field: $0.field, message: $0.message) }) }
             }
             try db.execute(sql: "UPDATE review SET status = ?, updated_at = ? WHERE reference = ?", arguments: [status.rawValue, now, reference])
             try audit(db, reference: reference, event: "status", now: now, reason: reason,

@@ -109,30 +109,8 @@ struct ReviewReader {
 
     private mutating func checkPublishing(_ review: Review, fields: Fields, at node: Node) {
         guard review.status == .published else { return }
-        let statusNode = fields["status"]
-        if review.findings.isEmpty {
-            problem("status", "published needs at least one finding", at: statusNode)
-        }
-        if review.learning.isEmpty {
-            problem("status", "published needs at least one learning point", at: statusNode)
-        }
-        if review.classification == .suspected {
-            problem("status", "published needs a classification other than suspected (confirmed or not-drug-related)", at: statusNode)
-        }
-        let message = "contains an exact date, which a published review may not: write the month, or the time relative to the event"
-        for (index, note) in review.findings.enumerated() where IdentifierScreen.containsExactDate(note.text) {
-            problem("findings[\(index + 1)].text", message, at: fields["findings"])
-        }
-        for (index, note) in review.learning.enumerated() where IdentifierScreen.containsExactDate(note.text) {
-            problem("learning[\(index + 1)].text", message, at: fields["learning"])
-        }
-        for recommendation in review.recommendations {
-            if IdentifierScreen.containsExactDate(recommendation.text) {
-                problem("recommendations[\(recommendation.id)].text", message, at: fields["recommendations"])
-            }
-            if let reason = recommendation.reason, IdentifierScreen.containsExactDate(reason) {
-                problem("recommendations[\(recommendation.id)].reason", message, at: fields["recommendations"])
-            }
+        for breach in PublishingRules.breaches(review) {
+            problem(breach.field, breach.message, at: fields[breach.key])
         }
     }
 

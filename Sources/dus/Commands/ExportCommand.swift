@@ -24,11 +24,12 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let written = try reportingErrors {
             let store = try database.open()
-            let exporter = Exporter(store: store)
+            let filter = try filters.makeFilter()
+            let exporter = Exporter(catalogue: store.catalogue)
             switch format {
-            case .csv: return try exporter.exportCSV(matching: try filters.makeFilter(), to: out)
-            case .json: return try exporter.exportFiles(matching: try filters.makeFilter(), to: out, spelling: .json)
-            case .md: return try exporter.exportFiles(matching: try filters.makeFilter(), to: out, spelling: .markdown)
+            case .csv: return try exporter.exportCSV(try store.reviews(matching: filter), to: out)
+            case .json: return try exporter.exportFiles({ try store.forEachReview(matching: filter, $0) }, to: out, spelling: .json)
+            case .md: return try exporter.exportFiles({ try store.forEachReview(matching: filter, $0) }, to: out, spelling: .markdown)
             }
         }
         print("wrote \(written) file\(written == 1 ? "" : "s") to \(out)")

@@ -1,0 +1,255 @@
+import Foundation
+import GRDB
+
+/// One read transaction: what is read through one snapshot describes the same reviews,
+/// even while another command writes.
+public struct StoreSnapshot {
+    let store: Store
+    let db: Database
+}
+
+/// One action of a recommendation, as stored, with the recommendation it belongs to.
+public struct StoredAction: Sendable, Equatable {
+    public var reference: String
+    /// The recommendation's id (`R1`).
+    public var recommendation: String
+    public var response: Response
+    public var themes: [String]
+    public var action: Action
+}
+
+/// One text that matched a search, with its review and its rank.
+public struct StoredHit: Sendable, Equatable {
+    public var reference: String
+    public var kind: Kind
+    public var eventDate: Day
+    public var region: String
+    /// `summary`, `finding`, `learning`, `recommendation` or `action`.
+    public var source: String
+    /// Where the text sits in the review, spelled like a field path: `findings[2]`.
+    public var item: String
+    public var text: String
+    /// BM25 as FTS5 works it out: lower is better.
+    public var rank: Double
+}
+
+/// What a search found: the best texts, and how many texts and reviews matched in all.
+public struct StoredHits: Sendable, Equatable {
+    public var hits: [StoredHit]
+    public var matchingTexts: Int
+    public var matchingReviews: Int
+}
+
+/// The risk profile of one review: the factors at risk, as bits by catalogue position.
+public struct RiskProfile: Sendable, Equatable {
+    public var reference: String
+    public var kind: Kind
+    public var eventDate: Day
+    public var region: String
+    public var bits: UInt64
+}
+
+extension Store {
+    /// Runs `body` in one read transaction.
+    public func snapshot<T>(_ body: (StoreSnapshot) throws -> T) throws -> T {
+        try read { db in try body(StoreSnapshot(store: self, db: db)) }
+    }
+
+    /// See `StoreSnapshot.forEachAction`.
+    public func forEachAction(matching filter: ReviewFilter, _ body: (StoredAction) throws -> Void) throws {
+        try snapshot { try $0.forEachAction(matching: filter, body) }
+    }
+
+    /// See `StoreSnapshot.searchHits`.
+    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
+        try snapshot { try $0.searchHits(expression, matching: filter, limit: limit) }
+    }
+
+    /// See `StoreSnapshot.riskProfiles`.
+    public func riskProfiles(matching filter: ReviewFilter) throws -> [RiskProfile] {
+        try snapshot { try $0.riskProfiles(matching: filter) }
+    }
+
+    /// The risk profile of the review `reference`, or nil when there is no such review.
+    public func riskProfile(of reference: String) throws -> RiskProfile? {
+        try snapshot { try $0.riskProfile(of: reference) }
+    }
+}
+
+extension StoreSnapshot {
+    /// Calls `body` with each action of the reviews the filter selects, by current target
+    /// date, then reference, recommendation and action, one at a time (200,000 actions at
+    /// once would take hundreds of megabytes).
+    public func forEachAction(matching filter: ReviewFilter, _ body: (StoredAction) throws -> Void) throws {
+        let (clause, arguments) = store.sqlCondition(for: filter)
+        // The actions sit in each review's row, inside its recommendations (`StoredParts`):
+        // SQL picks them out and orders them, and each is read back whole.
+        let field = Schema.jsonField
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
+              \(field("r", "themes")) AS themes, a.value AS action,
+              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date
+            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
+            WHERE \(clause)
+            ORDER BY current_target_date, review.reference, r.key, a.key
+            """, arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            let stored = StoredRow(row)
+            let reference = (try? stored.text("reference")) ?? "a review"
+            let action: StoredAction
+            do throws(DamagedValue) {
+                let recommendation = try stored.text("recommendation")
+                let response = try stored.choice("response", Response.self)
+                let themes = row["themes"] as DatabaseValue? == .null ? [] : try stored.texts("themes")
+                let text = try stored.text("action")
+                do throws(StoredParts.Damaged) {
+                    action = StoredAction(reference: reference, recommendation: recommendation, response: response, themes: themes,
+                                          action: try StoredParts.action(text))
+                } catch {
+                    throw DamagedValue(field: "recommendations", stored: "text of \(text.utf8.count) bytes", problem: error.problem)
+                }
+            } catch {
+                // Every part of an action is stored in the review's recommendations.
+                throw StoreError.damaged(DamagedValue(field: "recommendations", stored: error.stored, problem: error.problem), reference: reference)
+            }
+            try body(action)
+        }
+    }
+
+    /// The texts matching the FTS5 `expression` in the reviews the filter selects, best
+    /// first, at most `limit` of them (nil for all), with how many texts and reviews match.
+    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
+        let (clause, filterArguments) = store.sqlCondition(for: filter)
+        let arguments = StatementArguments([expression] + filterArguments)
+        // A text's review is its row id shifted right by 20 (`Schema.createContentlessSearch`):
+        // the ranking and the counts need only the index, and the review row for a filter.
+        let shift = Int64(Schema.searchTextIDs.trailingZeroBitCount)
+        let reviewOfText = "(search.rowid >> \(shift))"
+        let from = filter == ReviewFilter()
+            ? "FROM search WHERE search MATCH ?"
+            : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
+        let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
+        // Ranked by `dus_bm25`: FTS5's bm25 with the texts' lengths from `search_size`
+        // (`Schema.keepTextLengths`). Called here rather than as FTS5's `rank`, so that its
+        // error, should a length be missing, reaches the user whole.
+        let ranked = try Row.fetchAll(
+            db, sql: "SELECT search.rowid, dus_bm25(search) AS score \(from) ORDER BY score, search.rowid LIMIT ?",
+            arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
+        // The texts of the hits come from their reviews' rows: the index keeps no copy.
+        let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
+        var texts: [Int64: StoredHit] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
+            FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id IN (SELECT value FROM json_each(?1))"))) AS texts
+            JOIN review ON review.id = texts.review_id
+            WHERE texts.id IN (SELECT value FROM json_each(?2))
+            """, arguments: [reviewIDs.description, ranked.map(\.id).description])
+        while let row = try rows.next() {
+            let stored = StoredRow(row)
+            let reference = (try? stored.text("reference")) ?? "review row \((row["id"] as Int64? ?? 0) >> shift)"
+            do throws(DamagedValue) {
+                texts[row["id"]] = StoredHit(
+                    reference: reference, kind: try stored.choice("kind", Kind.self), eventDate: try stored.day("event_date"),
+                    region: try stored.text("region"), source: try stored.text("source"), item: try stored.text("item"),
+                    text: try stored.text("text"), rank: 0)
+            } catch {
+                throw StoreError.damaged(error, reference: reference)
+            }
+        }
+        let hits = try ranked.map { hit in
+            guard var found = texts[hit.id] else {
+                throw StoreError.damaged(reference: "review row \(hit.id >> shift)", field: "search index", stored: "an entry",
+                                         problem: "it holds a text the review does not have")
+            }
+            found.rank = hit.rank
+            return found
+        }
+        return StoredHits(hits: hits, matchingTexts: counts?[0] ?? 0, matchingReviews: counts?[1] ?? 0)
+    }
+
+    /// The learning points of the reviews the filter selects, by event date, reference
+    /// and place in the review.
+    public func learningPoints(matching filter: ReviewFilter) throws -> [Note] {
+        let (clause, arguments) = store.sqlCondition(for: filter)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT reference, learning FROM review WHERE \(clause) AND learning <> '[]' ORDER BY event_date, reference
+            """, arguments: StatementArguments(arguments))
+        var notes: [Note] = []
+        while let row = try rows.next() {
+            let stored = StoredRow(row)
+            let reference = (try? stored.text("reference")) ?? "a review"
+            do throws(DamagedValue) {
+                let text = try stored.text("learning")
+                do throws(StoredParts.Damaged) {
+                    notes += try StoredParts.notes(text, column: "learning")
+                } catch {
+                    throw stored.damaged("learning", error.problem)
+                }
+            } catch {
+                throw StoreError.damaged(error, reference: reference)
+            }
+        }
+        return notes
+    }
+
+    /// The risk profile of every review the filter selects, by event date and reference.
+    public func riskProfiles(matching filter: ReviewFilter) throws -> [RiskProfile] {
+        let (clause, arguments) = store.sqlCondition(for: filter)
+        return try profiles(where: clause, arguments)
+    }
+
+    /// The risk profile of the review `reference`, or nil when there is no such review.
+    public func riskProfile(of reference: String) throws -> RiskProfile? {
+        try profiles(where: "reference = ?", [reference]).first
+    }
+
+    private func profiles(where clause: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [RiskProfile] {
+        let catalogue = store.catalogue
+        let rows = try Row.fetchCursor(db, sql: "SELECT reference, kind, event_date, region, answers FROM review WHERE \(clause) ORDER BY event_date, reference",
+                                       arguments: StatementArguments(arguments))
+        var profiles: [RiskProfile] = []
+        while let row = try rows.next() {
+            let stored = StoredRow(row)
+            let reference = (try? stored.text("reference")) ?? "a review"
+            do throws(DamagedValue) {
+                let answers = try stored.text("answers")
+                guard AnswersCodec.isWellFormed(answers.utf8, catalogue: catalogue) else {
+                    throw stored.damaged("answers", "not one of y, n, u or - for each factor")
+                }
+                profiles.append(RiskProfile(
+                    reference: reference, kind: try stored.choice("kind", Kind.self), eventDate: try stored.day("event_date"),
+                    region: try stored.text("region"), bits: AnswersCodec.riskBits(answers.utf8, catalogue: catalogue)))
+            } catch {
+                throw StoreError.damaged(error, reference: reference)
+            }
+        }
+        return profiles
+    }
+}
+
+extension Store {
+    /// FTS5's snippet (a few words around the best match) and highlight (the whole text)
+    /// of each text, matches between `start` and `end`.
+    ///
+    /// The store's index keeps no copy of its texts, so FTS5 cannot make these from it:
+    /// the texts are indexed again, alone, in a private in-memory table with the same
+    /// tokenizer, and the same query marks them there as it would have in the store.
+    public static func marked(_ texts: [String], matching expression: String, start: String, end: String) throws -> [(snippet: String, highlighted: String)] {
+        guard !texts.isEmpty else { return [] }
+        let scratch = try DatabaseQueue()
+        return try scratch.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
+            try db.execute(sql: "INSERT INTO hit (rowid, text) SELECT key, value FROM json_each(?)",
+                           arguments: [StoredParts.list(texts)])
+            var marked = texts.map { (snippet: $0, highlighted: $0) }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT rowid, snippet(hit, 0, ?1, ?2, '…', 20), highlight(hit, 0, ?1, ?2)
+                FROM hit WHERE hit MATCH ?3
+                """, arguments: [start, end, expression])
+            while let row = try rows.next() {
+                marked[row[0]] = (row[1], row[2])
+            }
+            return marked
+        }
+    }
+}
