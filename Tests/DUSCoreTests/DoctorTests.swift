@@ -22,7 +22,7 @@ import Testing
         func files() -> [Data?] { [path, path + "-wal"].map { FileManager.default.contents(atPath: $0) } }
         let before = files()
         let checks = try store.checkHealth()
-        #expect(checks.count == 5 && checks.allSatisfy(\.passed))
+        #expect(checks.count == 6 && checks.allSatisfy(\.passed))
         #expect(checks.last?.name == "derived fields of 2 reviews")
         #expect(files() == before)
     }

@@ -75,7 +75,7 @@ import Testing
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
         let doctor = try dus.run("doctor")
-        #expect(doctor.status == 0 && doctor.stdout.hasSuffix("all 5 checks passed\n"))
+        #expect(doctor.status == 0 && doctor.stdout.hasSuffix("all 6 checks passed\n"))
         #expect(doctor.stdout.contains("ok       derived fields of 29 reviews"))
         let backup = try dus.run("backup", "--to", "copy.sqlite")
         #expect(backup.status == 0)
@@ -100,7 +100,7 @@ import Testing
         #expect(search.status == 1 && search.stderr.contains("search_size has no length for text"))
         let rebuilt = try dus.run("doctor", "--rebuild-search")
         #expect(rebuilt.status == 0)
-        #expect(rebuilt.stdout.hasPrefix("rebuilt the search index: ") && rebuilt.stdout.hasSuffix("all 5 checks passed\n"))
+        #expect(rebuilt.stdout.hasPrefix("rebuilt the search index: ") && rebuilt.stdout.hasSuffix("all 6 checks passed\n"))
         #expect(try dus.run("search", "naloxone").status == 0)
     }
 

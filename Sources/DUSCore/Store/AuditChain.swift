@@ -73,14 +73,21 @@ enum AuditChain {
 
     /// The chain value of the newest chained entry, or `origin`.
     static func head(_ db: Database) throws -> Data {
-        try Data.fetchOne(db, sql: "SELECT chain FROM audit WHERE chain IS NOT NULL ORDER BY id DESC LIMIT 1") ?? origin
+        // A chain value that is not a blob was changed outside dus: doctor names it; a new
+        // entry links to what is there, so that the break stays visible.
+        switch try DatabaseValue.fetchOne(db, sql: "SELECT chain FROM audit WHERE chain IS NOT NULL ORDER BY id DESC LIMIT 1")?.storage {
+        case .blob(let data)?: data
+        case .string(let text)?: Data(text.utf8)
+        default: origin
+        }
     }
 
     /// Findings of a walk along the whole chain (none when it holds), and its head.
     static func verify(_ db: Database) throws -> (findings: [String], head: Data, chained: Int, before: Int) {
         // Entries whose salt a redaction or deletion erased, as its own entry lists them.
         var erased = Set<Int64>()
-        for text in try String?.fetchAll(db, sql: "SELECT changes FROM audit WHERE event IN ('redacted', 'deleted')") {
+        for value in try DatabaseValue.fetchAll(db, sql: "SELECT changes FROM audit WHERE event IN ('redacted', 'deleted')") {
+            guard case .string(let text) = value.storage else { continue }
             erased.formUnion(FieldChange.parse(text).compactMap(erasedEntry))
         }
         var previous = origin
@@ -88,16 +95,26 @@ enum AuditChain {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, reference, at, event, reason, detail, content, actor, changes, salt, content_digest, digest, chain FROM audit ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row["id"]
-            guard let chain = row["chain"] as Data?, let digest = row["digest"] as Data?, let contentDigest = row["content_digest"] as Data? else {
+            let stored = StoredRow(row)
+            let entry: (chain: Data?, digest: Data?, contentDigest: Data?, salt: Data?, fields: [String?], content: [String?])
+            do throws(DamagedValue) {
+                entry = (try stored.optionalBlob("chain"), try stored.optionalBlob("digest"), try stored.optionalBlob("content_digest"),
+                         try stored.optionalBlob("salt"),
+                         [try stored.optionalText("reference"), try stored.optionalText("at"), try stored.optionalText("event"), try stored.optionalText("actor")],
+                         [try stored.optionalText("reason"), try stored.optionalText("detail"), try stored.optionalText("content"), try stored.optionalText("changes")])
+            } catch {
+                return (["audit entry \(id): \(error.field): stored value cannot be read (\(error.stored): \(error.problem)): it was changed outside dus"], previous, chained, before)
+            }
+            guard let chain = entry.chain, let digest = entry.digest, let contentDigest = entry.contentDigest else {
                 if chained > 0 { return (["audit entry \(id) has no place in the chain, though entries before it do: it was added or changed outside dus"], previous, chained, before) }
                 before += 1
                 continue
             }
-            if self.digest(fields: [row["reference"], row["at"], row["event"], row["actor"]], contentDigest: contentDigest) != digest {
+            if self.digest(fields: entry.fields, contentDigest: contentDigest) != digest {
                 return (["audit entry \(id) does not match its digest: it was changed outside dus"], previous, chained, before)
             }
-            if let salt = row["salt"] as Data? {
-                if self.contentDigest(salt: salt, fields: [row["reason"], row["detail"], row["content"], row["changes"]]) != contentDigest {
+            if let salt = entry.salt {
+                if self.contentDigest(salt: salt, fields: entry.content) != contentDigest {
                     return (["audit entry \(id) does not match its digest: it was changed outside dus"], previous, chained, before)
                 }
             } else if !erased.contains(id) {

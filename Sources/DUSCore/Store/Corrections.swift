@@ -244,23 +244,30 @@ extension Store {
             var erased: [FieldChange] = []
             for row in try Row.fetchAll(db, sql: "SELECT id, reason, detail, content, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference]) {
                 let id: Int64 = row["id"]
-                var content: String? = row["content"]
+                let stored = StoredRow(row)
+                let original: (reason: String?, detail: String?, content: String?, changes: String?)
+                do throws(DamagedValue) {
+                    original = (try stored.optionalText("reason"), try stored.optionalText("detail"), try stored.optionalText("content"), try stored.optionalText("changes"))
+                } catch {
+                    throw StoreError.damaged(error.inAuditEntry(id), reference: reference)
+                }
+                var content = original.content
                 if let old = content, old.contains(Self.jsonEscaped(target)) || old.contains(target) {
                     // Texts only, never keys; an old copy need not pass today's rules.
                     guard let copy = JSONValue.parse(old) else { throw CorrectionError.unreadableAuditEntry(reference: reference, id: id) }
                     content = copy.mappingStrings { Redaction.replacing(target, in: $0) }.serialized()
                 }
-                let reasonText = (row["reason"] as String?).map { Redaction.replacing(target, in: $0) }
-                let detail = (row["detail"] as String?).map { Redaction.replacing(target, in: $0) }
+                let reasonText = original.reason.map { Redaction.replacing(target, in: $0) }
+                let detail = original.detail.map { Redaction.replacing(target, in: $0) }
                 // The field changes hold old and new values: the text goes from them too.
-                var changes: String? = row["changes"]
+                var changes = original.changes
                 if let old = changes, old.contains(Self.jsonEscaped(target)) || old.contains(target) {
                     let redacted = FieldChange.parse(old).map {
                         FieldChange(path: $0.path, old: $0.old.map { Redaction.replacing(target, in: $0) }, new: $0.new.map { Redaction.replacing(target, in: $0) })
                     }
                     changes = FieldChange.json(redacted).serialized()
                 }
-                if content != row["content"] || reasonText != row["reason"] || detail != row["detail"] || changes != row["changes"] {
+                if content != original.content || reasonText != original.reason || detail != original.detail || changes != original.changes {
                     // The salt goes with the text, so the digest kept for the chain cannot
                     // confirm a guess at what was removed.
                     try auditDoor.whileOpen {
@@ -306,7 +313,7 @@ extension Store {
     /// The review stored again in place of the one with its reference, keeping when it
     /// was first stored.
     func replaceStored(_ review: Review, _ db: Database, now: String) throws {
-        let created = try String.fetchOne(db, sql: "SELECT created_at FROM review WHERE reference = ?", arguments: [review.reference]) ?? now
+        let created = try String.fetchOne(db, sql: "SELECT CAST(created_at AS TEXT) FROM review WHERE reference = ?", arguments: [review.reference]) ?? now
         try deleteReview(reference: review.reference, db)
         try insert(review, db, now: now)
         try db.execute(sql: "UPDATE review SET created_at = ? WHERE reference = ?", arguments: [created, review.reference])

@@ -25,28 +25,59 @@ extension Store {
                 "a row of \(row[0] as String) (rowid \(row[1] as Int64? ?? 0)) points at a missing row of \(row[2] as String)"
             }
             checks.append(HealthCheck(name: "foreign keys", findings: foreignKeys))
-            checks.append(HealthCheck(name: "search index", findings: try searchIndexFindings(db)))
+            checks.append(HealthCheck(name: "search index", findings: Self.findings { try searchIndexFindings(db) }))
             let chain = try AuditChain.verify(db)
             checks.append(HealthCheck(name: "audit trail (\(chain.chained) entries chained\(chain.before > 0 ? ", \(chain.before) from before the chain" : ""); head \(chain.head.map { String(format: "%02x", $0) }.joined()))",
                                       findings: chain.findings))
-            var derived: [String] = []
-            let stored = try Row.fetchAll(db, sql: "SELECT reference, answers, days_since_release, release_band, age_band FROM review ORDER BY reference")
-            for row in stored {
-                let reference: String = row["reference"]
-                guard let review = try loadReview(db, where: "reference = ?", [reference]).first else { continue }
-                let columns = StoredColumns(review, catalogue: catalogue)
-                var differences: [String] = []
-                if columns.answers != row["answers"] { differences.append("factor answers") }
-                if columns.derived.daysSinceRelease != row["days_since_release"] { differences.append("days_since_release") }
-                if columns.derived.releaseBand.rawValue != row["release_band"] { differences.append("release_band") }
-                if columns.derived.ageBand != row["age_band"] { differences.append("age_band") }
-                if !differences.isEmpty {
-                    derived.append("\(reference): \(differences.joined(separator: ", ")): the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again")
-                }
-            }
-            checks.append(HealthCheck(name: "derived fields of \(stored.count) review\(stored.count == 1 ? "" : "s")", findings: derived))
+            let (values, derived, count) = try reviewFindings(db)
+            checks.append(HealthCheck(name: "stored values of \(count) review\(count == 1 ? "" : "s")", findings: values))
+            checks.append(HealthCheck(name: "derived fields of \(count) review\(count == 1 ? "" : "s")", findings: derived))
             return checks
         }
+    }
+
+    /// What a check found, or, when it could not run to the end, why (a damaged value
+    /// may stop SQLite's own JSON functions): one check never stops the others.
+    private static func findings(_ check: () throws -> [String]) -> [String] {
+        do {
+            return try check()
+        } catch {
+            return ["could not be checked to the end: \(error.localizedDescription)"]
+        }
+    }
+
+    /// Every stored value of every review that cannot be read, named by review and field,
+    /// and every derived field that differs from the one worked out from the review now
+    /// (a change to the bank holidays or the catalogue would show here).
+    private func reviewFindings(_ db: Database) throws -> (values: [String], derived: [String], count: Int) {
+        var values: [String] = []
+        var derived: [String] = []
+        var count = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review ORDER BY reference")
+        while let row = try rows.next() {
+            count += 1
+            let stored = StoredRow(row)
+            let reference = (try? stored.text("reference")) ?? "review row \(row["id"] as DatabaseValue? ?? .null)"
+            guard let review = try? review(from: row) else {
+                for damage in ReviewColumn.damagedValues(stored, catalogue: catalogue) {
+                    values.append("\(reference): \(damage.field): stored value cannot be read (\(damage.stored): \(damage.problem))")
+                }
+                continue
+            }
+            let worked = Derived(for: review)
+            var differences: [String] = []
+            if AnswersCodec.encode(review, derived: worked, catalogue: catalogue) != (try? stored.text("answers")) { differences.append("factor answers") }
+            if worked.daysSinceRelease != (try? stored.optionalInteger("days_since_release")) { differences.append("days_since_release") }
+            if worked.releaseBand.rawValue != (try? stored.text("release_band")) { differences.append("release_band") }
+            if worked.ageBand != (try? stored.text("age_band")) { differences.append("age_band") }
+            if !differences.isEmpty {
+                derived.append("\(reference): \(differences.joined(separator: ", ")): the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again")
+            }
+        }
+        if !values.isEmpty {
+            values.append("restore each review named from a backup or its file (dus import --replace), or remove it with dus delete")
+        }
+        return (values, derived, count)
     }
 
     /// What is wrong with the search index, or nothing.

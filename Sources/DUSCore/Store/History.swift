@@ -104,10 +104,17 @@ extension Store {
     /// The audit trail of `reference`, oldest first; it outlives a deleted review.
     public func history(of reference: String) throws -> [AuditEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT at, event, reason, detail, content, actor, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference])
+            try Row.fetchAll(db, sql: "SELECT id, at, event, reason, detail, content, actor, changes FROM audit WHERE reference = ? ORDER BY id", arguments: [reference])
                 .map { row in
-                    AuditEntry(at: row["at"], event: row["event"], reason: row["reason"], detail: row["detail"], content: row["content"],
-                               actor: row["actor"], changes: FieldChange.parse(row["changes"]))
+                    let stored = StoredRow(row)
+                    do throws(DamagedValue) {
+                        return AuditEntry(
+                            at: try stored.text("at"), event: try stored.text("event"), reason: try stored.optionalText("reason"),
+                            detail: try stored.optionalText("detail"), content: try stored.optionalText("content"),
+                            actor: try stored.optionalText("actor"), changes: FieldChange.parse(try stored.optionalText("changes")))
+                    } catch {
+                        throw StoreError.damaged(error.inAuditEntry(row["id"]), reference: reference)
+                    }
                 }
         }
     }

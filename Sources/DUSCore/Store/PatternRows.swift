@@ -60,6 +60,7 @@ extension StoreSnapshot {
             """)
         try rows.start(arguments: StatementArguments(arguments))
         let supervisions = Supervision.allCases.map { Array($0.rawValue.utf8) }
+        let regions = catalogue.regions.map { Array($0.name.utf8) }
         var batch = PatternRows()
         while try rows.step() {
             let kind = rows.bytes(1)
@@ -71,7 +72,7 @@ extension StoreSnapshot {
             }
             if !rows.isText(1) || !(isDeath || kind.elementsEqual("near-miss".utf8)) { try damaged(1, "kind", "not a value dus knows") }
             if !rows.isText(2) || !Self.isDate(rows.bytes(2)) { try damaged(2, "event_date", "not a date") }
-            if !rows.isText(3) { try damaged(3, "region", "not text") }
+            if !rows.isText(3) || !regions.contains(where: { rows.bytes(3).elementsEqual($0) }) { try damaged(3, "region", "not a region dus knows") }
             if !rows.isText(4) || !supervisions.contains(where: { rows.bytes(4).elementsEqual($0) }) { try damaged(4, "supervision", "not a value dus knows") }
             if !rows.isNull(5) && !rows.isInteger(5) { try damaged(5, "days_since_release", "not a whole number") }
             if !rows.isText(6) || !AnswersCodec.isWellFormed(rows.bytes(6), catalogue: catalogue) {

@@ -78,9 +78,11 @@ final class SearchIndexWriter {
             let id: Int64 = row[0]
             if let review, review != id { try writer.finish(reviewID: review) }
             review = id
-            // A text missing from a damaged row is indexed as empty, keeping the numbers
-            // of the texts after it.
-            try writer.add(row[1] as String? ?? "", reviewID: id)
+            // A text missing from a damaged row, or not stored as text, is indexed as
+            // empty, keeping the numbers of the texts after it.
+            let text: String
+            if case .string(let stored) = (row[1] as DatabaseValue? ?? .null).storage { text = stored } else { text = "" }
+            try writer.add(text, reviewID: id)
             count += 1
         }
         if let review { try writer.finish(reviewID: review) }
@@ -93,7 +95,9 @@ final class SearchIndexWriter {
         let rows = try Row.fetchCursor(db, sql: "SELECT review_id, sizes FROM search_size")
         while let row = try rows.next() {
             let review: Int64 = row[0]
-            let bytes = [UInt8](row[1] as Data)
+            // Lengths not stored as a blob are none: doctor reports the texts as without one.
+            guard case .blob(let data) = (row[1] as DatabaseValue? ?? .null).storage else { continue }
+            let bytes = [UInt8](data)
             for k in 0..<(bytes.count / 4) {
                 let at = k * 4
                 lengths[review * Schema.searchTextIDs + Int64(k)] =

@@ -93,7 +93,7 @@ extension StoreSnapshot {
             WHERE \(clause)
             ORDER BY current_target_date, review.reference, r.key, a.key
             """, arguments: StatementArguments(arguments))
-        while let row = try rows.next() {
+        while let row = try readingJSON(of: clause, arguments, { try rows.next() }) {
             let stored = StoredRow(row)
             let reference = (try? stored.text("reference")) ?? "a review"
             let action: StoredAction
@@ -144,14 +144,21 @@ extension StoreSnapshot {
             JOIN review ON review.id = texts.review_id
             WHERE texts.id IN (SELECT value FROM json_each(?2))
             """, arguments: [reviewIDs.description, ranked.map(\.id).description])
-        while let row = try rows.next() {
+        while let row = try readingJSON(of: "id IN (SELECT value FROM json_each(?))", [reviewIDs.description], { try rows.next() }) {
             let stored = StoredRow(row)
             let reference = (try? stored.text("reference")) ?? "review row \((row["id"] as Int64? ?? 0) >> shift)"
             do throws(DamagedValue) {
+                let item = try stored.text("item")
+                let text: String
+                do throws(DamagedValue) {
+                    text = try stored.text("text")
+                } catch {
+                    // A text is named by where it sits in the review: summary, findings[2], ...
+                    throw DamagedValue(field: item, stored: error.stored, problem: error.problem)
+                }
                 texts[row["id"]] = StoredHit(
                     reference: reference, kind: try stored.choice("kind", Kind.self), eventDate: try stored.day("event_date"),
-                    region: try stored.text("region"), source: try stored.text("source"), item: try stored.text("item"),
-                    text: try stored.text("text"), rank: 0)
+                    region: try stored.region(store.catalogue), source: try stored.text("source"), item: item, text: text, rank: 0)
             } catch {
                 throw StoreError.damaged(error, reference: reference)
             }
@@ -165,6 +172,20 @@ extension StoreSnapshot {
             return found
         }
         return StoredHits(hits: hits, matchingTexts: counts?[0] ?? 0, matchingReviews: counts?[1] ?? 0)
+    }
+
+    /// Runs `body`, a read that goes through the reviews' stored JSON with SQLite's JSON
+    /// functions, which stop a whole query at the first text that is not JSON. Such an
+    /// error becomes `StoreError.damaged` for the first damaged review of those `clause`
+    /// selects.
+    func readingJSON<T>(of clause: String, _ arguments: [(any DatabaseValueConvertible)?], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.message?.contains("JSON") == true {
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
+            while let row = try rows.next() { _ = try store.review(from: row) }
+            throw error
+        }
     }
 
     /// The learning points of the reviews the filter selects, by event date, reference
@@ -218,7 +239,7 @@ extension StoreSnapshot {
                 }
                 profiles.append(RiskProfile(
                     reference: reference, kind: try stored.choice("kind", Kind.self), eventDate: try stored.day("event_date"),
-                    region: try stored.text("region"), bits: AnswersCodec.riskBits(answers.utf8, catalogue: catalogue)))
+                    region: try stored.region(catalogue), bits: AnswersCodec.riskBits(answers.utf8, catalogue: catalogue)))
             } catch {
                 throw StoreError.damaged(error, reference: reference)
             }

@@ -64,6 +64,15 @@ extension Store {
     /// Removes a review and everything that belongs to it (the audit trail stays).
     func deleteReview(reference: String, _ db: Database) throws {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM review WHERE reference = ?", arguments: [reference]) else { return }
+        let readable = try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [id]).map { (try? review(from: $0)) != nil } ?? false
+        guard readable else {
+            // A damaged review's texts cannot be read back as they were indexed, and FTS5
+            // removes an entry only given its text: the review goes, and the index is
+            // built again from the reviews that remain.
+            try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [id])
+            _ = try SearchIndexWriter.rebuild(db, counter: words)
+            return
+        }
         // Its texts leave the search index first. The index keeps no copy of them
         // (`Schema.createContentlessSearch`): FTS5 removes an entry given the text it indexed.
         try db.execute(sql: "INSERT INTO search (search, rowid, text) SELECT 'delete', id, text FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id = ?1")))",
@@ -114,20 +123,30 @@ extension Store {
 
     /// Every reference in the database.
     public func references() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT reference FROM review") }
+        try read { db in
+            try DatabaseValue.fetchAll(db, sql: "SELECT reference FROM review").compactMap { value in
+                if case .string(let reference) = value.storage { reference } else { nil }
+            }
+        }
     }
 
     public func summaries(matching filter: ReviewFilter) throws -> [ReviewSummary] {
         let (clause, arguments) = sqlCondition(for: filter)
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT reference, kind, status, classification, event_date, region, supervision
+                SELECT id, reference, kind, status, classification, event_date, region, supervision
                 FROM review WHERE \(clause) ORDER BY event_date, reference
                 """, arguments: StatementArguments(arguments)).map { row in
-                ReviewSummary(
-                    reference: row["reference"], kind: Kind(rawValue: row["kind"])!, status: Status(rawValue: row["status"])!,
-                    classification: Classification(rawValue: row["classification"])!, eventDate: Day(row["event_date"] as String)!,
-                    region: row["region"], supervision: Supervision(rawValue: row["supervision"])!)
+                let stored = StoredRow(row)
+                let reference = try stored.reference()
+                do throws(DamagedValue) {
+                    return ReviewSummary(
+                        reference: reference, kind: try stored.choice("kind", Kind.self), status: try stored.choice("status", Status.self),
+                        classification: try stored.choice("classification", Classification.self), eventDate: try stored.day("event_date"),
+                        region: try stored.region(catalogue), supervision: try stored.choice("supervision", Supervision.self))
+                } catch {
+                    throw StoreError.damaged(error, reference: reference)
+                }
             }
         }
     }
@@ -168,13 +187,7 @@ extension Store {
     /// cannot be read.
     func review(from row: Row) throws -> Review {
         let stored = StoredRow(row)
-        // The reference names the review in every other error; a damaged one is named by row id.
-        let reference: String
-        do {
-            reference = try stored.text("reference")
-        } catch {
-            throw StoreError.damaged(error, reference: "review row \(row["id"] as DatabaseValue? ?? .null)")
-        }
+        let reference = try stored.reference()
         do throws(DamagedValue) {
             return try review(from: stored, reference: reference)
         } catch {
@@ -185,7 +198,7 @@ extension Store {
     private func review(from row: StoredRow, reference: String) throws(DamagedValue) -> Review {
         var review = Review(
             reference: reference, kind: try row.choice("kind", Kind.self), eventDate: try row.day("event_date"),
-            region: try row.text("region"), supervision: try row.choice("supervision", Supervision.self))
+            region: try row.region(catalogue), supervision: try row.choice("supervision", Supervision.self))
         review.status = try row.choice("status", Status.self)
         review.classification = try row.choice("classification", Classification.self)
         review.releaseDate = try row.optionalDay("release_date")
@@ -212,6 +225,10 @@ extension Store {
             review.recommendations = try StoredParts.recommendations(recommendations)
         } catch {
             throw row.damaged(error.column, error.problem)
+        }
+        // The columns worked out from the review are read to be sure they can be.
+        for column in [ReviewColumn.daysSinceRelease, .releaseBand, .ageBand, .findingThemes, .createdAt, .updatedAt] {
+            try column.check(row, catalogue: catalogue)
         }
         return review
     }
