@@ -11,7 +11,7 @@ enum OldDatabase {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try words.prepare(db) }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Schema.migrator(catalogue: .standard, words: words).migrate(queue, upTo: migration)
+        try Schema.migrator(words: words).migrate(queue, upTo: migration)
         try queue.write { try $0.execute(sql: sql) }
         try queue.close()
     }

@@ -66,7 +66,7 @@ public final class Store: Sendable {
         self.words = words
         let auditDoor = AuditDoor()
         self.auditDoor = auditDoor
-        let migrator = Schema.migrator(catalogue: catalogue, words: words)
+        let migrator = Schema.migrator(words: words)
         let manager = FileManager.default
         let attributes = try? manager.attributesOfItem(atPath: path)
         let isNew = ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
@@ -142,7 +142,7 @@ public final class Store: Sendable {
             auditDoor.prepare(db)
         }
         writer = try DatabaseQueue(configuration: configuration)
-        try Schema.migrator(catalogue: catalogue, words: words).migrate(writer)
+        try Schema.migrator(words: words).migrate(writer)
     }
 
     /// Refuses a file that is not a dus database or was migrated by a newer dus, reading only.
