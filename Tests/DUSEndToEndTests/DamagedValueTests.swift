@@ -40,8 +40,8 @@ struct DamagedValueTests {
             (["patterns", "--format", "json", "--by", "region"], counted.contains(column)),
             (["search", "naloxone", "--limit", "0"], false),
             (["similar", "NW-2024-0011"], false),
-            (["actions"], column == "recommendations"),
-            (["actions", "--summary"], column == "recommendations"),
+            (["actions"], false),
+            (["actions", "--summary"], false),
             (["bulletin", "--period", "2024-Q2", "--out", "bulletin.md"], false),
             (["history", reference], false),
         ]
@@ -92,6 +92,48 @@ struct DamagedValueTests {
         #expect(delete.status == 0, "\(column): \(delete.stderr)")
         let after = try dus.run("doctor")
         #expect(after.status == 0, "\(column): \(after.stdout)")
+    }
+
+    /// Each column of the table `action` (kept beside the reviews for `dus actions`) and a
+    /// value dus would never write there; whether `dus actions` reads it.
+    static let actionDamages: [(column: String, value: String, isRead: Bool)] = [
+        ("review_id", "review_id + 1000", false), ("reference", "x'00'", true), ("recommendation_position", "'first'", false),
+        ("recommendation", "x'00'", true), ("position", "'first'", false), ("label", "5", false), ("text", "x'00'", true),
+        ("owner", "x'0102'", true), ("target_date", "'soon'", true), ("current_target_date", "'2000-01-01'", false),
+        ("status", "'Open'", true), ("completed_date", "'yesterday'", true), ("withdrawn_reason", "x'00'", true),
+        ("response", "'yes'", true), ("themes", "'[naloxone'", true), ("revised_target_dates", "'[\"2025\"]'", true),
+        ("last_update_date", "'2025-02-30'", true), ("last_update_note", "x'00'", true),
+    ]
+
+    @Test(arguments: actionDamages.map(\.column))
+    func aDamagedActionRowStopsDusActionsAndDoctorNamesIt(column: String) throws {
+        let damage = try #require(Self.actionDamages.first { $0.column == column })
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        let changed = try sqlite3(dus.path("dus.sqlite"), """
+            PRAGMA foreign_keys = OFF;
+            UPDATE action SET \(column) = \(damage.value) WHERE reference = '\(Self.reference)' AND recommendation = 'R1' AND label = 'A1';
+            """)
+        try #require(changed.status == 0, "\(changed.stderr)")
+        for arguments in [["actions"], ["actions", "--summary"], ["actions", "--format", "json"]] {
+            let result = try dus.run(arguments)
+            let context = Comment(rawValue: "\(column): dus \(arguments.joined(separator: " ")): \(result.status) \(result.stderr)")
+            #expect(result.status == (damage.isRead ? 1 : 0), context)
+            if damage.isRead {
+                #expect(result.stderr.hasPrefix("dus: "), context)
+                #expect(result.stderr.contains(".actions[") && result.stderr.contains(": stored value cannot be read ("), context)
+                #expect(result.stderr.hasSuffix("); run dus doctor\n"), context)
+            }
+        }
+        let doctor = try dus.run("doctor")
+        #expect(doctor.status == 1, "\(column)")
+        #expect(doctor.stdout.contains("(table action)"), "\(column): \(doctor.stdout)")
+                // A row is found by its review and place: moved from them, it is missing there.
+        let moved = ["review_id", "recommendation_position", "position"].contains(column)
+        #expect(doctor.stdout.contains(moved ? "recommendations[R1].actions[A1] (table action) is missing" : ".\(column) (table action)"), "\(column): \(doctor.stdout)")
+        #expect(try dus.run("delete", Self.reference, "--reason", "Damaged by another tool").status == 0, "\(column)")
+        // A row moved to another review outlives the deletion; any other goes with it.
+        if column != "review_id" { #expect(try dus.run("doctor").status == 0, "\(column)") }
     }
 
     @Test func doctorListsEveryDamagedReviewAndFieldWithoutStopping() throws {

@@ -144,23 +144,31 @@ public struct ActionTracker {
 
     /// Calls `body` with each action the query selects, in order, one at a time.
     private func forEach(_ query: ActionQuery, _ body: (TrackedAction) throws -> Void) throws {
-        try store.forEachAction(matching: query.filter) { stored in
+        // Overdue and due soon are open, with a current target date before a day: the
+        // store leaves out the other actions as it reads.
+        var status = query.status
+        var before: Day?
+        if query.overdue || query.dueWithin != nil {
+            status = .open
+            before = query.asOf.adding(days: (query.dueWithin ?? -1) + 1)
+        }
+        try store.forEachAction(matching: query.filter, status: status, currentTargetBefore: before) { stored in
             let reference = stored.reference
             let recommendation = reference + "/" + stored.recommendation
-            let target = stored.action.currentTargetDate
-            let isOverdue = stored.action.status == .open && target < query.asOf
+            let target = stored.currentTargetDate
+            let isOverdue = stored.status == .open && target < query.asOf
             let action = TrackedAction(
-                id: recommendation + "/" + stored.action.id, reference: reference, recommendation: recommendation,
+                id: recommendation + "/" + stored.id, reference: reference, recommendation: recommendation,
                 response: stored.response, themes: stored.themes,
-                text: stored.action.text, owner: stored.action.owner, targetDate: target,
-                originalTargetDate: stored.action.targetDate,
-                revisedTargetDates: stored.action.revisedTargetDates,
-                status: stored.action.status, completedDate: stored.action.completedDate,
-                withdrawnReason: stored.action.withdrawnReason,
-                lastUpdate: stored.action.updates.last,
+                text: stored.text, owner: stored.owner, targetDate: target,
+                originalTargetDate: stored.targetDate,
+                revisedTargetDates: stored.revisedTargetDates,
+                status: stored.status, completedDate: stored.completedDate,
+                withdrawnReason: stored.withdrawnReason,
+                lastUpdate: stored.lastUpdate,
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
-                daysUntilDue: stored.action.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+                daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
             if selects(action, query) { try body(action) }
         }
     }

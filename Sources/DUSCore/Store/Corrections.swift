@@ -310,13 +310,15 @@ extension Store {
         }.logFolded
     }
 
-    /// The review stored again in place of the one with its reference, keeping when it
-    /// was first stored.
-    func replaceStored(_ review: Review, _ db: Database, now: String) throws {
+    /// The one way a stored review is replaced (`import --replace`, an edit, an amendment,
+    /// a redaction): its rows and index entries go, and the new review is stored in its
+    /// place, keeping when it was first stored. An import passes its own inserter and the
+    /// columns its reading threads worked out.
+    func replaceStored(_ review: Review, columns: StoredColumns? = nil, inserter: ReviewInserter? = nil, _ db: Database, now: String) throws {
         let created = try String.fetchOne(db, sql: "SELECT CAST(created_at AS TEXT) FROM review WHERE reference = ?", arguments: [review.reference]) ?? now
         try deleteReview(reference: review.reference, db)
-        try insert(review, db, now: now)
-        try db.execute(sql: "UPDATE review SET created_at = ? WHERE reference = ?", arguments: [created, review.reference])
+        try (inserter ?? ReviewInserter(db, counter: words)).insert(
+            review, columns: columns ?? StoredColumns(review, catalogue: catalogue), now: now, createdAt: created)
     }
 
     /// A correction's reason is required, and screened like every free text.

@@ -50,17 +50,26 @@ extension Store {
     /// and every derived field that differs from the one worked out from the review now
     /// (a change to the bank holidays or the catalogue would show here).
     private func reviewFindings(_ db: Database) throws -> (values: [String], derived: [String], count: Int) {
-        var values: [String] = []
-        var derived: [String] = []
+        var values: [(String, String)] = []
+        var derived: [(String, String)] = []
         var count = 0
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review ORDER BY reference")
+        // The actions table, read beside the reviews in the same order (by review id).
+        let actionRows = try Row.fetchCursor(db, sql: "SELECT * FROM action ORDER BY review_id, recommendation_position, position")
+        var nextAction = try actionRows.next()
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review ORDER BY id")
         while let row = try rows.next() {
             count += 1
             let stored = StoredRow(row)
-            let reference = (try? stored.text("reference")) ?? "review row \(row["id"] as DatabaseValue? ?? .null)"
+            let id = row["id"] as Int64? ?? 0
+            let reference = (try? stored.text("reference")) ?? "review row \(id)"
+            var actions: [Row] = []
+            while let action = nextAction, let reviewID = action["review_id"] as Int64?, reviewID <= id {
+                if reviewID == id { actions.append(action.copy()) }
+                nextAction = try actionRows.next()
+            }
             guard let review = try? review(from: row) else {
                 for damage in ReviewColumn.damagedValues(stored, catalogue: catalogue) {
-                    values.append("\(reference): \(damage.field): stored value cannot be read (\(damage.stored): \(damage.problem))")
+                    values.append((reference, "\(reference): \(damage.field): stored value cannot be read (\(damage.stored): \(damage.problem))"))
                 }
                 continue
             }
@@ -70,14 +79,72 @@ extension Store {
             if worked.daysSinceRelease != (try? stored.optionalInteger("days_since_release")) { differences.append("days_since_release") }
             if worked.releaseBand.rawValue != (try? stored.text("release_band")) { differences.append("release_band") }
             if worked.ageBand != (try? stored.text("age_band")) { differences.append("age_band") }
+            differences += Self.actionDifferences(review, id: id, stored: actions)
             if !differences.isEmpty {
-                derived.append("\(reference): \(differences.joined(separator: ", ")): the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again")
+                derived.append((reference, "\(reference): \(differences.joined(separator: ", ")): the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again"))
             }
         }
-        if !values.isEmpty {
-            values.append("restore each review named from a backup or its file (dus import --replace), or remove it with dus delete")
+        var orphans = 0
+        while nextAction != nil {
+            orphans += 1
+            nextAction = try actionRows.next()
         }
-        return (values, derived, count)
+        if orphans > 0 {
+            derived.append(("~", counted(orphans, "row", "rows") + " of the table action belong\(orphans == 1 ? "s" : "") to no review; rebuild it by re-importing the reviews, or remove the rows"))
+        }
+        var valueLines = values.sorted { $0.0 < $1.0 }.map(\.1)
+        if !valueLines.isEmpty {
+            valueLines.append("restore each review named from a backup or its file (dus import --replace), or remove it with dus delete")
+        }
+        return (valueLines, derived.sorted { $0.0 < $1.0 }.map(\.1), count)
+    }
+
+    /// The fields of the table `action` that differ from the review's actions, each named
+    /// like `recommendations[R1].actions[A1].status (table action)`; a row too many or too
+    /// few is named by its place.
+    private static func actionDifferences(_ review: Review, id: Int64, stored: [Row]) -> [String] {
+        var expected: [[String: DatabaseValue]] = []
+        for (recommendationIndex, recommendation) in review.recommendations.enumerated() {
+            for (actionIndex, action) in recommendation.actions.enumerated() {
+                func text(_ value: String?) -> DatabaseValue { value.map { $0.databaseValue } ?? .null }
+                expected.append([
+                    "review_id": id.databaseValue, "reference": review.reference.databaseValue,
+                    "recommendation_position": (recommendationIndex + 1).databaseValue, "recommendation": recommendation.id.databaseValue,
+                    "position": (actionIndex + 1).databaseValue, "label": action.id.databaseValue, "text": action.text.databaseValue,
+                    "owner": action.owner.databaseValue, "target_date": action.targetDate.description.databaseValue,
+                    "current_target_date": action.currentTargetDate.description.databaseValue, "status": action.status.rawValue.databaseValue,
+                    "completed_date": text(action.completedDate?.description), "withdrawn_reason": text(action.withdrawnReason),
+                    "response": recommendation.response.rawValue.databaseValue,
+                    "themes": (recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)).databaseValue,
+                    "revised_target_dates": (action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description))).databaseValue,
+                    "last_update_date": text(action.updates.last?.date.description), "last_update_note": text(action.updates.last?.note),
+                ])
+            }
+        }
+        // Rows are matched by their place: recommendation and action positions.
+        func place(_ row: [String: DatabaseValue]) -> String {
+            "\(row["recommendation_position"] ?? .null)/\(row["position"] ?? .null)"
+        }
+        var rows: [String: Row] = [:]
+        for row in stored { rows[place(Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue? ?? .null) }))] = row }
+        var differences: [String] = []
+        for row in expected {
+            func label(_ key: String) -> String {
+                if case .string(let text)? = row[key]?.storage { text } else { "?" }
+            }
+            let name = "recommendations[\(label("recommendation"))].actions[\(label("label"))]"
+            guard let found = rows.removeValue(forKey: place(row)) else {
+                differences.append("\(name) (table action) is missing")
+                continue
+            }
+            for column in found.columnNames where found[column] as DatabaseValue? != row[column] {
+                differences.append("\(name).\(column) (table action)")
+            }
+        }
+        if !rows.isEmpty {
+            differences.append(counted(rows.count, "row", "rows") + " of the table action \(rows.count == 1 ? "is" : "are") not in the review")
+        }
+        return differences
     }
 
     /// What is wrong with the search index, or nothing.

@@ -128,8 +128,7 @@ public struct Importer {
             return
         }
         if problems.isEmpty {
-            try store.deleteReview(reference: review.reference, db)
-            try inserter.insert(review, columns: columns, now: now)
+            try store.replaceStored(review, columns: columns, inserter: inserter, db, now: now)
             let event = stored.status == .published ? "amended" : "replaced"
             // The audit entry keeps the review as it was before: nothing recorded is lost.
             try audit.record(reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored, after: review)

@@ -72,6 +72,45 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v8-action-table") { db in
+            // The actions of every review, one row each, kept beside the review's JSON by
+            // every write (`ReviewInserter`) so that `dus actions` reads 200,000 actions
+            // without parsing 100,000 reviews. It replaces the view `action` of v4, with
+            // the same columns first; `revised_target_dates` is a JSON list, and the last
+            // update is all `dus actions` shows of the updates.
+            try db.execute(sql: """
+                DROP VIEW action;
+                CREATE TABLE action (
+                  review_id INTEGER NOT NULL REFERENCES review (id) ON DELETE CASCADE,
+                  reference TEXT NOT NULL,
+                  recommendation_position INTEGER NOT NULL,
+                  recommendation TEXT NOT NULL,
+                  position INTEGER NOT NULL,
+                  label TEXT NOT NULL,
+                  text TEXT NOT NULL,
+                  owner TEXT NOT NULL,
+                  target_date TEXT NOT NULL,
+                  current_target_date TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  completed_date TEXT,
+                  withdrawn_reason TEXT,
+                  response TEXT NOT NULL,
+                  themes TEXT NOT NULL,
+                  revised_target_dates TEXT NOT NULL,
+                  last_update_date TEXT,
+                  last_update_note TEXT,
+                  PRIMARY KEY (review_id, recommendation_position, position)) WITHOUT ROWID;
+                INSERT INTO action
+                SELECT review.id, review.reference, r.key + 1, json_extract(r.value, '$.id'), a.key + 1, json_extract(a.value, '$.id'),
+                  json_extract(a.value, '$.text'), json_extract(a.value, '$.owner'), json_extract(a.value, '$.target_date'),
+                  coalesce(json_extract(a.value, '$.revised_target_dates[#-1]'), json_extract(a.value, '$.target_date')),
+                  json_extract(a.value, '$.status'), json_extract(a.value, '$.completed_date'), json_extract(a.value, '$.withdrawn_reason'),
+                  json_extract(r.value, '$.response'), coalesce(json_extract(r.value, '$.themes'), '[]'),
+                  coalesce(json_extract(a.value, '$.revised_target_dates'), '[]'),
+                  json_extract(a.value, '$.updates[#-1].date'), json_extract(a.value, '$.updates[#-1].note')
+                FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a;
+                """)
+        }
         return migrator
     }
 

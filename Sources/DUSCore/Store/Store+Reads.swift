@@ -14,8 +14,23 @@ public struct StoredAction: Sendable, Equatable {
     /// The recommendation's id (`R1`).
     public var recommendation: String
     public var response: Response
+    /// The recommendation's themes.
     public var themes: [String]
-    public var action: Action
+    /// The action's id (`A1`).
+    public var id: String
+    public var text: String
+    public var owner: String
+    public var targetDate: Day
+    /// Oldest first.
+    public var revisedTargetDates: [Day]
+    public var status: ActionStatus
+    public var completedDate: Day?
+    public var withdrawnReason: String?
+    /// The newest update, the only one `dus actions` shows.
+    public var lastUpdate: ActionUpdate?
+
+    /// The newest revised target date, else the target date.
+    public var currentTargetDate: Day { revisedTargetDates.last ?? targetDate }
 }
 
 /// One text that matched a search, with its review and its rank.
@@ -56,8 +71,10 @@ extension Store {
     }
 
     /// See `StoreSnapshot.forEachAction`.
-    public func forEachAction(matching filter: ReviewFilter, _ body: (StoredAction) throws -> Void) throws {
-        try snapshot { try $0.forEachAction(matching: filter, body) }
+    public func forEachAction(
+        matching filter: ReviewFilter, status: ActionStatus? = nil, currentTargetBefore: Day? = nil, _ body: (StoredAction) throws -> Void
+    ) throws {
+        try snapshot { try $0.forEachAction(matching: filter, status: status, currentTargetBefore: currentTargetBefore, body) }
     }
 
     /// See `StoreSnapshot.searchHits`.
@@ -79,41 +96,103 @@ extension Store {
 extension StoreSnapshot {
     /// Calls `body` with each action of the reviews the filter selects, by current target
     /// date, then reference, recommendation and action, one at a time (200,000 actions at
-    /// once would take hundreds of megabytes).
-    public func forEachAction(matching filter: ReviewFilter, _ body: (StoredAction) throws -> Void) throws {
-        let (clause, arguments) = store.sqlCondition(for: filter)
-        // The actions sit in each review's row, inside its recommendations (`StoredParts`):
-        // SQL picks them out and orders them, and each is read back whole.
-        let field = Schema.jsonField
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT review.reference, \(field("r", "id")) AS recommendation, \(field("r", "response")) AS response,
-              \(field("r", "themes")) AS themes, a.value AS action,
-              coalesce(\(field("a", "revised_target_dates[#-1]")), \(field("a", "target_date"))) AS current_target_date
-            FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
-            WHERE \(clause)
-            ORDER BY current_target_date, review.reference, r.key, a.key
-            """, arguments: StatementArguments(arguments))
-        while let row = try readingJSON(of: clause, arguments, { try rows.next() }) {
-            let stored = StoredRow(row)
-            let reference = (try? stored.text("reference")) ?? "a review"
+    /// once would take hundreds of megabytes). With `status`, only actions of that status;
+    /// with `currentTargetBefore`, only those whose current target date is before it.
+    ///
+    /// The actions are read from the table `action`, which every write keeps beside the
+    /// reviews' JSON (migration v8), through the SQLite C API.
+    public func forEachAction(
+        matching filter: ReviewFilter, status: ActionStatus? = nil, currentTargetBefore: Day? = nil, _ body: (StoredAction) throws -> Void
+    ) throws {
+        var terms = ["1"]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if filter != ReviewFilter() {
+            let (clause, filterArguments) = store.sqlCondition(for: filter)
+            terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
+            arguments += filterArguments
+        }
+        if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
+        if let currentTargetBefore { terms.append("current_target_date < ?"); arguments.append(currentTargetBefore.description) }
+        let rows = try RawStatement(db, sql: """
+            SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
+              withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id
+            FROM action WHERE \(terms.joined(separator: " AND "))
+            ORDER BY current_target_date, reference, recommendation_position, position
+            """)
+        try rows.start(arguments: StatementArguments(arguments))
+        while try rows.step() {
+            let reference = rows.isText(0) ? rows.text(0) : try Self.reference(ofReview: rows.integer(14), db)
             let action: StoredAction
             do throws(DamagedValue) {
-                let recommendation = try stored.text("recommendation")
-                let response = try stored.choice("response", Response.self)
-                let themes = row["themes"] as DatabaseValue? == .null ? [] : try stored.texts("themes")
-                let text = try stored.text("action")
-                do throws(StoredParts.Damaged) {
-                    action = StoredAction(reference: reference, recommendation: recommendation, response: response, themes: themes,
-                                          action: try StoredParts.action(text))
-                } catch {
-                    throw DamagedValue(field: "recommendations", stored: "text of \(text.utf8.count) bytes", problem: error.problem)
+                if !rows.isText(0) {
+                    throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: rows.storedType(0), problem: "not text")
                 }
+                action = try Self.action(rows, reference: reference)
             } catch {
-                // Every part of an action is stored in the review's recommendations.
-                throw StoreError.damaged(DamagedValue(field: "recommendations", stored: error.stored, problem: error.problem), reference: reference)
+                throw StoreError.damaged(error, reference: reference)
             }
             try body(action)
         }
+    }
+
+    /// The reference of the review with this id, to name it in an error.
+    private static func reference(ofReview id: Int, _ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT CAST(reference AS TEXT) FROM review WHERE id = ?", arguments: [id]) ?? "review row \(id)"
+    }
+
+    /// One row of `action`, each value checked.
+    private static func action(_ rows: RawStatement, reference: String) throws(DamagedValue) -> StoredAction {
+        func text(_ column: Int32) -> String? { rows.isText(column) ? rows.text(column) : nil }
+        let recommendation = text(1) ?? "?"
+        let label = text(4) ?? "?"
+        func damaged(_ column: Int32, _ name: String, _ problem: String) -> DamagedValue {
+            DamagedValue(field: "recommendations[\(recommendation)].actions[\(label)].\(name)", stored: rows.storedType(column), problem: problem)
+        }
+        func required(_ column: Int32, _ name: String) throws(DamagedValue) -> String {
+            guard let value = text(column) else { throw damaged(column, name, "not text") }
+            return value
+        }
+        func day(_ column: Int32, _ name: String) throws(DamagedValue) -> Day? {
+            if rows.isNull(column) { return nil }
+            guard let value = text(column), let day = Day(value) else { throw damaged(column, name, "not a date") }
+            return day
+        }
+        guard text(1) != nil, text(4) != nil else { throw damaged(text(1) == nil ? 1 : 4, "id", "not text") }
+        guard let response = text(2).flatMap(Response.init(rawValue:)) else { throw damaged(2, "response", "not a value dus knows") }
+        guard let status = text(8).flatMap(ActionStatus.init(rawValue:)) else { throw damaged(8, "status", "not a value dus knows") }
+        guard let target = try day(7, "target_date") else { throw damaged(7, "target_date", "not a date") }
+        let revised = try required(11, "revised_target_dates")
+        var revisedDates: [Day] = []
+        if revised != "[]" {
+            guard let list = try? JSONParser.parse(revised), case .list(let items) = list.value else {
+                throw damaged(11, "revised_target_dates", "not a JSON list")
+            }
+            for item in items {
+                guard case .scalar(let value, _) = item.value, let date = Day(value) else {
+                    throw damaged(11, "revised_target_dates", "a JSON list with an item that is not a date")
+                }
+                revisedDates.append(date)
+            }
+        }
+        let themesText = try required(3, "themes")
+        var themes: [String] = []
+        if themesText != "[]" {
+            guard let list = try? JSONParser.parse(themesText), case .list(let items) = list.value else { throw damaged(3, "themes", "not a JSON list") }
+            for item in items {
+                guard case .scalar(let value, _) = item.value else { throw damaged(3, "themes", "a JSON list with an item that is not text") }
+                themes.append(value)
+            }
+        }
+        var lastUpdate: ActionUpdate?
+        if let date = try day(12, "updates.date") {
+            guard let note = text(13) else { throw damaged(13, "updates.note", "not text") }
+            lastUpdate = ActionUpdate(date: date, note: note)
+        }
+        if !rows.isNull(10) && text(10) == nil { throw damaged(10, "withdrawn_reason", "not text") }
+        return StoredAction(
+            reference: reference, recommendation: recommendation, response: response, themes: themes, id: label,
+            text: try required(5, "text"), owner: try required(6, "owner"), targetDate: target, revisedTargetDates: revisedDates,
+            status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate)
     }
 
     /// The texts matching the FTS5 `expression` in the reviews the filter selects, best

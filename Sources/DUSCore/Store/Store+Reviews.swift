@@ -246,6 +246,7 @@ extension Store {
 /// Use it only inside the `Database` closure that made it.
 final class ReviewInserter {
     private let review: RawStatement
+    private let action: RawStatement
     private let index: SearchIndexWriter
 
     init(_ db: Database, counter: WordCounter) throws {
@@ -256,10 +257,18 @@ final class ReviewInserter {
               created_at, updated_at, finding_themes, findings, learning, recommendations)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        action = try RawStatement(db, sql: """
+            INSERT INTO action (review_id, reference, recommendation_position, recommendation, position, label, text, owner,
+              target_date, current_target_date, status, completed_date, withdrawn_reason, response, themes,
+              revised_target_dates, last_update_date, last_update_note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         index = try SearchIndexWriter(db, counter: counter)
     }
 
-    func insert(_ item: Review, columns: StoredColumns, now: String) throws {
+    /// Stores the review, its actions (the table `action`) and its texts in the search
+    /// index. `createdAt` is when it was first stored: now, unless it replaces a review.
+    func insert(_ item: Review, columns: StoredColumns, now: String, createdAt: String? = nil) throws {
         let derived = columns.derived
         let reviewID = try review.execute(
             .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
@@ -270,9 +279,21 @@ final class ReviewInserter {
             .text(item.naloxoneGivenAtEvent.rawValue), .text(item.ambulanceAttended.rawValue),
             .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
             .text(columns.answers), SQLValue(derived.daysSinceRelease),
-            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(now), .text(now),
+            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(createdAt ?? now), .text(now),
             .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
             .text(columns.recommendations))
+        for (recommendationIndex, recommendation) in item.recommendations.enumerated() where !recommendation.actions.isEmpty {
+            let themes = recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)
+            for (actionIndex, stored) in recommendation.actions.enumerated() {
+                try action.execute(
+                    .integer(Int(reviewID)), .text(item.reference), .integer(recommendationIndex + 1), .text(recommendation.id),
+                    .integer(actionIndex + 1), .text(stored.id), .text(stored.text), .text(stored.owner),
+                    .text(stored.targetDate.description), .text(stored.currentTargetDate.description), .text(stored.status.rawValue),
+                    SQLValue(stored.completedDate?.description), SQLValue(stored.withdrawnReason), .text(recommendation.response.rawValue),
+                    .text(themes), .text(stored.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(stored.revisedTargetDates.map(\.description))),
+                    SQLValue(stored.updates.last?.date.description), SQLValue(stored.updates.last?.note))
+            }
+        }
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
         try index.finish(reviewID: reviewID)
