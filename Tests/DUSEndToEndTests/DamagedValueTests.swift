@@ -97,13 +97,17 @@ struct DamagedValueTests {
     /// Each column of the table `action` (kept beside the reviews for `dus actions`) and a
     /// value dus would never write there; whether `dus actions` reads it.
     static let actionDamages: [(column: String, value: String, isRead: Bool)] = [
-        ("review_id", "review_id + 1000", false), ("reference", "x'00'", true), ("recommendation_position", "'first'", false),
-        ("recommendation", "x'00'", true), ("position", "'first'", false), ("label", "5", false), ("text", "x'00'", true),
-        ("owner", "x'0102'", true), ("target_date", "'soon'", true), ("current_target_date", "'2000-01-01'", false),
+        ("review_id", "review_id + 1000", false), ("reference", "x'00'", true), ("recommendation_position", "'first'", true),
+        ("recommendation", "x'00'", true), ("position", "'first'", true), ("label", "5", false), ("text", "x'00'", true),
+        ("owner", "x'0102'", true), ("target_date", "'soon'", true), ("current_target_date", "'soon'", true),
         ("status", "'Open'", true), ("completed_date", "'yesterday'", true), ("withdrawn_reason", "x'00'", true),
-        ("response", "'yes'", true), ("themes", "'[naloxone'", true), ("revised_target_dates", "'[\"2025\"]'", true),
+        ("response", "'yes'", true), ("themes", "'[naloxone'", true), ("revised_target_dates", #"'["2025"]'"#, true),
         ("last_update_date", "'2025-02-30'", true), ("last_update_note", "x'00'", true),
     ]
+
+    /// The columns `dus actions --summary` counts by in SQL, and those it checks are what
+    /// dus writes; it reads no other.
+    static let countedColumns: Set<String> = ["owner", "status", "current_target_date", "completed_date", "revised_target_dates"]
 
     @Test(arguments: actionDamages.map(\.column))
     func aDamagedActionRowStopsDusActionsAndDoctorNamesIt(column: String) throws {
@@ -117,9 +121,10 @@ struct DamagedValueTests {
         try #require(changed.status == 0, "\(changed.stderr)")
         for arguments in [["actions"], ["actions", "--summary"], ["actions", "--format", "json"]] {
             let result = try dus.run(arguments)
+            let isRead = damage.isRead && (arguments[1...].first != "--summary" || Self.countedColumns.contains(column))
             let context = Comment(rawValue: "\(column): dus \(arguments.joined(separator: " ")): \(result.status) \(result.stderr)")
-            #expect(result.status == (damage.isRead ? 1 : 0), context)
-            if damage.isRead {
+            #expect(result.status == (isRead ? 1 : 0), context)
+            if isRead {
                 #expect(result.stderr.hasPrefix("dus: "), context)
                 #expect(result.stderr.contains(".actions[") && result.stderr.contains(": stored value cannot be read ("), context)
                 #expect(result.stderr.hasSuffix("); run dus doctor\n"), context)

@@ -90,9 +90,10 @@ public struct ActionTracker {
 
     /// The actions the query selects, by current target date, then address.
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
-        var actions: [TrackedAction] = []
-        try forEach(query) { actions.append($0) }
-        return actions
+        var actions: [(action: TrackedAction, recommendation: Int, position: Int)] = []
+        try forEach(query) { actions.append(($0, $1.recommendationPosition, $1.position)) }
+        actions.sort { ($0.action.targetDate, $0.action.reference, $0.recommendation, $0.position) < ($1.action.targetDate, $1.action.reference, $1.recommendation, $1.position) }
+        return actions.map(\.action)
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`
@@ -105,22 +106,30 @@ public struct ActionTracker {
             asOf: query.asOf, dueWithin: query.dueWithin, actions: 0, byStatus: [:], overdue: 0,
             dueSoon: query.dueWithin.map { _ in 0 }, completed: 0, completedOnTime: 0, revised: 0, owners: [])
         var owners: [String: ActionSummary.OwnerCount] = [:]
-        // Counted as they are read: a summary holds no list of actions.
-        try forEach(counted) { action in
-            summary.actions += 1
-            summary.byStatus[action.status, default: 0] += 1
-            if !action.revisedTargetDates.isEmpty { summary.revised += 1 }
-            if action.status == .complete {
-                summary.completed += 1
-                if (action.completedDate ?? action.targetDate) <= action.targetDate { summary.completedOnTime += 1 }
+        // Counted by SQL, by owner and status; the owner filter (any case, any accents) is
+        // applied to the owners counted.
+        let counts = try store.actionCounts(
+            matching: query.filter, asOf: query.asOf, dueSoonUntil: query.dueWithin.map { query.asOf.adding(days: $0) },
+            status: query.status, response: query.response, theme: query.theme)
+        for count in counts {
+            if let owner = query.owner, count.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { continue }
+            summary.actions += count.actions
+            summary.byStatus[count.status, default: 0] += count.actions
+            summary.revised += count.revised
+            if count.status == .complete {
+                summary.completed += count.actions
+                summary.completedOnTime += count.completedOnTime
             }
-            guard action.status == .open else { return }
-            let isDueSoon = query.dueWithin.map(action.isDue(within:)) ?? false
-            var count = owners[action.owner] ?? ActionSummary.OwnerCount(owner: action.owner, open: 0, overdue: 0, dueSoon: 0)
-            count.open += 1
-            if action.isOverdue { count.overdue += 1; summary.overdue += 1 }
-            if isDueSoon { count.dueSoon += 1; summary.dueSoon? += 1 }
-            owners[action.owner] = count
+            guard count.status == .open else { continue }
+            var owner = owners[count.owner] ?? ActionSummary.OwnerCount(owner: count.owner, open: 0, overdue: 0, dueSoon: 0)
+            owner.open += count.actions
+            owner.overdue += count.overdue
+            summary.overdue += count.overdue
+            if query.dueWithin != nil {
+                owner.dueSoon += count.dueSoon
+                summary.dueSoon? += count.dueSoon
+            }
+            owners[count.owner] = owner
         }
         summary.owners = owners.values.sorted { ($0.overdue, $0.open, $1.owner) > ($1.overdue, $1.open, $0.owner) }
         return summary
@@ -142,8 +151,9 @@ public struct ActionTracker {
         }
     }
 
-    /// Calls `body` with each action the query selects, in order, one at a time.
-    private func forEach(_ query: ActionQuery, _ body: (TrackedAction) throws -> Void) throws {
+    /// Calls `body` with each action the query selects and where it is stored, in no
+    /// particular order, one at a time.
+    private func forEach(_ query: ActionQuery, _ body: (TrackedAction, StoredAction) throws -> Void) throws {
         // Overdue and due soon are open, with a current target date before a day: the
         // store leaves out the other actions as it reads.
         var status = query.status
@@ -169,7 +179,7 @@ public struct ActionTracker {
                 isOverdue: isOverdue,
                 daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
                 daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
-            if selects(action, query) { try body(action) }
+            if selects(action, query) { try body(action, stored) }
         }
     }
 }

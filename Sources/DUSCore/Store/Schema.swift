@@ -111,6 +111,16 @@ enum Schema {
                 FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a;
                 """)
         }
+        migrator.registerMigration("v9-list-from-index") { db in
+            // The covering index of v2 gains the reference, so that `dus list` reads it
+            // rather than every review's whole row.
+            try db.execute(sql: """
+                DROP INDEX review_patterns;
+                CREATE INDEX review_patterns ON review (
+                  event_date, kind, region, supervision, status, classification,
+                  days_since_release, answers, substances, finding_themes, reference);
+                """)
+        }
         return migrator
     }
 

@@ -11,6 +11,9 @@ public struct StoreSnapshot {
 /// One action of a recommendation, as stored, with the recommendation it belongs to.
 public struct StoredAction: Sendable, Equatable {
     public var reference: String
+    /// The places of the recommendation in the review and of the action in it, from 1.
+    public var recommendationPosition: Int
+    public var position: Int
     /// The recommendation's id (`R1`).
     public var recommendation: String
     public var response: Response
@@ -31,6 +34,21 @@ public struct StoredAction: Sendable, Equatable {
 
     /// The newest revised target date, else the target date.
     public var currentTargetDate: Day { revisedTargetDates.last ?? targetDate }
+}
+
+/// Counts of the actions of one owner and status (`Store.actionCounts`).
+public struct ActionCount: Sendable, Equatable {
+    public var owner: String
+    public var status: ActionStatus
+    public var actions: Int
+    /// Actions whose target date was revised at least once.
+    public var revised: Int
+    /// Complete, with the completed date (else the target date) no later than the current target date.
+    public var completedOnTime: Int
+    /// Open, with the current target date before the as-of date.
+    public var overdue: Int
+    /// Open, with the current target date from the as-of date to the last day due soon.
+    public var dueSoon: Int
 }
 
 /// One text that matched a search, with its review and its rank.
@@ -77,6 +95,58 @@ extension Store {
         try snapshot { try $0.forEachAction(matching: filter, status: status, currentTargetBefore: currentTargetBefore, body) }
     }
 
+    /// Counts of the actions of the reviews the filter selects, by owner and status,
+    /// counted in SQL: overdue as of `asOf`, due soon up to `dueSoonUntil` (inclusive). With
+    /// `status`, `response` or `theme`, only the actions of that status, of a recommendation
+    /// with that response, or with that theme.
+    public func actionCounts(
+        matching filter: ReviewFilter, asOf: Day, dueSoonUntil: Day?, status: ActionStatus? = nil, response: Response? = nil,
+        theme: String? = nil
+    ) throws -> [ActionCount] {
+        var terms = ["1"]
+        var arguments: [(any DatabaseValueConvertible)?] = [asOf.description, (dueSoonUntil ?? asOf.adding(days: -1)).description]
+        if filter != ReviewFilter() {
+            let (clause, filterArguments) = sqlCondition(for: filter)
+            terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
+            arguments += filterArguments
+        }
+        if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
+        if let response { terms.append("response = ?"); arguments.append(response.rawValue) }
+        // Themes are ids of the catalogue: no quote or escape inside one.
+        if let theme { terms.append("instr(themes, ?) > 0"); arguments.append("\"" + theme + "\"") }
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT owner, status, count(*) AS actions, sum(revised_target_dates <> '[]') AS revised,
+                  sum(status = 'complete' AND coalesce(completed_date, current_target_date) <= current_target_date) AS on_time,
+                  sum(status = 'open' AND current_target_date < ?1) AS overdue,
+                  sum(status = 'open' AND current_target_date >= ?1 AND current_target_date <= ?2) AS due_soon,
+                  sum(typeof(current_target_date) <> 'text' OR current_target_date NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'
+                    OR (completed_date IS NOT NULL AND (typeof(completed_date) <> 'text' OR completed_date NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'))
+                    OR typeof(revised_target_dates) <> 'text'
+                    OR (revised_target_dates <> '[]' AND revised_target_dates NOT GLOB '[[]"[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]"*[]]')) AS damaged
+                FROM action WHERE \(terms.joined(separator: " AND ")) GROUP BY owner, status
+                """, arguments: StatementArguments(arguments))
+            if rows.contains(where: { ($0["damaged"] as Int? ?? 0) > 0 }) {
+                // A value counted here is not what dus writes: reading every action names it.
+                try StoreSnapshot(store: self, db: db).forEachAction(matching: filter) { _ in }
+                throw StoreError.damaged(reference: "an action", field: "current_target_date (table action)", stored: "a value",
+                                         problem: "not what dus writes")
+            }
+            return try rows.map { row in
+                let stored = StoredRow(row)
+                do throws(DamagedValue) {
+                    return ActionCount(
+                        owner: try stored.text("owner"), status: try stored.choice("status", ActionStatus.self),
+                        actions: row["actions"] as Int? ?? 0, revised: row["revised"] as Int? ?? 0, completedOnTime: row["on_time"] as Int? ?? 0,
+                        overdue: row["overdue"] as Int? ?? 0, dueSoon: row["due_soon"] as Int? ?? 0)
+                } catch {
+                    throw StoreError.damaged(DamagedValue(field: "recommendations[?].actions[?].\(error.field) (table action)", stored: error.stored, problem: error.problem),
+                                             reference: "an action")
+                }
+            }
+        }
+    }
+
     /// See `StoreSnapshot.searchHits`.
     public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
         try snapshot { try $0.searchHits(expression, matching: filter, limit: limit) }
@@ -94,10 +164,11 @@ extension Store {
 }
 
 extension StoreSnapshot {
-    /// Calls `body` with each action of the reviews the filter selects, by current target
-    /// date, then reference, recommendation and action, one at a time (200,000 actions at
-    /// once would take hundreds of megabytes). With `status`, only actions of that status;
-    /// with `currentTargetBefore`, only those whose current target date is before it.
+    /// Calls `body` with each action of the reviews the filter selects, in no particular
+    /// order, one at a time (200,000 actions at once would take hundreds of megabytes).
+    /// With `status`, only actions of that status; with `currentTargetBefore`, only those
+    /// whose current target date is before it. (Sorting 200,000 rows in SQL spills to a
+    /// temporary file; a caller that wants an order sorts what it keeps.)
     ///
     /// The actions are read from the table `action`, which every write keeps beside the
     /// reviews' JSON (migration v8), through the SQLite C API.
@@ -115,9 +186,9 @@ extension StoreSnapshot {
         if let currentTargetBefore { terms.append("current_target_date < ?"); arguments.append(currentTargetBefore.description) }
         let rows = try RawStatement(db, sql: """
             SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
-              withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id
+              withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id,
+              recommendation_position, position, current_target_date
             FROM action WHERE \(terms.joined(separator: " AND "))
-            ORDER BY current_target_date, reference, recommendation_position, position
             """)
         try rows.start(arguments: StatementArguments(arguments))
         while try rows.step() {
@@ -161,36 +232,25 @@ extension StoreSnapshot {
         guard let response = text(2).flatMap(Response.init(rawValue:)) else { throw damaged(2, "response", "not a value dus knows") }
         guard let status = text(8).flatMap(ActionStatus.init(rawValue:)) else { throw damaged(8, "status", "not a value dus knows") }
         guard let target = try day(7, "target_date") else { throw damaged(7, "target_date", "not a date") }
-        let revised = try required(11, "revised_target_dates")
+        guard rows.isText(11), let revised = StoredParts.texts(inList: rows.bytes(11)) else {
+            throw damaged(11, "revised_target_dates", "not a JSON list of texts")
+        }
         var revisedDates: [Day] = []
-        if revised != "[]" {
-            guard let list = try? JSONParser.parse(revised), case .list(let items) = list.value else {
-                throw damaged(11, "revised_target_dates", "not a JSON list")
-            }
-            for item in items {
-                guard case .scalar(let value, _) = item.value, let date = Day(value) else {
-                    throw damaged(11, "revised_target_dates", "a JSON list with an item that is not a date")
-                }
-                revisedDates.append(date)
-            }
+        for text in revised {
+            guard let date = Day(text) else { throw damaged(11, "revised_target_dates", "a JSON list with an item that is not a date") }
+            revisedDates.append(date)
         }
-        let themesText = try required(3, "themes")
-        var themes: [String] = []
-        if themesText != "[]" {
-            guard let list = try? JSONParser.parse(themesText), case .list(let items) = list.value else { throw damaged(3, "themes", "not a JSON list") }
-            for item in items {
-                guard case .scalar(let value, _) = item.value else { throw damaged(3, "themes", "a JSON list with an item that is not text") }
-                themes.append(value)
-            }
-        }
+        guard rows.isText(3), let themes = StoredParts.texts(inList: rows.bytes(3)) else { throw damaged(3, "themes", "not a JSON list of texts") }
         var lastUpdate: ActionUpdate?
         if let date = try day(12, "updates.date") {
             guard let note = text(13) else { throw damaged(13, "updates.note", "not text") }
             lastUpdate = ActionUpdate(date: date, note: note)
         }
         if !rows.isNull(10) && text(10) == nil { throw damaged(10, "withdrawn_reason", "not text") }
+        guard rows.isText(17), Day(rows.text(17)) != nil else { throw damaged(17, "current_target_date", "not a date") }
+        guard rows.isInteger(15), rows.isInteger(16) else { throw damaged(rows.isInteger(15) ? 16 : 15, "position", "not a whole number") }
         return StoredAction(
-            reference: reference, recommendation: recommendation, response: response, themes: themes, id: label,
+            reference: reference, recommendationPosition: rows.integer(15), position: rows.integer(16), recommendation: recommendation, response: response, themes: themes, id: label,
             text: try required(5, "text"), owner: try required(6, "owner"), targetDate: target, revisedTargetDates: revisedDates,
             status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate)
     }
@@ -216,14 +276,16 @@ extension StoreSnapshot {
             arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
         // The texts of the hits come from their reviews' rows: the index keeps no copy.
         let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
+        // JSON lists of ids, for json_each (an array's description is slow for 100,000).
+        let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
         var texts: [Int64: StoredHit] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
             FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id IN (SELECT value FROM json_each(?1))"))) AS texts
             JOIN review ON review.id = texts.review_id
             WHERE texts.id IN (SELECT value FROM json_each(?2))
-            """, arguments: [reviewIDs.description, ranked.map(\.id).description])
-        while let row = try readingJSON(of: "id IN (SELECT value FROM json_each(?))", [reviewIDs.description], { try rows.next() }) {
+            """, arguments: [reviewList, "[" + ranked.map { String($0.id) }.joined(separator: ",") + "]"])
+        while let row = try readingJSON(of: "id IN (SELECT value FROM json_each(?))", [reviewList], { try rows.next() }) {
             let stored = StoredRow(row)
             let reference = (try? stored.text("reference")) ?? "review row \((row["id"] as Int64? ?? 0) >> shift)"
             do throws(DamagedValue) {

@@ -130,24 +130,41 @@ extension Store {
         }
     }
 
+    /// One line for each review the filter selects, by event date and reference, read
+    /// from the covering index `review_patterns` (migration v9) through the SQLite C API.
     public func summaries(matching filter: ReviewFilter) throws -> [ReviewSummary] {
         let (clause, arguments) = sqlCondition(for: filter)
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, reference, kind, status, classification, event_date, region, supervision
+            let rows = try RawStatement(db, sql: """
+                SELECT reference, kind, status, classification, event_date, region, supervision, id
                 FROM review WHERE \(clause) ORDER BY event_date, reference
-                """, arguments: StatementArguments(arguments)).map { row in
-                let stored = StoredRow(row)
-                let reference = try stored.reference()
-                do throws(DamagedValue) {
-                    return ReviewSummary(
-                        reference: reference, kind: try stored.choice("kind", Kind.self), status: try stored.choice("status", Status.self),
-                        classification: try stored.choice("classification", Classification.self), eventDate: try stored.day("event_date"),
-                        region: try stored.region(catalogue), supervision: try stored.choice("supervision", Supervision.self))
-                } catch {
-                    throw StoreError.damaged(error, reference: reference)
+                """)
+            try rows.start(arguments: StatementArguments(arguments))
+            var summaries: [ReviewSummary] = []
+            while try rows.step() {
+                guard rows.isText(0) else {
+                    throw StoreError.damaged(DamagedValue(field: "reference", stored: rows.storedType(0), problem: "not text"), reference: "review row \(rows.integer(7))")
                 }
+                let reference = rows.text(0)
+                func choice<T: RawRepresentable>(_ column: Int32, _ name: String, _ type: T.Type) throws -> T where T.RawValue == String {
+                    guard rows.isText(column), let value = T(rawValue: rows.text(column)) else {
+                        throw StoreError.damaged(DamagedValue(field: name, stored: rows.storedType(column), problem: "not a value dus knows"), reference: reference)
+                    }
+                    return value
+                }
+                guard rows.isText(4), let eventDate = Day(rows.text(4)) else {
+                    throw StoreError.damaged(DamagedValue(field: "event_date", stored: rows.storedType(4), problem: "not a date"), reference: reference)
+                }
+                let region = rows.isText(5) ? rows.text(5) : ""
+                guard catalogue.regions.contains(where: { $0.name == region }) else {
+                    throw StoreError.damaged(DamagedValue(field: "region", stored: rows.storedType(5), problem: "not a region dus knows"), reference: reference)
+                }
+                summaries.append(ReviewSummary(
+                    reference: reference, kind: try choice(1, "kind", Kind.self), status: try choice(2, "status", Status.self),
+                    classification: try choice(3, "classification", Classification.self), eventDate: eventDate, region: region,
+                    supervision: try choice(6, "supervision", Supervision.self)))
             }
+            return summaries
         }
     }
 

@@ -91,6 +91,39 @@ enum StoredParts {
         return out.text
     }
 
+    /// The texts of a stored JSON list of texts (`["a","b"]`, as `list` writes it); nil when
+    /// the bytes are not such a list. Lists without escapes (ids, dates) are split where
+    /// they are; any other goes through the JSON parser.
+    static func texts(inList bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let (open, close, quote, comma, backslash) = (UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: "\\"))
+        guard bytes.count >= 2, bytes.first == open, bytes.last == close else { return nil }
+        if bytes.count == 2 { return [] }
+        if bytes.contains(backslash) {
+            guard let node = try? JSONParser.parse(String(decoding: bytes, as: UTF8.self)), case .list(let items) = node.value else { return nil }
+            var texts: [String] = []
+            for item in items {
+                guard case .scalar(let text, _) = item.value else { return nil }
+                texts.append(text)
+            }
+            return texts
+        }
+        var texts: [String] = []
+        var index = 1
+        while index < bytes.count - 1 {
+            guard bytes[index] == quote else { return nil }
+            var end = index + 1
+            while end < bytes.count - 1 && bytes[end] != quote { end += 1 }
+            guard end < bytes.count - 1 else { return nil }
+            texts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self))
+            index = end + 1
+            if index < bytes.count - 1 {
+                guard bytes[index] == comma else { return nil }
+                index += 1
+            }
+        }
+        return texts
+    }
+
     /// A stored column that is not what dus wrote: named, and never guessed at.
     struct Damaged: Error {
         var column: String
@@ -223,99 +256,5 @@ enum StoredParts {
                 return text
             }
         }
-    }
-}
-
-/// Compact JSON written as UTF-8 bytes: several times faster than appending to a String.
-struct JSONBytes {
-    private var bytes: [UInt8] = []
-
-    init() {
-        bytes.reserveCapacity(512)
-    }
-
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    mutating func raw(_ text: StaticString) {
-        // Most are a byte or three (`,"`, `":`): appending them one by one costs less than
-        // appending a buffer.
-        text.withUTF8Buffer { source in
-            for byte in source { bytes.append(byte) }
-        }
-    }
-
-    /// `,"key":"value"`; nothing for a nil value.
-    mutating func pair(_ key: StaticString, _ value: String?) {
-        guard let value else { return }
-        raw(",\"")
-        raw(key)
-        raw("\":")
-        string(value)
-    }
-
-    /// `,"key":["a","b"]`; nothing for an empty list.
-    mutating func list(_ key: StaticString, _ items: [String]) {
-        guard !items.isEmpty else { return }
-        raw(",\"")
-        raw(key)
-        raw("\":")
-        texts(items)
-    }
-
-    mutating func texts(_ items: [String]) {
-        raw("[")
-        for (index, item) in items.enumerated() {
-            if index > 0 { raw(",") }
-            string(item)
-        }
-        raw("]")
-    }
-
-    /// A JSON string. Control characters, `"` and `\` are escaped, and so are U+2028 and
-    /// U+2029 (as `JSONValue.writeString` does); everything else is copied as it is.
-    mutating func string(_ value: String) {
-        var value = value
-        bytes.append(0x22)
-        value.withUTF8 { source in
-            // Most text needs no escape (0xE2 starts U+2028 and U+2029): copy it whole.
-            var index = ByteScan.firstSpecial(in: source, from: 0, orE2: true)
-            if index == source.count {
-                bytes.append(contentsOf: source)
-                return
-            }
-            var copied = 0
-            func escape(_ escaped: StaticString, length: Int) {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<index]))
-                escaped.withUTF8Buffer { bytes.append(contentsOf: $0) }
-                index += length
-                copied = index
-            }
-            while index < source.count {
-                let byte = source[index]
-                switch byte {
-                case 0x22: escape(#"\""#, length: 1)
-                case 0x5C: escape(#"\\"#, length: 1)
-                case 0x0A: escape(#"\n"#, length: 1)
-                case 0x0D: escape(#"\r"#, length: 1)
-                case 0x09: escape(#"\t"#, length: 1)
-                case ..<0x20:
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<index]))
-                    let hex: StaticString = "0123456789abcdef"
-                    hex.withUTF8Buffer { digits in
-                        bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-                    }
-                    index += 1
-                    copied = index
-                case 0xE2 where index + 2 < source.count && source[index + 1] == 0x80 && source[index + 2] == 0xA8:
-                    escape(#"\u2028"#, length: 3)
-                case 0xE2 where index + 2 < source.count && source[index + 1] == 0x80 && source[index + 2] == 0xA9:
-                    escape(#"\u2029"#, length: 3)
-                default:
-                    index = ByteScan.firstSpecial(in: source, from: index + 1, orE2: true)
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<source.count]))
-        }
-        bytes.append(0x22)
     }
 }

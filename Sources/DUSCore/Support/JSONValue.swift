@@ -20,45 +20,51 @@ public enum JSONValue: Equatable, Sendable {
 
     /// Serialises with two-space indentation (`pretty`) or on one line.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        var out = JSONBytes()
         write(to: &out, pretty: pretty, indent: 0)
-        return out
+        return out.text
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    private static let indents = (0..<16).map { "\n" + String(repeating: "  ", count: $0) }
+
+    private static func newline(_ out: inout JSONBytes, _ indent: Int) {
+        out.raw(indent < indents.count ? indents[indent] : "\n" + String(repeating: "  ", count: indent))
+    }
+
+    private func write(to out: inout JSONBytes, pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
+        case .null: out.raw("null")
+        case .bool(let value): out.raw(value ? "true" : "false")
+        case .int(let value): out.raw(String(value))
         case .double(let value):
             if value.isFinite {
-                out += value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : "\(value)"
+                out.raw(value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : "\(value)")
             } else {
-                out += "null"
+                out.raw("null")
             }
-        case .string(let value): JSONValue.writeString(value, to: &out)
+        case .string(let value): out.string(value)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.raw("[]"); return }
+            out.raw("[")
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.raw(",") }
+                if pretty { Self.newline(&out, indent + 1) }
                 item.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { Self.newline(&out, indent) }
+            out.raw("]")
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
+            if pairs.isEmpty { out.raw("{}"); return }
+            out.raw("{")
             for (index, (key, value)) in pairs.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                JSONValue.writeString(key, to: &out)
-                out += pretty ? ": " : ":"
+                if index > 0 { out.raw(",") }
+                if pretty { Self.newline(&out, indent + 1) }
+                out.string(key)
+                out.raw(pretty ? ": " : ":")
                 value.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { Self.newline(&out, indent) }
+            out.raw("}")
         }
     }
 
