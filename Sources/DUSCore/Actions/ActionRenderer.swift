@@ -64,46 +64,81 @@ public enum ActionRenderer {
     /// latest update; the definitions last.
     public static func text(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> String {
         let overdue = actions.filter(\.isOverdue).count
-        var out = "\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue"
+        var out = TextBytes(capacity: actions.count * 200 + 1024)
+        out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
         if let dueWithin {
             let dueSoon = actions.filter { $0.isDue(within: dueWithin) }.count
-            out += ", \(dueSoon) due within \(counted(dueWithin, "day"))"
+            out.append(", \(dueSoon) due within \(counted(dueWithin, "day"))")
         }
-        out += ".\n"
+        out.append(".\n")
         for action in actions {
-            out += "\n\(action.id)  \(state(of: action))\n"
-            out += "  owner: \(action.owner)\n"
-            out += "  \(oneLine(action.text))\n"
+            out.append("\n")
+            out.append(action.id)
+            out.append("  ")
+            state(of: action, into: &out)
+            out.append("\n  owner: ")
+            out.append(action.owner)
+            out.append("\n  ")
+            out.appendOneLine(action.text)
+            out.append("\n")
             if let update = action.lastUpdate {
-                out += "  last update \(update.date): \(oneLine(update.note))\n"
+                out.append("  last update ")
+                out.append(update.date.description)
+                out.append(": ")
+                out.appendOneLine(update.note)
+                out.append("\n")
             }
         }
-        return out + "\n" + definitionsText(asOf: asOf, dueWithin: dueWithin)
+        out.append("\n")
+        out.append(definitionsText(asOf: asOf, dueWithin: dueWithin))
+        return out.text
     }
 
     /// "open, overdue by 54 days (target 2025-09-30, revised once from 2025-06-30)".
     static func state(of action: TrackedAction) -> String {
-        var state: String
+        var out = TextBytes(capacity: 80)
+        state(of: action, into: &out)
+        return out.text
+    }
+
+    static func state(of action: TrackedAction, into out: inout TextBytes) {
         switch action.status {
         case .open:
             if let days = action.daysOverdue {
-                state = "open, OVERDUE by \(counted(days, "day"))"
+                out.append("open, OVERDUE by ")
+                out.append(days)
+                out.append(days == 1 ? " day" : " days")
             } else if let days = action.daysUntilDue {
-                state = days == 0 ? "open, due today" : "open, due in \(counted(days, "day"))"
+                if days == 0 {
+                    out.append("open, due today")
+                } else {
+                    out.append("open, due in ")
+                    out.append(days)
+                    out.append(days == 1 ? " day" : " days")
+                }
             } else {
-                state = "open"
+                out.append("open")
             }
         case .complete:
-            state = "complete" + (action.completedDate.map { " on \($0)" } ?? "")
+            out.append("complete")
+            if let day = action.completedDate {
+                out.append(" on ")
+                out.append(day.description)
+            }
         case .withdrawn:
-            state = "withdrawn" + (action.withdrawnReason.map { ": \(oneLine($0))" } ?? "")
+            out.append("withdrawn")
+            if let reason = action.withdrawnReason {
+                out.append(": ")
+                out.appendOneLine(reason)
+            }
         }
-        state += " (target \(action.targetDate)"
+        out.append(" (target ")
+        out.append(action.targetDate.description)
         let revisions = action.revisedTargetDates.count
         if revisions > 0 {
-            state += ", revised \(revisions == 1 ? "once" : revisions == 2 ? "twice" : "\(revisions) times") from \(action.originalTargetDate)"
+            out.append(", revised \(revisions == 1 ? "once" : revisions == 2 ? "twice" : "\(revisions) times") from \(action.originalTargetDate)")
         }
-        return state + ")"
+        out.append(")")
     }
 
     // MARK: The summary

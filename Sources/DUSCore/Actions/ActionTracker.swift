@@ -90,10 +90,21 @@ public struct ActionTracker {
 
     /// The actions the query selects, by current target date, then address.
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
-        var actions: [(action: TrackedAction, recommendation: Int, position: Int)] = []
-        try forEach(query) { actions.append(($0, $1.recommendationPosition, $1.position)) }
-        actions.sort { ($0.action.targetDate, $0.action.reference, $0.recommendation, $0.position) < ($1.action.targetDate, $1.action.reference, $1.recommendation, $1.position) }
-        return actions.map(\.action)
+        var actions: [TrackedAction] = []
+        var places: [(recommendation: Int, position: Int)] = []
+        try forEach(query) { action, stored in
+            actions.append(action)
+            places.append((stored.recommendationPosition, stored.position))
+        }
+        // By current target date, reference, recommendation and action: an order of the
+        // places, so that the actions themselves are moved once.
+        let order = actions.indices.sorted { a, b in
+            let (x, y) = (actions[a], actions[b])
+            if x.targetDate != y.targetDate { return x.targetDate < y.targetDate }
+            if x.reference != y.reference { return x.reference < y.reference }
+            return (places[a].recommendation, places[a].position) < (places[b].recommendation, places[b].position)
+        }
+        return order.map { actions[$0] }
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`

@@ -31,12 +31,12 @@ public struct Exporter {
     }
 
     /// One CSV file per table. Returns the file count.
-    public func exportCSV(_ reviews: [Review], to folder: String) throws -> Int {
+    public func exportCSV(_ reviews: Reviews, to folder: String) throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let tables = CSVExport(catalogue: catalogue).tables(for: reviews)
-        for (name, table) in tables {
-            try Data(table.csv().utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
+        let files = try CSVExport(catalogue: catalogue).files(reviews)
+        for (name, bytes) in files {
+            try Data(bytes).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
         }
-        return tables.count
+        return files.count
     }
 }

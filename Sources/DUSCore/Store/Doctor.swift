@@ -57,9 +57,11 @@ extension Store {
         let actionRows = try Row.fetchCursor(db, sql: "SELECT * FROM action ORDER BY review_id, recommendation_position, position")
         var nextAction = try actionRows.next()
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review ORDER BY id")
+        var columns: [String: Int]?
         while let row = try rows.next() {
             count += 1
-            let stored = StoredRow(row)
+            if columns == nil { columns = StoredRow.columns(of: row) }
+            let stored = StoredRow(row, columns: columns)
             let id = row["id"] as Int64? ?? 0
             let reference = (try? stored.text("reference")) ?? "review row \(id)"
             var actions: [Row] = []
@@ -67,7 +69,7 @@ extension Store {
                 if reviewID == id { actions.append(action.copy()) }
                 nextAction = try actionRows.next()
             }
-            guard let review = try? review(from: row) else {
+            guard let review = try? review(from: row, columns: columns) else {
                 for damage in ReviewColumn.damagedValues(stored, catalogue: catalogue) {
                     values.append((reference, "\(reference): \(damage.field): stored value cannot be read (\(damage.stored): \(damage.problem))"))
                 }

@@ -114,9 +114,11 @@ extension Store {
     public func forEachReview(matching filter: ReviewFilter, _ body: (Review) throws -> Void) throws {
         let (clause, arguments) = sqlCondition(for: filter)
         try read { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
-            for id in ids {
-                for review in try loadReview(db, where: "id = ?", [id]) { try body(review) }
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
+            var columns: [String: Int]?
+            while let row = try rows.next() {
+                if columns == nil { columns = StoredRow.columns(of: row) }
+                try body(try review(from: row, columns: columns))
             }
         }
     }
@@ -197,13 +199,14 @@ extension Store {
 
     func loadReview(_ db: Database, where clause: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Review] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
-        return try rows.map { row in try review(from: row) }
+        let columns = rows.first.map(StoredRow.columns(of:))
+        return try rows.map { row in try review(from: row, columns: columns) }
     }
 
     /// The review a stored row holds; `StoreError.damaged` names the first value that
     /// cannot be read.
-    func review(from row: Row) throws -> Review {
-        let stored = StoredRow(row)
+    func review(from row: Row, columns: [String: Int]? = nil) throws -> Review {
+        let stored = StoredRow(row, columns: columns)
         let reference = try stored.reference()
         do throws(DamagedValue) {
             return try review(from: stored, reference: reference)

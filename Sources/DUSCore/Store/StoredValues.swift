@@ -32,13 +32,23 @@ struct DamagedValue: Error, Equatable {
 /// read from the database is force-unwrapped.
 struct StoredRow {
     let row: Row
+    /// Where each column is in the row, when known: rows of one statement share it, and
+    /// looking a column up by name in GRDB compares names without case, each time.
+    let columns: [String: Int]?
 
-    init(_ row: Row) {
+    init(_ row: Row, columns: [String: Int]? = nil) {
         self.row = row
+        self.columns = columns
+    }
+
+    /// Where each column of the row is, for the other rows of the same statement.
+    static func columns(of row: Row) -> [String: Int] {
+        Dictionary(row.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func value(_ column: String) -> DatabaseValue {
-        row[column] as DatabaseValue? ?? .null
+        if let index = columns?[column] { return row[index] as DatabaseValue? ?? .null }
+        return row[column] as DatabaseValue? ?? .null
     }
 
     func damaged(_ column: String, _ problem: String, field: String? = nil) -> DamagedValue {

@@ -35,7 +35,10 @@ public struct Table: Sendable, Equatable {
 
     /// RFC 4180 CSV with a header row and CRLF line ends.
     public func csv() -> String {
-        ([headers] + rows).map { $0.map(Table.csvField).joined(separator: ",") + "\r\n" }.joined()
+        var out = CSVBytes()
+        out.row(headers)
+        for row in rows { out.row(row) }
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     public static func csvField(_ cell: String) -> String {
@@ -45,3 +48,30 @@ public struct Table: Sendable, Equatable {
 }
 
 import Foundation
+
+/// RFC 4180 CSV written as UTF-8 bytes, row by row, CRLF line ends: a field holding a
+/// comma, quote or line end is quoted, its quotes doubled (as `Table.csvField`).
+struct CSVBytes {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func row(_ fields: [String]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var field = field
+            field.withUTF8 { source in
+                guard source.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+                    bytes.append(contentsOf: source)
+                    return
+                }
+                bytes.append(UInt8(ascii: "\""))
+                for byte in source {
+                    if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                    bytes.append(byte)
+                }
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+    }
+}

@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
             let filter = try filters.makeFilter()
             let exporter = Exporter(catalogue: store.catalogue)
             switch format {
-            case .csv: return try exporter.exportCSV(try store.reviews(matching: filter), to: out)
+            case .csv: return try exporter.exportCSV({ try store.forEachReview(matching: filter, $0) }, to: out)
             case .json: return try exporter.exportFiles({ try store.forEachReview(matching: filter, $0) }, to: out, spelling: .json)
             case .md: return try exporter.exportFiles({ try store.forEachReview(matching: filter, $0) }, to: out, spelling: .markdown)
             }
