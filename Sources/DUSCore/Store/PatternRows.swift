@@ -63,14 +63,22 @@ extension StoreSnapshot {
         let regions = catalogue.regions.map { Array($0.name.utf8) }
         var batch = PatternRows()
         while try rows.step() {
-            let kind = rows.bytes(1)
-            let isDeath = kind.elementsEqual("death".utf8)
+            // Types first: reading a value's bytes converts it to text.
+            let isWellTyped = (1...4).allSatisfy { rows.isText(Int32($0)) } && (rows.isNull(5) || rows.isInteger(5))
+                && (6...8).allSatisfy { rows.isText(Int32($0)) }
             func damaged(_ column: Int32, _ field: String, _ problem: String) throws -> Never {
                 let id = rows.integer(0)
                 let reference = try String.fetchOne(db, sql: "SELECT CAST(reference AS TEXT) FROM review WHERE id = ?", arguments: [id]) ?? "review row \(id)"
                 throw StoreError.damaged(DamagedValue(field: field, stored: rows.storedType(column), problem: problem), reference: reference)
             }
-            if !rows.isText(1) || !(isDeath || kind.elementsEqual("near-miss".utf8)) { try damaged(1, "kind", "not a value dus knows") }
+            if !isWellTyped {
+                let column = Int32((1...8).first { $0 == 5 ? !(rows.isNull(5) || rows.isInteger(5)) : !rows.isText(Int32($0)) } ?? 1)
+                let names = [1: "kind", 2: "event_date", 3: "region", 4: "supervision", 5: "days_since_release", 6: "answers", 7: "substances", 8: "finding_themes"]
+                try damaged(column, names[Int(column)] ?? "kind", column == 5 ? "not a whole number" : "not text")
+            }
+            let kind = rows.bytes(1)
+            let isDeath = kind.elementsEqual("death".utf8)
+            if !(isDeath || kind.elementsEqual("near-miss".utf8)) { try damaged(1, "kind", "not a value dus knows") }
             if !rows.isText(2) || !Self.isDate(rows.bytes(2)) { try damaged(2, "event_date", "not a date") }
             if !rows.isText(3) || !regions.contains(where: { rows.bytes(3).elementsEqual($0) }) { try damaged(3, "region", "not a region dus knows") }
             if !rows.isText(4) || !supervisions.contains(where: { rows.bytes(4).elementsEqual($0) }) { try damaged(4, "supervision", "not a value dus knows") }

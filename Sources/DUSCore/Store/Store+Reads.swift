@@ -104,7 +104,7 @@ extension Store {
         theme: String? = nil
     ) throws -> [ActionCount] {
         var terms = ["1"]
-        var arguments: [(any DatabaseValueConvertible)?] = [asOf.description, (dueSoonUntil ?? asOf.adding(days: -1)).description]
+        var arguments: [(any DatabaseValueConvertible)?] = []
         if filter != ReviewFilter() {
             let (clause, filterArguments) = sqlCondition(for: filter)
             terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
@@ -115,36 +115,69 @@ extension Store {
         // Themes are ids of the catalogue: no quote or escape inside one.
         if let theme { terms.append("instr(themes, ?) > 0"); arguments.append("\"" + theme + "\"") }
         return try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT owner, status, count(*) AS actions, sum(revised_target_dates <> '[]') AS revised,
-                  sum(status = 'complete' AND coalesce(completed_date, current_target_date) <= current_target_date) AS on_time,
-                  sum(status = 'open' AND current_target_date < ?1) AS overdue,
-                  sum(status = 'open' AND current_target_date >= ?1 AND current_target_date <= ?2) AS due_soon,
-                  sum(typeof(current_target_date) <> 'text' OR current_target_date NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'
-                    OR (completed_date IS NOT NULL AND (typeof(completed_date) <> 'text' OR completed_date NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'))
-                    OR typeof(revised_target_dates) <> 'text'
-                    OR (revised_target_dates <> '[]' AND revised_target_dates NOT GLOB '[[]"[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]"*[]]')) AS damaged
-                FROM action WHERE \(terms.joined(separator: " AND ")) GROUP BY owner, status
-                """, arguments: StatementArguments(arguments))
-            if rows.contains(where: { ($0["damaged"] as Int? ?? 0) > 0 }) {
-                // A value counted here is not what dus writes: reading every action names it.
-                try StoreSnapshot(store: self, db: db).forEachAction(matching: filter) { _ in }
-                throw StoreError.damaged(reference: "an action", field: "current_target_date (table action)", stored: "a value",
-                                         problem: "not what dus writes")
-            }
-            return try rows.map { row in
-                let stored = StoredRow(row)
-                do throws(DamagedValue) {
-                    return ActionCount(
-                        owner: try stored.text("owner"), status: try stored.choice("status", ActionStatus.self),
-                        actions: row["actions"] as Int? ?? 0, revised: row["revised"] as Int? ?? 0, completedOnTime: row["on_time"] as Int? ?? 0,
-                        overdue: row["overdue"] as Int? ?? 0, dueSoon: row["due_soon"] as Int? ?? 0)
-                } catch {
-                    throw StoreError.damaged(DamagedValue(field: "recommendations[?].actions[?].\(error.field) (table action)", stored: error.stored, problem: error.problem),
-                                             reference: "an action")
+            // One pass over the table through the SQLite C API, counting into a slot for each
+            // owner and status (a dozen owners: found by their bytes, without making strings).
+            // Grouping in SQL sorted 200,000 rows and took three times as long.
+            let rows = try RawStatement(db, sql: """
+                SELECT owner, status, current_target_date, completed_date, revised_target_dates
+                FROM action WHERE \(terms.joined(separator: " AND "))
+                """)
+            try rows.start(arguments: StatementArguments(arguments))
+            let (asOf, dueSoonUntil) = (Array(asOf.description.utf8), dueSoonUntil.map { Array($0.description.utf8) })
+            let statuses = ActionStatus.allCases.map { Array($0.rawValue.utf8) }
+            var owners: [[UInt8]] = []
+            var counts: [ActionCount] = []
+            while try rows.step() {
+                // Types first: reading a value's bytes converts it to text.
+                let isWellTyped = rows.isText(0) && rows.isText(1) && rows.isText(2) && (rows.isNull(3) || rows.isText(3)) && rows.isText(4)
+                let owner = rows.bytes(0), status = rows.bytes(1), target = rows.bytes(2), revised = rows.bytes(4)
+                guard isWellTyped, let statusIndex = statuses.firstIndex(where: { status.elementsEqual($0) }), Self.isDate(target),
+                      rows.isNull(3) || Self.isDate(rows.bytes(3)),
+                      revised.elementsEqual("[]".utf8) || (revised.count >= 14 && revised[1] == UInt8(ascii: "\"")
+                        && Self.isDate(UnsafeBufferPointer(rebasing: revised[2..<12]))) else {
+                    // A value counted here is not what dus writes: reading every action names it.
+                    try StoreSnapshot(store: self, db: db).forEachAction(matching: filter) { _ in }
+                    throw StoreError.damaged(reference: "an action", field: "current_target_date (table action)", stored: rows.storedType(2),
+                                             problem: "not what dus writes")
+                }
+                let ownerIndex: Int
+                if let known = owners.firstIndex(where: { owner.elementsEqual($0) }) {
+                    ownerIndex = known
+                } else {
+                    owners.append(Array(owner))
+                    ownerIndex = owners.count - 1
+                }
+                let slot = ownerIndex * statuses.count + statusIndex
+                while counts.count <= slot {
+                    let index = counts.count
+                    counts.append(ActionCount(
+                        owner: String(decoding: owners[min(index / statuses.count, owners.count - 1)], as: UTF8.self),
+                        status: ActionStatus.allCases[index % statuses.count], actions: 0, revised: 0, completedOnTime: 0, overdue: 0, dueSoon: 0))
+                }
+                counts[slot].actions += 1
+                if revised.count > 2 { counts[slot].revised += 1 }
+                switch ActionStatus.allCases[statusIndex] {
+                case .complete:
+                    // On time: completed on or before the current target date (no date: on time).
+                    if rows.isNull(3) || !target.lexicographicallyPrecedes(rows.bytes(3)) { counts[slot].completedOnTime += 1 }
+                case .open:
+                    if target.lexicographicallyPrecedes(asOf) {
+                        counts[slot].overdue += 1
+                    } else if let until = dueSoonUntil, !until.lexicographicallyPrecedes(target) {
+                        counts[slot].dueSoon += 1
+                    }
+                case .withdrawn: break
                 }
             }
+            return counts.filter { $0.actions > 0 }
         }
+    }
+
+    /// Whether the bytes spell a date `YYYY-MM-DD` (digits and dashes in their places).
+    static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        for index in [0, 1, 2, 3, 5, 6, 8, 9] where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { return false }
+        return true
     }
 
     /// See `StoreSnapshot.searchHits`.
