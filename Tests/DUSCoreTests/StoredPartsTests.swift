@@ -49,6 +49,21 @@ import Testing
         #expect(try store.review("P-2") == bare)
     }
 
+    /// The texts search shows are read from the stored JSON in Swift, and listed by the
+    /// view `search_text` in SQL: the same texts, places and order, escapes and all.
+    @Test func theTextsReadFromTheStoredJSONAreTheViewsTexts() throws {
+        let store = try Self.store()
+        try store.read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM review"))
+            let texts = try #require(StoredTexts.texts(
+                summary: row["summary"], findings: row["findings"], learning: row["learning"], recommendations: row["recommendations"]))
+            let view = try Row.fetchAll(db, sql: "SELECT source, item, text FROM search_text ORDER BY id")
+            #expect(texts.map { [$0.source, $0.item, $0.text] } == view.map { [$0["source"] as String, $0["item"], $0["text"]] })
+            #expect(texts.count == 11)
+        }
+        #expect(StoredTexts.texts(summary: nil, findings: "[{\"text\":\"a\"", learning: "[]", recommendations: "[]") == nil)
+    }
+
     @Test func aDamagedColumnIsNamedAndNothingIsGuessed() throws {
         let store = try Self.store()
         try store.write { db in try db.execute(sql: #"UPDATE review SET recommendations = '[{"id":"R1","response":"agreed"}]'"#) }

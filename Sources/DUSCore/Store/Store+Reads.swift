@@ -312,29 +312,37 @@ extension StoreSnapshot {
         // JSON lists of ids, for json_each (an array's description is slow for 100,000).
         let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
         var texts: [Int64: StoredHit] = [:]
+        let wanted = Set(ranked.map(\.id))
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT texts.id, texts.source, texts.item, texts.text, review.reference, review.kind, review.event_date, review.region
-            FROM (\(Schema.searchTexts(ofReviewsWhere: "review.id IN (SELECT value FROM json_each(?1))"))) AS texts
-            JOIN review ON review.id = texts.review_id
-            WHERE texts.id IN (SELECT value FROM json_each(?2))
-            """, arguments: [reviewList, "[" + ranked.map { String($0.id) }.joined(separator: ",") + "]"])
-        while let row = try readingJSON(of: "id IN (SELECT value FROM json_each(?))", [reviewList], { try rows.next() }) {
-            let stored = StoredRow(row)
-            let reference = (try? stored.text("reference")) ?? "review row \((row["id"] as Int64? ?? 0) >> shift)"
+            SELECT * FROM review WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+            """, arguments: [reviewList])
+        var columns: [String: Int]?
+        while let row = try rows.next() {
+            if columns == nil { columns = StoredRow.columns(of: row) }
+            let stored = StoredRow(row, columns: columns)
+            let reviewID = row["id"] as Int64? ?? 0
+            let reference = try stored.reference()
+            let read: [StoredTexts.Text]?
+            let kind: Kind, eventDate: Day, region: String
             do throws(DamagedValue) {
-                let item = try stored.text("item")
-                let text: String
-                do throws(DamagedValue) {
-                    text = try stored.text("text")
-                } catch {
-                    // A text is named by where it sits in the review: summary, findings[2], ...
-                    throw DamagedValue(field: item, stored: error.stored, problem: error.problem)
-                }
-                texts[row["id"]] = StoredHit(
-                    reference: reference, kind: try stored.choice("kind", Kind.self), eventDate: try stored.day("event_date"),
-                    region: try stored.region(store.catalogue), source: try stored.text("source"), item: item, text: text, rank: 0)
+                (kind, eventDate, region) = (try stored.choice("kind", Kind.self), try stored.day("event_date"), try stored.region(store.catalogue))
+                read = StoredTexts.texts(
+                    summary: try stored.optionalText("summary"), findings: try stored.text("findings"), learning: try stored.text("learning"),
+                    recommendations: try stored.text("recommendations"))
             } catch {
                 throw StoreError.damaged(error, reference: reference)
+            }
+            guard let found = read else {
+                // Reading the whole review names the value that is not what dus writes.
+                _ = try store.review(from: row, columns: columns)
+                throw StoreError.damaged(reference: reference, field: "recommendations", stored: "text", problem: "not what dus writes")
+            }
+            if found.isEmpty { continue }
+            for k in 0..<Int64(found.count) where wanted.contains(reviewID << shift | k) {
+                let text = found[Int(k)]
+                texts[reviewID << shift | k] = StoredHit(
+                    reference: reference, kind: kind, eventDate: eventDate, region: region, source: text.source, item: text.item,
+                    text: text.text, rank: 0)
             }
         }
         let hits = try ranked.map { hit in
