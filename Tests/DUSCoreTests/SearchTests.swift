@@ -249,3 +249,15 @@ import Testing
         try checkIndex(store)
     }
 }
+
+/// The renderer's quick test for a snippet already on one line agrees with splitting it.
+@Suite struct SnippetLineTests {
+    @Test func theQuickCheckAgreesWithSplittingOnWhiteSpace() {
+        let samples = ["a b", "…no **naloxone** on release…", "a  b", " a", "a ", "a\tb", "a\nb", "a\u{A0}b", "a\u{2028}b",
+                       "a\u{3000}b", "café au lait", "a\u{2009}b", "", "x"]
+        for sample in samples {
+            let split = sample.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(SearchRenderer.isOneLine(sample) == (split == sample), "\(sample.debugDescription)")
+        }
+    }
+}

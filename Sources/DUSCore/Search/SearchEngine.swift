@@ -62,7 +62,19 @@ public struct SearchEngine {
     static let end = "\u{3}"
 
     static func marked(_ text: String, with marker: String) -> String {
-        text.replacingOccurrences(of: start, with: marker).replacingOccurrences(of: end, with: marker)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x02 || $0 == 0x03 }) else { return String(decoding: bytes, as: UTF8.self) }
+            var out = TextBytes(capacity: bytes.count + 16)
+            var run = 0
+            for (index, byte) in bytes.enumerated() where byte == 0x02 || byte == 0x03 {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self))
+                out.append(marker)
+                run = index + 1
+            }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self))
+            return out.text
+        }
     }
 
     /// The marked ranges of `highlighted`, in code points of the unmarked text. Empty when

@@ -37,31 +37,67 @@ public struct SearchRenderer {
         let hits = results.hits
         guard !hits.isEmpty else { return "No text matches \(results.query).\n" }
         let verb = results.matchingTexts == 1 ? "matches" : "match"
-        var out = "\(counted(results.matchingTexts, "text")) in \(counted(results.matchingReviews, "review")) \(verb) \(results.query)"
-        out += hits.count < results.matchingTexts
+        var out = TextBytes(capacity: hits.count * 160 + 256)
+        out.append("\(counted(results.matchingTexts, "text")) in \(counted(results.matchingReviews, "review")) \(verb) \(results.query)")
+        out.append(hits.count < results.matchingTexts
             ? "; the best \(hits.count) follow (--limit 0 shows all).\n"
-            : ", best first.\n"
+            : ", best first.\n")
         var order: [String] = []
-        var groups: [String: [SearchHit]] = [:]
-        for hit in hits {
+        var groups: [String: [Int]] = [:]
+        for (index, hit) in hits.enumerated() {
             if groups[hit.reference] == nil { order.append(hit.reference) }
-            groups[hit.reference, default: []].append(hit)
+            groups[hit.reference, default: []].append(index)
         }
         for reference in order {
-            let group = groups[reference]!
-            let first = group[0]
+            let group = groups[reference] ?? []
+            let first = hits[group[0]]
             let heading = "\(reference)  \(first.kind.rawValue), \(first.eventDate), \(first.region)"
-            out += "\n" + (colour ? "\u{1B}[1m\(heading)\u{1B}[0m" : heading) + "\n"
-            for hit in group {
-                out += "  \(hit.item): \(display(hit.snippet, colour: colour))\n"
+            out.append("\n")
+            out.append(colour ? "\u{1B}[1m\(heading)\u{1B}[0m" : heading)
+            out.append("\n")
+            for index in group {
+                out.append("  ")
+                out.append(hits[index].item)
+                out.append(": ")
+                out.append(display(hits[index].snippet, colour: colour))
+                out.append("\n")
             }
         }
-        return out
+        return out.text
+    }
+
+    /// Whether the text is already as `display` would make it: no white space but single
+    /// spaces between words (nothing else that Unicode calls white space, no space at
+    /// either end or two together). Most snippets are; checking the bytes is far quicker
+    /// than splitting them.
+    static func isOneLine(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case 0x09...0x0D, 0x1C...0x1F: return false
+                case 0x20 where bytes[index + 1] == 0x20: return false
+                // U+0085, U+00A0; U+1680; U+2000–200A, 2028, 2029, 202F, 205F; U+3000.
+                case 0xC2 where index + 1 < bytes.count && (bytes[index + 1] == 0x85 || bytes[index + 1] == 0xA0): return false
+                case 0xE1 where index + 2 < bytes.count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80: return false
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && ((0x80...0x8A).contains(bytes[index + 2]) || [0xA8, 0xA9, 0xAF].contains(bytes[index + 2])): return false
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x81 && bytes[index + 2] == 0x9F: return false
+                case 0xE3 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: return false
+                default: break
+                }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// The snippet on one line, with matched words in bold on a terminal.
     private func display(_ snippet: String, colour: Bool) -> String {
-        let line = snippet.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let line = Self.isOneLine(snippet) ? snippet : snippet.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard colour else { return line }
         var out = ""
         for (index, part) in line.components(separatedBy: "**").enumerated() {
