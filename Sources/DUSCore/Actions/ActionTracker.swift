@@ -98,13 +98,16 @@ public struct ActionTracker {
         }
         // By current target date, reference, recommendation and action: an order of the
         // places, so that the actions themselves are moved once.
+        let keys = actions.map { (target: $0.targetDate, reference: $0.reference) }
         let order = actions.indices.sorted { a, b in
-            let (x, y) = (actions[a], actions[b])
-            if x.targetDate != y.targetDate { return x.targetDate < y.targetDate }
-            if x.reference != y.reference { return x.reference < y.reference }
+            if keys[a].target != keys[b].target { return keys[a].target < keys[b].target }
+            if keys[a].reference != keys[b].reference { return keys[a].reference < keys[b].reference }
             return (places[a].recommendation, places[a].position) < (places[b].recommendation, places[b].position)
         }
-        return order.map { actions[$0] }
+        var sorted: [TrackedAction] = []
+        sorted.reserveCapacity(actions.count)
+        for index in order { sorted.append(actions[index]) }
+        return sorted
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`

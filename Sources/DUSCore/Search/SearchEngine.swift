@@ -80,21 +80,28 @@ public struct SearchEngine {
     /// The marked ranges of `highlighted`, in code points of the unmarked text. Empty when
     /// the text itself held a marker character, rather than ranges that would be wrong.
     static func ranges(in highlighted: String, of text: String) -> [Range<Int>] {
+        var text = text
+        // A text without a marker byte is what the highlight is, less its markers (FTS5
+        // only adds them); checking its bytes spares rebuilding it from the highlight.
+        let holdsMarker = text.withUTF8 { $0.contains(0x02) || $0.contains(0x03) }
+        if holdsMarker { return [] }
         var ranges: [Range<Int>] = []
         var offset = 0
         var opened: Int?
-        var plain = String.UnicodeScalarView()
-        for scalar in highlighted.unicodeScalars {
-            switch scalar {
-            case "\u{2}": opened = offset
-            case "\u{3}":
-                if let start = opened { ranges.append(start..<offset) }
-                opened = nil
-            default:
-                plain.append(scalar)
-                offset += 1
+        var highlighted = highlighted
+        highlighted.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x02: opened = offset
+                case 0x03:
+                    if let start = opened { ranges.append(start..<offset) }
+                    opened = nil
+                // Code points are counted at their first byte (not a continuation byte).
+                case 0x80...0xBF: break
+                default: offset += 1
+                }
             }
         }
-        return String(plain) == text ? ranges : []
+        return ranges
     }
 }

@@ -39,6 +39,7 @@ enum AnswersCodec {
     static func factors(_ answers: String, catalogue: Catalogue) -> [String: Answer]? {
         guard isWellFormed(answers.utf8, catalogue: catalogue) else { return nil }
         var factors: [String: Answer] = [:]
+        factors.reserveCapacity(catalogue.factors.count)
         for (index, byte) in answers.utf8.enumerated() where !catalogue.factors[index].derived {
             if byte == yes { factors[catalogue.factors[index].id] = .yes }
             if byte == no { factors[catalogue.factors[index].id] = .no }

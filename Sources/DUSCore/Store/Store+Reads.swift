@@ -322,13 +322,13 @@ extension StoreSnapshot {
             let stored = StoredRow(row, columns: columns)
             let reviewID = row["id"] as Int64? ?? 0
             let reference = try stored.reference()
-            let read: [StoredTexts.Text]?
+            let read: [(number: Int, text: StoredTexts.Text)]?
             let kind: Kind, eventDate: Day, region: String
             do throws(DamagedValue) {
                 (kind, eventDate, region) = (try stored.choice("kind", Kind.self), try stored.day("event_date"), try stored.region(store.catalogue))
-                read = StoredTexts.texts(
+                read = StoredTexts.numberedTexts(
                     summary: try stored.optionalText("summary"), findings: try stored.text("findings"), learning: try stored.text("learning"),
-                    recommendations: try stored.text("recommendations"))
+                    recommendations: try stored.text("recommendations"), wanted: { wanted.contains(reviewID << shift | Int64($0)) })
             } catch {
                 throw StoreError.damaged(error, reference: reference)
             }
@@ -337,10 +337,8 @@ extension StoreSnapshot {
                 _ = try store.review(from: row, columns: columns)
                 throw StoreError.damaged(reference: reference, field: "recommendations", stored: "text", problem: "not what dus writes")
             }
-            if found.isEmpty { continue }
-            for k in 0..<Int64(found.count) where wanted.contains(reviewID << shift | k) {
-                let text = found[Int(k)]
-                texts[reviewID << shift | k] = StoredHit(
+            for (number, text) in found {
+                texts[reviewID << shift | Int64(number)] = StoredHit(
                     reference: reference, kind: kind, eventDate: eventDate, region: region, source: text.source, item: text.item,
                     text: text.text, rank: 0)
             }

@@ -14,9 +14,22 @@ enum StoredTexts {
         var text: String
     }
 
+    /// Every text; with `wanted`, only the texts whose numbers (from 0) it accepts are
+    /// made, each with its number.
     static func texts(summary: String?, findings: String, learning: String, recommendations: String) -> [Text]? {
-        var texts: [Text] = []
-        if let summary { texts.append(Text(source: "summary", item: "summary", text: summary)) }
+        numberedTexts(summary: summary, findings: findings, learning: learning, recommendations: recommendations).map { $0.map(\.text) }
+    }
+
+    static func numberedTexts(
+        summary: String?, findings: String, learning: String, recommendations: String, wanted: (Int) -> Bool = { _ in true }
+    ) -> [(number: Int, text: Text)]? {
+        var texts: [(number: Int, text: Text)] = []
+        var number = 0
+        func add(_ make: @autoclosure () -> Text) {
+            if wanted(number) { texts.append((number, make())) }
+            number += 1
+        }
+        if let summary { add(Text(source: "summary", item: "summary", text: summary)) }
         for (column, source) in [(findings, "finding"), (learning, "learning")] {
             var walker = JSONWalker(column)
             var position = 0
@@ -27,7 +40,7 @@ enum StoredTexts {
                     if key == "text" { text = walker.string(); return text != nil }
                     return walker.skip()
                 }), let text else { return false }
-                texts.append(Text(source: source, item: (source == "finding" ? "findings[" : "learning[") + String(position) + "]", text: text))
+                add(Text(source: source, item: (source == "finding" ? "findings[" : "learning[") + String(position) + "]", text: text))
                 return true
             }
             guard read, walker.isAtEnd else { return nil }
@@ -69,12 +82,11 @@ enum StoredTexts {
             }
             guard members, let id, let text else { return false }
             let place = "recommendations[" + id + "]"
-            texts.append(Text(source: "recommendation", item: place, text: text))
+            add(Text(source: "recommendation", item: place, text: text))
             for action in actions {
-                let item = place + ".actions[" + action.id + "]"
-                texts.append(Text(source: "action", item: item, text: action.text))
+                add(Text(source: "action", item: place + ".actions[" + action.id + "]", text: action.text))
                 for (index, note) in action.notes.enumerated() {
-                    texts.append(Text(source: "action", item: item + ".updates[" + String(index + 1) + "]", text: note))
+                    add(Text(source: "action", item: place + ".actions[" + action.id + "].updates[" + String(index + 1) + "]", text: note))
                 }
             }
             return true
