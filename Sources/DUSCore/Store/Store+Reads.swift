@@ -300,7 +300,6 @@ extension StoreSnapshot {
         let from = filter == ReviewFilter()
             ? "FROM search WHERE search MATCH ?"
             : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
-        let counts = try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
         // Ranked by `dus_bm25`: FTS5's bm25 with the texts' lengths from `search_size`
         // (`Schema.keepTextLengths`). Called here rather than as FTS5's `rank`, so that its
         // error, should a length be missing, reaches the user whole.
@@ -309,12 +308,18 @@ extension StoreSnapshot {
             arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
         // The texts of the hits come from their reviews' rows: the index keeps no copy.
         let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
+        // Every match is ranked when there is no limit: the counts are those of the ranking.
+        let counts: (texts: Int, reviews: Int) = limit == nil
+            ? (ranked.count, reviewIDs.count)
+            : try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
+                .map { (texts: $0[0] as Int? ?? 0, reviews: $0[1] as Int? ?? 0) } ?? (0, 0)
         // JSON lists of ids, for json_each (an array's description is slow for 100,000).
         let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
         var texts: [Int64: StoredHit] = [:]
         let wanted = Set(ranked.map(\.id))
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT * FROM review WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+            SELECT id, reference, kind, event_date, region, summary, findings, learning, recommendations
+            FROM review WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
             """, arguments: [reviewList])
         var columns: [String: Int]?
         while let row = try rows.next() {
@@ -334,7 +339,9 @@ extension StoreSnapshot {
             }
             guard let found = read else {
                 // Reading the whole review names the value that is not what dus writes.
-                _ = try store.review(from: row, columns: columns)
+                if let whole = try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [reviewID]) {
+                    _ = try store.review(from: whole)
+                }
                 throw StoreError.damaged(reference: reference, field: "recommendations", stored: "text", problem: "not what dus writes")
             }
             for (number, text) in found {
@@ -351,7 +358,7 @@ extension StoreSnapshot {
             found.rank = hit.rank
             return found
         }
-        return StoredHits(hits: hits, matchingTexts: counts?[0] ?? 0, matchingReviews: counts?[1] ?? 0)
+        return StoredHits(hits: hits, matchingTexts: counts.texts, matchingReviews: counts.reviews)
     }
 
     /// Runs `body`, a read that goes through the reviews' stored JSON with SQLite's JSON
@@ -437,6 +444,17 @@ extension Store {
     /// tokenizer, and the same query marks them there as it would have in the store.
     public static func marked(_ texts: [String], matching expression: String, start: String, end: String) throws -> [(snippet: String, highlighted: String)] {
         guard !texts.isEmpty else { return [] }
+        // Many texts are marked in two halves at once, each in its own index (indexing is
+        // most of the work, and this machine has two cores).
+        guard texts.count >= 20_000 else { return try markedTogether(texts, matching: expression, start: start, end: end) }
+        let half = texts.count / 2
+        let second = Array(texts[half...])
+        let other = BackgroundWork { Result { try markedTogether(second, matching: expression, start: start, end: end) } }
+        let first = Result { try markedTogether(Array(texts[..<half]), matching: expression, start: start, end: end) }
+        return try first.get() + other.wait().get()
+    }
+
+    private static func markedTogether(_ texts: [String], matching expression: String, start: String, end: String) throws -> [(snippet: String, highlighted: String)] {
         let scratch = try DatabaseQueue()
         return try scratch.write { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
