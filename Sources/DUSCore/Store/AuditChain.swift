@@ -30,8 +30,32 @@ enum AuditChain {
 
     /// A new random salt.
     static func salt() -> Data {
-        var generator = SystemRandomNumberGenerator()
-        return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var source = SaltSource()
+        return source.next()
+    }
+
+    /// Random salts from the kernel's generator (`/dev/urandom`), read 256 salts at a
+    /// time: a system call for each byte of each entry is a large share of an import's
+    /// writing.
+    struct SaltSource {
+        private var pool: [UInt8] = []
+        private var used = 0
+
+        mutating func next() -> Data {
+            if used + 16 > pool.count {
+                let count = 16 * 256
+                let file = FileHandle(forReadingAtPath: "/dev/urandom")
+                pool = [UInt8]((try? file?.read(upToCount: count)) ?? Data())
+                try? file?.close()
+                if pool.count != count {
+                    var generator = SystemRandomNumberGenerator()
+                    pool = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                }
+                used = 0
+            }
+            defer { used += 16 }
+            return Data(pool[used..<(used + 16)])
+        }
     }
 
     /// SHA-256 of the salt and what a redaction may erase (reason, detail, content, changes).

@@ -169,7 +169,7 @@ extension Store {
     ///
     /// The index keeps no copy of the texts and no row for each text
     /// (`Schema.keepTextLengths`). FTS5 checks that its own structure is whole; then every
-    /// entry it holds, listed word by word (`fts5vocab`, about 4 s for 100,000 reviews), is
+    /// entry it holds, listed word by word (`fts5vocab`), is
     /// compared with the texts of the reviews (the view `search_text`) and their lengths in
     /// `search_size`: each text with words has an entry of that many words, and no more.
     /// FTS5's own count of texts and words, from which bm25 takes the average length,

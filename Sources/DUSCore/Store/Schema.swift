@@ -9,8 +9,8 @@ enum Schema {
 
     /// The size of a new file's pages, in bytes (SQLite's default is 4096). A review's row
     /// holds its findings, learning and recommendations, about 2 KB: at 4096 bytes most
-    /// pages hold one row and waste half their space. At 16384 an import of 100,000
-    /// reviews writes a sixth less (309 MB against 368 MB) and takes about 8% less time.
+    /// pages hold one row and waste half their space. At 16384 a page holds several,
+    /// so a large import writes less and takes less time (README, Benchmarks).
     static let pageSize = 16384
 
     /// `words` is the counter of the connection that migrates (`WordCounter`). Each
@@ -74,8 +74,8 @@ enum Schema {
         }
         migrator.registerMigration("v8-action-table") { db in
             // The actions of every review, one row each, kept beside the review's JSON by
-            // every write (`ReviewInserter`) so that `dus actions` reads 200,000 actions
-            // without parsing 100,000 reviews. It replaces the view `action` of v4, with
+            // every write (`ReviewInserter`) so that `dus actions` reads the actions
+            // without parsing every review. It replaces the view `action` of v4, with
             // the same columns first; `revised_target_dates` is a JSON list, and the last
             // update is all `dus actions` shows of the updates.
             try db.execute(sql: """

@@ -117,7 +117,7 @@ extension Store {
         return try read { db in
             // One pass over the table through the SQLite C API, counting into a slot for each
             // owner and status (a dozen owners: found by their bytes, without making strings).
-            // Grouping in SQL sorted 200,000 rows and took three times as long.
+            // (Grouping in SQL would sort every row first.)
             let rows = try RawStatement(db, sql: """
                 SELECT owner, status, current_target_date, completed_date, revised_target_dates
                 FROM action WHERE \(terms.joined(separator: " AND "))
@@ -200,7 +200,7 @@ extension StoreSnapshot {
     /// Calls `body` with each action of the reviews the filter selects, in no particular
     /// order, one at a time (200,000 actions at once would take hundreds of megabytes).
     /// With `status`, only actions of that status; with `currentTargetBefore`, only those
-    /// whose current target date is before it. (Sorting 200,000 rows in SQL spills to a
+    /// whose current target date is before it. (Sorting every action in SQL spills to a
     /// temporary file; a caller that wants an order sorts what it keeps.)
     ///
     /// The actions are read from the table `action`, which every write keeps beside the
@@ -313,7 +313,7 @@ extension StoreSnapshot {
             ? (ranked.count, reviewIDs.count)
             : try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
                 .map { (texts: $0[0] as Int? ?? 0, reviews: $0[1] as Int? ?? 0) } ?? (0, 0)
-        // JSON lists of ids, for json_each (an array's description is slow for 100,000).
+        // JSON lists of ids, for json_each (an array's description is slow for long ones).
         let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
         var texts: [Int64: StoredHit] = [:]
         let wanted = Set(ranked.map(\.id))

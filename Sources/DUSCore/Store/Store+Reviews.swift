@@ -330,6 +330,7 @@ final class AuditTrail {
     private let actor: String
     /// The chain value of the newest entry.
     private var previous: Data
+    private var salts = AuditChain.SaltSource()
 
     init(_ db: Database, catalogue: Catalogue, actor: String) throws {
         statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content, actor, changes, salt, content_digest, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -347,7 +348,7 @@ final class AuditTrail {
         if changes == nil, let content, let after { fieldChanges = FieldChange.between(content, after, writer: writer) }
         let contentText = content.map { writer.json($0).serialized() }
         let changesText = fieldChanges.isEmpty ? nil : FieldChange.json(fieldChanges).serialized()
-        let salt = AuditChain.salt()
+        let salt = salts.next()
         let contentDigest = AuditChain.contentDigest(salt: salt, fields: [reason, detail, contentText, changesText])
         let digest = AuditChain.digest(fields: [reference, now, event, actor], contentDigest: contentDigest)
         let chain = AuditChain.link(previous: previous, digest: digest)

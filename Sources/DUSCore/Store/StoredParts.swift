@@ -2,12 +2,11 @@
 /// recommendations (with their actions), each column a JSON list spelled as in a JSON
 /// review file (`ReviewWriter`).
 ///
-/// A review used to spread over about 35 rows of six tables; an import then spent most of
-/// its time running statements. One row a review is written by one statement, and read by
-/// one. Analysts still see one row per part, through views (`Schema.createPartViews`).
+/// One row a review is written by one statement, and read by one (a table for each kind
+/// of part would take about 35 statements a review). Analysts still see one row per part, through views (`Schema.createPartViews`).
 ///
 /// The JSON is written here directly rather than through `ReviewWriter`'s `JSONValue`
-/// tree: building that tree for every part of 100,000 reviews took a second of an import.
+/// tree: building that tree for every part is a large share of an import's work.
 /// The keys and their spelling are the review file's, an absent value is left out, and
 /// the reader below takes back exactly what is written (a test holds the two together).
 enum StoredParts {

@@ -4,8 +4,8 @@
 /// action followed by its updates), each with its place spelled like a field path.
 ///
 /// `dus search --limit 0` needs the texts of most reviews: SQLite's JSON functions over
-/// the view `search_text` took about 4 s for 100,000 reviews, and the model's decoding
-/// makes every part of every review. This walks the JSON once and makes only the texts.
+/// the view `search_text`, or the model's decoding of every part, are several times
+/// slower than walking the JSON once and making only the texts.
 /// Nil when a column is not what dus writes.
 enum StoredTexts {
     struct Text {
