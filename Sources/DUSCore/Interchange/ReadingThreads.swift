@@ -8,8 +8,8 @@ import Foundation
 final class ReadItem<Prepared: Sendable>: Sendable {
     let read: ReadReview
     let bytesBefore: Int
-    /// What the reader of the items prepares from each review on a parsing thread (the
-    /// import: its stored columns); nil without a review.
+    /// What the reader of the items prepares from each review and its file on a parsing
+    /// thread (the import: its stored columns); nil without a review.
     let columns: Prepared?
 
     init(read: ReadReview, bytesBefore: Int, columns: Prepared?) {
@@ -48,7 +48,7 @@ final class ReadingThreads<Prepared: Sendable> {
     private var taken = 0
 
     init(paths: [String], sizes: [Int], files: ReviewFiles, parsers: Int = ProcessInfo.processInfo.activeProcessorCount,
-         prepare: @escaping @Sendable (Review) -> Prepared) {
+         prepare: @escaping @Sendable (Review, _ file: String) -> Prepared) {
         let parsers = max(1, min(parsers, 8))
         let work = (0..<parsers).map { _ in Channel<[Work]>(capacity: 1) }
         let done = (0..<parsers).map { _ in Channel<[ReadItem<Prepared>]>(capacity: 2) }
@@ -113,11 +113,11 @@ final class ReadingThreads<Prepared: Sendable> {
     /// A parsing thread: parses and checks each batch it is dealt and works out the columns.
     private static func parse(
         _ work: Channel<[Work]>, into done: Channel<[ReadItem<Prepared>]>, freeing spent: Channel<[ReadItem<Prepared>]>, files: ReviewFiles,
-        prepare: @Sendable (Review) -> Prepared
+        prepare: @Sendable (Review, _ file: String) -> Prepared
     ) {
         defer { done.finish() }
         func item(_ read: ReadReview, bytesBefore: Int) -> ReadItem<Prepared> {
-            ReadItem(read: read, bytesBefore: bytesBefore, columns: read.review.map(prepare))
+            ReadItem(read: read, bytesBefore: bytesBefore, columns: read.review.map { prepare($0, read.file) })
         }
         while let batch = work.take() {
             var items: [ReadItem<Prepared>] = []

@@ -34,6 +34,18 @@ enum AuditChain {
         return source.next()
     }
 
+    /// A salt source that threads share.
+    final class SharedSaltSource: @unchecked Sendable {
+        private let lock = NSLock()
+        private var source = SaltSource()
+
+        func next() -> Data {
+            lock.lock()
+            defer { lock.unlock() }
+            return source.next()
+        }
+    }
+
     /// Random salts from the kernel's generator (`/dev/urandom`), read 256 salts at a
     /// time: a system call for each byte of each entry is a large share of an import's
     /// writing.

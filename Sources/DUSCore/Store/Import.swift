@@ -68,8 +68,17 @@ public struct Importer {
             let startsEmpty = try store.holdsNoReviews(db)
             // Reviews are parsed and checked on other threads, a few hundred ahead of the
             // writing here (`ReadingThreads`).
-            let catalogue = store.catalogue
-            let reading = ReadingThreads(paths: paths, sizes: sizes, files: files) { StoredColumns($0, catalogue: catalogue) }
+            let (catalogue, actor) = (store.catalogue, store.actor)
+            let salts = AuditChain.SharedSaltSource()
+            // The parsing threads work out each review's columns and the digests of its
+            // `imported` entry, leaving the writing here only the chain link.
+            let reading = ReadingThreads(paths: paths, sizes: sizes, files: files) { review, file in
+                var columns = StoredColumns(review, catalogue: catalogue)
+                columns.imported = AuditTrail.seal(
+                    reference: review.reference, now: now, event: "imported", actor: actor, reason: nil, detail: file, content: nil, changes: nil,
+                    salt: salts.next())
+                return columns
+            }
             defer { reading.stop() }
             var reviewsRead = 0
             while let batch = reading.next() {
@@ -110,7 +119,11 @@ public struct Importer {
             if problems.isEmpty {
                 try inserter.insert(review, columns: columns, now: now)
                 // The review itself is the content of an import: the audit entry points at it.
-                try audit.record(reference: review.reference, event: "imported", now: now, detail: read.file, content: nil)
+                if let sealed = columns.imported {
+                    try audit.recordImported(reference: review.reference, now: now, detail: read.file, sealed: sealed)
+                } else {
+                    try audit.record(reference: review.reference, event: "imported", now: now, detail: read.file, content: nil)
+                }
             }
             report.added.append(review.reference)
             return

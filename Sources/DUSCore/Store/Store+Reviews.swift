@@ -25,6 +25,18 @@ struct StoredColumns: Sendable {
     var findings: String
     var learning: String
     var recommendations: String
+    /// The review's rows of the table `action`, as text.
+    var actions: [ActionRow] = []
+    /// The digests of the review's `imported` audit entry, when the import worked them out.
+    var imported: AuditTrail.Sealed?
+
+    /// One row of the table `action` (migration v8), without the review's id.
+    struct ActionRow: Sendable {
+        var recommendationPosition: Int, recommendation: String, position: Int, label: String
+        var text: String, owner: String, targetDate: String, currentTargetDate: String, status: String
+        var completedDate: String?, withdrawnReason: String?, response: String, themes: String, revisedTargetDates: String
+        var lastUpdateDate: String?, lastUpdateNote: String?
+    }
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
@@ -35,6 +47,19 @@ struct StoredColumns: Sendable {
         findings = StoredParts.json(review.findings)
         learning = StoredParts.json(review.learning)
         recommendations = StoredParts.json(review.recommendations)
+        for (recommendationIndex, recommendation) in review.recommendations.enumerated() where !recommendation.actions.isEmpty {
+            let themes = recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)
+            for (actionIndex, action) in recommendation.actions.enumerated() {
+                actions.append(ActionRow(
+                    recommendationPosition: recommendationIndex + 1, recommendation: recommendation.id, position: actionIndex + 1, label: action.id,
+                    text: action.text, owner: action.owner, targetDate: action.targetDate.description,
+                    currentTargetDate: action.currentTargetDate.description, status: action.status.rawValue,
+                    completedDate: action.completedDate?.description, withdrawnReason: action.withdrawnReason,
+                    response: recommendation.response.rawValue, themes: themes,
+                    revisedTargetDates: action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description)),
+                    lastUpdateDate: action.updates.last?.date.description, lastUpdateNote: action.updates.last?.note))
+            }
+        }
     }
 }
 
@@ -302,17 +327,12 @@ final class ReviewInserter {
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(createdAt ?? now), .text(now),
             .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
             .text(columns.recommendations))
-        for (recommendationIndex, recommendation) in item.recommendations.enumerated() where !recommendation.actions.isEmpty {
-            let themes = recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)
-            for (actionIndex, stored) in recommendation.actions.enumerated() {
-                try action.execute(
-                    .integer(Int(reviewID)), .text(item.reference), .integer(recommendationIndex + 1), .text(recommendation.id),
-                    .integer(actionIndex + 1), .text(stored.id), .text(stored.text), .text(stored.owner),
-                    .text(stored.targetDate.description), .text(stored.currentTargetDate.description), .text(stored.status.rawValue),
-                    SQLValue(stored.completedDate?.description), SQLValue(stored.withdrawnReason), .text(recommendation.response.rawValue),
-                    .text(themes), .text(stored.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(stored.revisedTargetDates.map(\.description))),
-                    SQLValue(stored.updates.last?.date.description), SQLValue(stored.updates.last?.note))
-            }
+        for row in columns.actions {
+            try action.execute(
+                .integer(Int(reviewID)), .text(item.reference), .integer(row.recommendationPosition), .text(row.recommendation),
+                .integer(row.position), .text(row.label), .text(row.text), .text(row.owner), .text(row.targetDate),
+                .text(row.currentTargetDate), .text(row.status), SQLValue(row.completedDate), SQLValue(row.withdrawnReason),
+                .text(row.response), .text(row.themes), .text(row.revisedTargetDates), SQLValue(row.lastUpdateDate), SQLValue(row.lastUpdateNote))
         }
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
@@ -339,6 +359,21 @@ final class AuditTrail {
         previous = try AuditChain.head(db)
     }
 
+    /// The digests of an entry, worked out before it is written (an import works out those
+    /// of its `imported` entries on its parsing threads); only the chain link waits for
+    /// the entry before.
+    struct Sealed: Sendable {
+        var salt: Data
+        var contentDigest: Data
+        var digest: Data
+    }
+
+    static func seal(reference: String, now: String, event: String, actor: String, reason: String?, detail: String?, content: String?,
+                     changes: String?, salt: Data) -> Sealed {
+        let contentDigest = AuditChain.contentDigest(salt: salt, fields: [reason, detail, content, changes])
+        return Sealed(salt: salt, contentDigest: contentDigest, digest: AuditChain.digest(fields: [reference, now, event, actor], contentDigest: contentDigest))
+    }
+
     /// `changes` when given, else the fields that differ between `content` (before) and
     /// `after`, when both are known.
     func record(reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?,
@@ -348,13 +383,22 @@ final class AuditTrail {
         if changes == nil, let content, let after { fieldChanges = FieldChange.between(content, after, writer: writer) }
         let contentText = content.map { writer.json($0).serialized() }
         let changesText = fieldChanges.isEmpty ? nil : FieldChange.json(fieldChanges).serialized()
-        let salt = salts.next()
-        let contentDigest = AuditChain.contentDigest(salt: salt, fields: [reason, detail, contentText, changesText])
-        let digest = AuditChain.digest(fields: [reference, now, event, actor], contentDigest: contentDigest)
-        let chain = AuditChain.link(previous: previous, digest: digest)
+        let sealed = Self.seal(reference: reference, now: now, event: event, actor: actor, reason: reason, detail: detail, content: contentText,
+                               changes: changesText, salt: salts.next())
+        try write(reference: reference, event: event, now: now, reason: reason, detail: detail, content: contentText, changes: changesText, sealed: sealed)
+    }
+
+    /// An `imported` entry whose digests were worked out already, for `actor` and `now`.
+    func recordImported(reference: String, now: String, detail: String?, sealed: Sealed) throws {
+        try write(reference: reference, event: "imported", now: now, reason: nil, detail: detail, content: nil, changes: nil, sealed: sealed)
+    }
+
+    private func write(reference: String, event: String, now: String, reason: String?, detail: String?, content: String?, changes: String?,
+                       sealed: Sealed) throws {
+        let chain = AuditChain.link(previous: previous, digest: sealed.digest)
         try statement.execute(
             .text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
-            SQLValue(contentText), .text(actor), SQLValue(changesText), .blob(salt), .blob(contentDigest), .blob(digest), .blob(chain))
+            SQLValue(content), .text(actor), SQLValue(changes), .blob(sealed.salt), .blob(sealed.contentDigest), .blob(sealed.digest), .blob(chain))
         previous = chain
     }
 }
