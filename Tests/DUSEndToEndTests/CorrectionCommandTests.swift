@@ -147,19 +147,6 @@ import Testing
 /// finds an entry rewritten by one that dropped the triggers.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs the sqlite3 shell (scripts/test installs it)"))
 struct AuditChainCommandTests {
-    func sqlite3(_ database: String, _ sql: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func anotherClientCannotChangeTheTrailAndARewriteIsNamedByDoctor() throws {
         let dus = try Harness()
         let database = dus.path("dus.sqlite")
@@ -172,9 +159,9 @@ struct AuditChainCommandTests {
         let healthy = try dus.run("doctor")
         #expect(healthy.status == 0 && healthy.stdout.contains("ok       audit trail (31 entries chained; head "))
         // The sqlite3 shell cannot change or remove an entry.
-        let update = try sqlite3(database, "UPDATE audit SET reason = 'nothing to see' WHERE id = 30")
+        let update = try Harness.sqlite3(database, "UPDATE audit SET reason = 'nothing to see' WHERE id = 30")
         #expect(update.status != 0)
-        let delete = try sqlite3(database, "DELETE FROM audit WHERE id = 30")
+        let delete = try Harness.sqlite3(database, "DELETE FROM audit WHERE id = 30")
         #expect(delete.status != 0)
         // dus's own corrections keep the chain verifiable, and say which entries they changed.
         #expect(try dus.run("delete", "NW-2024-0011", "--reason", "Imported by mistake").status == 0)
@@ -185,7 +172,7 @@ struct AuditChainCommandTests {
         #expect(!afterDelete.contains("\"path\": \"age\"") && !afterDelete.contains("parked car"))
 
         // With the triggers dropped, a rewrite goes in, and doctor names the entry.
-        let rewrite = try sqlite3(database, "DROP TRIGGER audit_refuses_update; UPDATE audit SET actor = 'someone else' WHERE id = 30")
+        let rewrite = try Harness.sqlite3(database, "DROP TRIGGER audit_refuses_update; UPDATE audit SET actor = 'someone else' WHERE id = 30")
         #expect(rewrite.status == 0)
         let found = try dus.run("doctor")
         #expect(found.status == 1)

@@ -47,25 +47,12 @@ struct DamagedValueTests {
         ]
     }
 
-    func sqlite3(_ database: String, _ sql: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test(arguments: damages.map(\.column))
     func aDamagedValueStopsReadsWithItsNameAndDoctorListsIt(column: String) throws {
         let value = try #require(Self.damages.first { $0.column == column }?.value)
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
-        let damage = try sqlite3(dus.path("dus.sqlite"), "UPDATE review SET \(column) = \(value) WHERE reference = '\(Self.reference)'")
+        let damage = try Harness.sqlite3(dus.path("dus.sqlite"), "UPDATE review SET \(column) = \(value) WHERE reference = '\(Self.reference)'")
         try #require(damage.status == 0, "\(damage.stderr)")
         // A damaged reference is named by the review's row.
         let named = column == "reference" ? "review row " : Self.reference + ": "
@@ -114,7 +101,7 @@ struct DamagedValueTests {
         let damage = try #require(Self.actionDamages.first { $0.column == column })
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
-        let changed = try sqlite3(dus.path("dus.sqlite"), """
+        let changed = try Harness.sqlite3(dus.path("dus.sqlite"), """
             PRAGMA foreign_keys = OFF;
             UPDATE action SET \(column) = \(damage.value) WHERE reference = '\(Self.reference)' AND recommendation = 'R1' AND label = 'A1';
             """)
@@ -144,7 +131,7 @@ struct DamagedValueTests {
     @Test func doctorListsEveryDamagedReviewAndFieldWithoutStopping() throws {
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
-        let damage = try sqlite3(dus.path("dus.sqlite"), """
+        let damage = try Harness.sqlite3(dus.path("dus.sqlite"), """
             UPDATE review SET kind = 'Death', age = 'old', recommendations = '[{' WHERE reference = 'GM-2024-0004';
             UPDATE review SET findings = 'not json' WHERE reference = 'NW-2024-0011';
             """)

@@ -43,6 +43,22 @@ final class Harness {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
+    /// Runs SQL on a database with the `sqlite3` shell, as another SQLite client would.
+    static func sqlite3(_ database: String, _ sql: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Standard error is short; standard output is read to its end first.
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
     /// Sets (or with nil removes) a variable of the environment dus runs in.
     func set(_ name: String, _ value: String?) { environment[name] = value }
 

@@ -13,18 +13,6 @@ import Testing
         return names.filter { $0.hasSuffix(".db") }.map { String($0.dropLast(3)) }.sorted()
     }
 
-    static func sqlite3(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test func everyEarlierVersionHasAFixture() {
         #expect(Self.versions == ["v1", "v2", "v3", "v4", "v5", "v6"])
     }
@@ -66,7 +54,7 @@ import Testing
         // The same tables, indexes, views and triggers, and the same catalogue in `factor`.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") {
             let query = "SELECT type, name, sql FROM sqlite_master ORDER BY name; SELECT * FROM factor ORDER BY position;"
-            #expect(try Self.sqlite3(database, query) == Self.sqlite3(fresh.path("dus.sqlite"), query), "\(version)")
+            #expect(try Harness.sqlite3(database, query).stdout == Harness.sqlite3(fresh.path("dus.sqlite"), query).stdout, "\(version)")
         }
         // The import is still in each review's history, and the file takes new writes.
         #expect(try old.run("history", "NW-2024-0011").stdout.contains("imported"))
