@@ -15,12 +15,19 @@ public struct SearchHit: Sendable, Equatable {
     public var text: String
     /// A few words around the best match, matched words between `**`.
     public var snippet: String
+    /// BM25 as FTS5 works it out: lower is better.
+    public var rank: Double
+    /// The whole text with the matched words between the marker characters.
+    var highlighted: String
+
     /// Higher is better: FTS5's BM25 rank negated, to six significant digits. A word found
     /// in more than half of all texts adds almost nothing (BM25 gives it no weight).
-    public var score: Double
+    /// Worked out when asked for (text output shows neither this nor `matches`).
+    public var score: Double { Double(String(format: "%.6g", -rank)) ?? -rank }
+
     /// The matched words as ranges of Unicode code points in `text`, end exclusive
     /// (Python's `text[start:end]`).
-    public var matches: [Range<Int>]
+    public var matches: [Range<Int>] { SearchEngine.ranges(in: highlighted, of: text) }
 }
 
 /// The answer to a search: the best hits, and how many texts and reviews matched in all.
@@ -49,9 +56,8 @@ public struct SearchEngine {
         let hits = found.hits.enumerated().map { index, hit in
             SearchHit(
                 reference: hit.reference, kind: hit.kind, eventDate: hit.eventDate, region: hit.region, source: hit.source,
-                item: hit.item, text: hit.text, snippet: Self.marked(marked[index].snippet, with: "**"),
-                score: Double(String(format: "%.6g", -hit.rank)) ?? -hit.rank,
-                matches: Self.ranges(in: marked[index].highlighted, of: hit.text))
+                item: hit.item, text: hit.text, snippet: Self.marked(marked[index].snippet, with: "**"), rank: hit.rank,
+                highlighted: marked[index].highlighted)
         }
         return SearchResults(query: query.text, hits: hits, matchingTexts: found.matchingTexts, matchingReviews: found.matchingReviews, limit: limit)
     }

@@ -317,27 +317,28 @@ extension StoreSnapshot {
         let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
         var texts: [Int64: StoredHit] = [:]
         let wanted = Set(ranked.map(\.id))
-        let rows = try Row.fetchCursor(db, sql: """
+        texts.reserveCapacity(ranked.count)
+        // Read through the SQLite C API: the JSON columns are walked where SQLite holds them.
+        let rows = try RawStatement(db, sql: """
             SELECT id, reference, kind, event_date, region, summary, findings, learning, recommendations
             FROM review WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
-            """, arguments: [reviewList])
-        var columns: [String: Int]?
-        while let row = try rows.next() {
-            if columns == nil { columns = StoredRow.columns(of: row) }
-            let stored = StoredRow(row, columns: columns)
-            let reviewID = row["id"] as Int64? ?? 0
-            let reference = try stored.reference()
-            let read: [(number: Int, text: StoredTexts.Text)]?
-            let kind: Kind, eventDate: Day, region: String
-            do throws(DamagedValue) {
-                (kind, eventDate, region) = (try stored.choice("kind", Kind.self), try stored.day("event_date"), try stored.region(store.catalogue))
-                read = StoredTexts.numberedTexts(
-                    summary: try stored.optionalText("summary"), findings: try stored.text("findings"), learning: try stored.text("learning"),
-                    recommendations: try stored.text("recommendations"), wanted: { wanted.contains(reviewID << shift | Int64($0)) })
-            } catch {
-                throw StoreError.damaged(error, reference: reference)
-            }
-            guard let found = read else {
+            """)
+        try rows.start(arguments: [reviewList])
+        let catalogue = store.catalogue
+        while try rows.step() {
+            let reviewID = Int64(rows.integer(0))
+            // Types first: reading a value's bytes converts it to text.
+            let isWellTyped = (1...4).allSatisfy { rows.isText(Int32($0)) } && (rows.isNull(5) || rows.isText(5)) && (6...8).allSatisfy { rows.isText(Int32($0)) }
+            let reference = rows.isText(1) ? rows.text(1) : "review row \(reviewID)"
+            let kind = isWellTyped ? Kind(rawValue: rows.text(2)) : nil
+            let eventDate = isWellTyped ? Day(rows.text(3)) : nil
+            let region = isWellTyped ? rows.text(4) : ""
+            let read = isWellTyped && kind != nil && eventDate != nil && catalogue.regions.contains(where: { $0.name == region })
+                ? StoredTexts.numberedTexts(
+                    summary: rows.isNull(5) ? nil : rows.text(5), findings: rows.bytes(6), learning: rows.bytes(7), recommendations: rows.bytes(8),
+                    wanted: { wanted.contains(reviewID << shift | Int64($0)) })
+                : nil
+            guard let found = read, let kind, let eventDate else {
                 // Reading the whole review names the value that is not what dus writes.
                 if let whole = try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [reviewID]) {
                     _ = try store.review(from: whole)

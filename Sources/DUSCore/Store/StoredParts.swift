@@ -275,7 +275,10 @@ enum StoredParts {
     /// spelling), and then the parser reads the text again and names the problem.
     private enum Quick {
         static func notes(_ text: String) -> [Note]? {
-            var walker = JSONWalker(text)
+            JSONWalker.reading(text) { walker in notes(&walker) }
+        }
+
+        private static func notes(_ walker: inout JSONWalker) -> [Note]? {
             var notes: [Note] = []
             let read = walker.items { walker in
                 var note = Note(text: "")
@@ -298,7 +301,10 @@ enum StoredParts {
         }
 
         static func recommendations(_ text: String) -> [Recommendation]? {
-            var walker = JSONWalker(text)
+            JSONWalker.reading(text) { walker in recommendations(&walker) }
+        }
+
+        private static func recommendations(_ walker: inout JSONWalker) -> [Recommendation]? {
             var recommendations: [Recommendation] = []
             let read = walker.items { walker in
                 var recommendation = Recommendation(id: "", text: "", response: .agreed)

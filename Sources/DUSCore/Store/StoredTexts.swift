@@ -17,11 +17,20 @@ enum StoredTexts {
     /// Every text; with `wanted`, only the texts whose numbers (from 0) it accepts are
     /// made, each with its number.
     static func texts(summary: String?, findings: String, learning: String, recommendations: String) -> [Text]? {
-        numberedTexts(summary: summary, findings: findings, learning: learning, recommendations: recommendations).map { $0.map(\.text) }
+        var (findings, learning, recommendations) = (findings, learning, recommendations)
+        return findings.withUTF8 { findings in
+            learning.withUTF8 { learning in
+                recommendations.withUTF8 { recommendations in
+                    numberedTexts(summary: summary, findings: findings, learning: learning, recommendations: recommendations).map { $0.map(\.text) }
+                }
+            }
+        }
     }
 
+    /// The texts from the bytes of the stored columns.
     static func numberedTexts(
-        summary: String?, findings: String, learning: String, recommendations: String, wanted: (Int) -> Bool = { _ in true }
+        summary: String?, findings: UnsafeBufferPointer<UInt8>, learning: UnsafeBufferPointer<UInt8>, recommendations: UnsafeBufferPointer<UInt8>,
+        wanted: (Int) -> Bool = { _ in true }
     ) -> [(number: Int, text: Text)]? {
         var texts: [(number: Int, text: Text)] = []
         var number = 0
@@ -100,11 +109,21 @@ enum StoredTexts {
 /// item, objects member by member, and strings made only when asked for. Each method
 /// returns false (or nil) at anything that is not JSON.
 struct JSONWalker {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ text: String) {
-        bytes = Array(text.utf8)
+    /// A walker over bytes that stay valid while it is used.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Runs `body` with a walker over the UTF-8 of `text`.
+    static func reading<T>(_ text: String, _ body: (inout JSONWalker) -> T) -> T {
+        var text = text
+        return text.withUTF8 { bytes in
+            var walker = JSONWalker(bytes)
+            return body(&walker)
+        }
     }
 
     var isAtEnd: Bool {
@@ -152,11 +171,11 @@ struct JSONWalker {
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
-            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(index - 1)]), as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
         }
         // Escapes: the string from its opening quote goes through the full parser.
         index = start - 1
-        guard let end = stringEnd(), let node = try? JSONParser.parse(String(decoding: bytes[(start - 1)..<end], as: UTF8.self)),
+        guard let end = stringEnd(), let node = try? JSONParser.parse(String(decoding: UnsafeBufferPointer(rebasing: bytes[(start - 1)..<end]), as: UTF8.self)),
               case .scalar(let text, _) = node.value else { return nil }
         index = end
         return text
