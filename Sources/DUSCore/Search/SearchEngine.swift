@@ -52,36 +52,20 @@ public struct SearchEngine {
     /// `limit` of them (nil for all).
     public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil) throws -> SearchResults {
         let found = try store.searchHits(query.expression, matching: filter, limit: limit)
-        let marked = try Store.marked(found.hits.map(\.text), matching: query.expression, start: Self.start, end: Self.end)
+        let marked = try Store.marked(found.hits.map(\.text), matching: query.expression, start: Self.start, end: Self.end, snippetMarker: "**")
         let hits = found.hits.enumerated().map { index, hit in
             SearchHit(
                 reference: hit.reference, kind: hit.kind, eventDate: hit.eventDate, region: hit.region, source: hit.source,
-                item: hit.item, text: hit.text, snippet: Self.marked(marked[index].snippet, with: "**"), rank: hit.rank,
+                item: hit.item, text: hit.text, snippet: marked[index].snippet, rank: hit.rank,
                 highlighted: marked[index].highlighted)
         }
         return SearchResults(query: query.text, hits: hits, matchingTexts: found.matchingTexts, matchingReviews: found.matchingReviews, limit: limit)
     }
 
-    // Control characters mark the matches in FTS5's output. Review texts hardly ever hold
-    // them; `ranges(in:of:)` checks that none was there, and `marked` is only for display.
+    // Control characters mark the matches in FTS5's highlight. Review texts hardly ever
+    // hold them; `ranges(in:of:)` checks that none was there.
     static let start = "\u{2}"
     static let end = "\u{3}"
-
-    static func marked(_ text: String, with marker: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x02 || $0 == 0x03 }) else { return String(decoding: bytes, as: UTF8.self) }
-            var out = TextBytes(capacity: bytes.count + 16)
-            var run = 0
-            for (index, byte) in bytes.enumerated() where byte == 0x02 || byte == 0x03 {
-                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self))
-                out.append(marker)
-                run = index + 1
-            }
-            out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self))
-            return out.text
-        }
-    }
 
     /// The marked ranges of `highlighted`, in code points of the unmarked text. Empty when
     /// the text itself held a marker character, rather than ranges that would be wrong.

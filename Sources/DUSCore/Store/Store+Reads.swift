@@ -437,25 +437,28 @@ extension StoreSnapshot {
 }
 
 extension Store {
-    /// FTS5's snippet (a few words around the best match) and highlight (the whole text)
-    /// of each text, matches between `start` and `end`.
+    /// FTS5's snippet (a few words around the best match, matches between two
+    /// `snippetMarker`s) and highlight (the whole text, matches between `start` and `end`)
+    /// of each text.
     ///
     /// The store's index keeps no copy of its texts, so FTS5 cannot make these from it:
     /// the texts are indexed again, alone, in a private in-memory table with the same
     /// tokenizer, and the same query marks them there as it would have in the store.
-    public static func marked(_ texts: [String], matching expression: String, start: String, end: String) throws -> [(snippet: String, highlighted: String)] {
+    public static func marked(_ texts: [String], matching expression: String, start: String, end: String, snippetMarker: String) throws -> [(snippet: String, highlighted: String)] {
         guard !texts.isEmpty else { return [] }
         // Many texts are marked in two halves at once, each in its own index (indexing is
         // most of the work, and this machine has two cores).
-        guard texts.count >= 20_000 else { return try markedTogether(texts, matching: expression, start: start, end: end) }
+        guard texts.count >= 20_000 else { return try markedTogether(texts, matching: expression, start: start, end: end, snippetMarker: snippetMarker) }
         let half = texts.count / 2
         let second = Array(texts[half...])
-        let other = BackgroundWork { Result { try markedTogether(second, matching: expression, start: start, end: end) } }
-        let first = Result { try markedTogether(Array(texts[..<half]), matching: expression, start: start, end: end) }
+        let other = BackgroundWork { Result { try markedTogether(second, matching: expression, start: start, end: end, snippetMarker: snippetMarker) } }
+        let first = Result { try markedTogether(Array(texts[..<half]), matching: expression, start: start, end: end, snippetMarker: snippetMarker) }
         return try first.get() + other.wait().get()
     }
 
-    private static func markedTogether(_ texts: [String], matching expression: String, start: String, end: String) throws -> [(snippet: String, highlighted: String)] {
+    private static func markedTogether(
+        _ texts: [String], matching expression: String, start: String, end: String, snippetMarker: String
+    ) throws -> [(snippet: String, highlighted: String)] {
         let scratch = try DatabaseQueue()
         return try scratch.write { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
@@ -463,9 +466,9 @@ extension Store {
                            arguments: [StoredParts.list(texts)])
             var marked = texts.map { (snippet: $0, highlighted: $0) }
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT rowid, snippet(hit, 0, ?1, ?2, '…', 20), highlight(hit, 0, ?1, ?2)
+                SELECT rowid, snippet(hit, 0, ?4, ?4, '…', 20), highlight(hit, 0, ?1, ?2)
                 FROM hit WHERE hit MATCH ?3
-                """, arguments: [start, end, expression])
+                """, arguments: [start, end, expression, snippetMarker])
             while let row = try rows.next() {
                 marked[row[0]] = (row[1], row[2])
             }
