@@ -63,6 +63,12 @@ public enum ActionRenderer {
     /// A heading with the counts, then each action: its address and state, owner, text and
     /// latest update; the definitions last.
     public static func text(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> String {
+        String(decoding: textBytes(actions, asOf: asOf, dueWithin: dueWithin), as: UTF8.self)
+    }
+
+    /// `text` as UTF-8 bytes, for writing out as they are (a list of 80,000 actions is
+    /// tens of megabytes).
+    public static func textBytes(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> [UInt8] {
         let overdue = actions.filter(\.isOverdue).count
         var out = TextBytes(capacity: actions.count * 200 + 1024)
         out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
@@ -73,7 +79,11 @@ public enum ActionRenderer {
         out.append(".\n")
         for action in actions {
             out.append("\n")
-            out.append(action.id)
+            out.append(action.reference)
+            out.append("/")
+            out.append(action.recommendationID)
+            out.append("/")
+            out.append(action.actionID)
             out.append("  ")
             state(of: action, into: &out)
             out.append("\n  owner: ")
@@ -91,7 +101,7 @@ public enum ActionRenderer {
         }
         out.append("\n")
         out.append(definitionsText(asOf: asOf, dueWithin: dueWithin))
-        return out.text
+        return out.bytes
     }
 
     /// "open, overdue by 54 days (target 2025-09-30, revised once from 2025-06-30)".

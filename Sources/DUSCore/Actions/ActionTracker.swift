@@ -2,11 +2,14 @@ import Foundation
 
 /// One action of a recommendation, as a manager chasing it sees it.
 public struct TrackedAction: Sendable, Equatable {
-    /// `REF/R1/A1`.
-    public var id: String
     public var reference: String
+    /// The recommendation's id in its review (`R1`) and the action's in it (`A1`).
+    public var recommendationID: String
+    public var actionID: String
+    /// `REF/R1/A1`.
+    public var id: String { reference + "/" + recommendationID + "/" + actionID }
     /// The recommendation's address, `REF/R1`.
-    public var recommendation: String
+    public var recommendation: String { reference + "/" + recommendationID }
     public var response: Response
     public var themes: [String]
     public var text: String
@@ -177,12 +180,10 @@ public struct ActionTracker {
             before = query.asOf.adding(days: (query.dueWithin ?? -1) + 1)
         }
         try store.forEachAction(matching: query.filter, status: status, currentTargetBefore: before) { stored in
-            let reference = stored.reference
-            let recommendation = reference + "/" + stored.recommendation
             let target = stored.currentTargetDate
             let isOverdue = stored.status == .open && target < query.asOf
             let action = TrackedAction(
-                id: recommendation + "/" + stored.id, reference: reference, recommendation: recommendation,
+                reference: stored.reference, recommendationID: stored.recommendation, actionID: stored.id,
                 response: stored.response, themes: stored.themes,
                 text: stored.text, owner: stored.owner, targetDate: target,
                 originalTargetDate: stored.targetDate,

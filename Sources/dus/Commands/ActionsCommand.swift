@@ -76,7 +76,7 @@ struct ActionsCommand: ParsableCommand {
         switch format {
         case .json: print(ActionRenderer.json(actions, asOf: query.asOf, dueWithin: query.dueWithin).serialized(pretty: true))
         case .csv: print(ActionRenderer.table(actions).csv(), terminator: "")
-        case .text: print(ActionRenderer.text(actions, asOf: query.asOf, dueWithin: query.dueWithin), terminator: "")
+        case .text: FileHandle.standardOutput.write(Data(ActionRenderer.textBytes(actions, asOf: query.asOf, dueWithin: query.dueWithin)))
         }
     }
 }
