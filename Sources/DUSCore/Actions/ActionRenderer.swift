@@ -70,7 +70,7 @@ public enum ActionRenderer {
     /// tens of megabytes).
     public static func textBytes(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> [UInt8] {
         let overdue = actions.filter(\.isOverdue).count
-        var out = TextBytes(capacity: actions.count * 200 + 1024)
+        var out = TextBytes(capacity: actions.count * 400 + 1024)
         out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
         if let dueWithin {
             let dueSoon = actions.filter { $0.isDue(within: dueWithin) }.count

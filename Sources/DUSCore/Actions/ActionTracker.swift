@@ -107,10 +107,8 @@ public struct ActionTracker {
             if keys[a].reference != keys[b].reference { return keys[a].reference < keys[b].reference }
             return (places[a].recommendation, places[a].position) < (places[b].recommendation, places[b].position)
         }
-        var sorted: [TrackedAction] = []
-        sorted.reserveCapacity(actions.count)
-        for index in order { sorted.append(actions[index]) }
-        return sorted
+        actions.reorder(by: order)
+        return actions
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`
