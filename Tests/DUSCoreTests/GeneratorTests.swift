@@ -47,3 +47,14 @@ import Testing
         }
     }
 }
+
+/// The answers of every factor at once are the answers factor by factor.
+@Suite struct AllAnswersTests {
+    @Test func everyFactorsAnswerAtOnceIsItsAnswerAlone() {
+        let catalogue = Catalogue.standard
+        for review in GeneratorTests.reviews.prefix(500) {
+            let derived = Derived(for: review)
+            #expect(review.answers(in: catalogue, derived: derived) == catalogue.factors.map { review.answer(to: $0, derived: derived) })
+        }
+    }
+}

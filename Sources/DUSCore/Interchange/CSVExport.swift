@@ -55,7 +55,7 @@ public struct CSVExport {
     /// The rows of one review, each with the index of its table in `names`.
     func rows(of item: Review, _ add: (Int, [String]) -> Void) {
         let derived = Derived(for: item)
-        let answers = catalogue.factors.map { item.answer(to: $0, derived: derived).rawValue }
+        let answers = item.answers(in: catalogue, derived: derived).map(\.rawValue)
         add(0, [
             item.reference, item.kind.rawValue, item.status.rawValue, item.classification.rawValue,
             item.eventDate.description, item.releaseDate?.description ?? "", item.reviewDate?.description ?? "",

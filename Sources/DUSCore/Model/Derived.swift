@@ -73,12 +73,26 @@ extension Review {
     /// The answer to one catalogue factor: computed for a derived factor, not applicable
     /// where the factor does not apply to this review, otherwise as recorded.
     public func answer(to factor: Catalogue.Factor, derived: Derived) -> DerivedAnswer {
+        answer(to: factor, derived: derived, recorded: answer(factor.id))
+    }
+
+    /// The answers to every factor of the catalogue, in its order: `answer(to:derived:)`
+    /// for each, with the recorded answers looked up once rather than factor by factor.
+    public func answers(in catalogue: Catalogue, derived: Derived) -> [DerivedAnswer] {
+        var recorded = [Answer](repeating: .unknown, count: catalogue.factors.count)
+        for (id, answer) in factors {
+            if let position = catalogue.position(of: id) { recorded[position] = answer }
+        }
+        return catalogue.factors.enumerated().map { answer(to: $1, derived: derived, recorded: recorded[$0]) }
+    }
+
+    private func answer(to factor: Catalogue.Factor, derived: Derived, recorded: Answer) -> DerivedAnswer {
         if factor.derived { return derived.answer(forFactor: factor.id) ?? .unknown }
         switch factor.applies {
         case .released where releaseDate == nil, .death where kind != .death, .nearMiss where kind != .nearMiss:
             return .notApplicable
         default:
-            switch answer(factor.id) {
+            switch recorded {
             case .yes: return .yes
             case .no: return .no
             case .unknown: return .unknown
