@@ -78,7 +78,7 @@ final class TerminalSession {
     /// when it never does.
     @discardableResult
     func waitFor(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         var shown = ""
         while Date() < deadline {
             shown = try screen()
@@ -102,7 +102,7 @@ final class TerminalSession {
         try line("clear")
         // The typed line holds `exit=%s.`; only the shell's answer holds `exit=` and digits.
         try line(text + "; printf 'exit=%s.\\n' $?")
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let shown = try screen()
             if let match = shown.range(of: #"exit=[0-9]+\."#, options: .regularExpression) {

@@ -95,7 +95,10 @@ extension Store {
             if worked.daysSinceRelease != (try? stored.optionalInteger("days_since_release")) { differences.append("days_since_release") }
             if worked.releaseBand.rawValue != (try? stored.text("release_band")) { differences.append("release_band") }
             if worked.ageBand != (try? stored.text("age_band")) { differences.append("age_band") }
-            differences += Self.actionDifferences(review, id: id, stored: actions)
+            let actionDifferences = Self.actionDifferences(review, id: id, stored: actions)
+            if !actionDifferences.isEmpty {
+                derived.append((reference, "\(reference): \(actionDifferences.joined(separator: ", ")): the table action does not match the review's actions; write it afresh with dus doctor --rebuild-search"))
+            }
             if !differences.isEmpty {
                 derived.append((reference, "\(reference): \(differences.joined(separator: ", ")): the stored value does not match the one worked out from the review now; re-import the review with --replace to store it again"))
             }
@@ -106,7 +109,7 @@ extension Store {
             nextAction = try actionRows.next()
         }
         if orphans > 0 {
-            derived.append(("~", counted(orphans, "row", "rows") + " of the table action belong\(orphans == 1 ? "s" : "") to no review; rebuild it by re-importing the reviews, or remove the rows"))
+            derived.append(("~", counted(orphans, "row", "rows") + " of the table action belong\(orphans == 1 ? "s" : "") to no review; write the table afresh with dus doctor --rebuild-search"))
         }
         var valueLines = values.sorted { $0.0 < $1.0 }.map(\.1)
         if !valueLines.isEmpty {
@@ -269,11 +272,23 @@ extension Store {
         return value
     }
 
-    /// Indexes every text of every review afresh, with its length, in one transaction
-    /// (what `dus doctor` advises when the search index does not match the reviews).
-    /// Returns how many texts.
+    /// Indexes every text of every readable review afresh, with its length, and writes
+    /// the table `action` afresh from the reviews, in one transaction (what `dus doctor`
+    /// advises when either does not match the reviews). Returns how many texts.
     public func rebuildSearchIndex() throws -> Int {
-        try write { db in try SearchIndexWriter.rebuild(db, counter: words) }
+        try write { db in
+            try db.execute(sql: "DELETE FROM action")
+            let inserter = try ReviewInserter(db, counter: words)
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review ORDER BY id")
+            var columns: [String: Int]?
+            while let row = try rows.next() {
+                if columns == nil { columns = StoredRow.columns(of: row) }
+                // A damaged review keeps no rows; the stored-values check names it.
+                guard let review = try? review(from: row, columns: columns), let id = row["id"] as Int64? else { continue }
+                try inserter.insertActions(StoredColumns(review, catalogue: catalogue).actions, reviewID: id, reference: review.reference)
+            }
+            return try SearchIndexWriter.rebuild(db, counter: words)
+        }
     }
 
     /// Copies the database, as it is at one moment, to a new file at `path` while other

@@ -114,7 +114,27 @@ public struct Importer {
         _ review: Review, read: ReadReview, columns: StoredColumns, inserter: ReviewInserter, audit: AuditTrail, startsEmpty: Bool, db: Database, options: ImportOptions, now: String,
         problems: inout [Problem], report: inout ImportReport
     ) throws {
-        guard !startsEmpty, try store.contains(review.reference, db), let stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first else {
+        var stored: Review?
+        if !startsEmpty, try store.contains(review.reference, db) {
+            do {
+                stored = try store.loadReview(db, where: "reference = ?", [review.reference]).first
+            } catch StoreError.damaged {
+                // A stored review damaged by another tool is restored from its file, with
+                // --replace; its damaged copy cannot be read into the audit trail.
+                guard options.replace else {
+                    problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is stored with a damaged value (dus doctor names it); use --replace to store it again from this file"))
+                    return
+                }
+                if problems.isEmpty {
+                    try store.replaceStored(review, columns: columns, inserter: inserter, db, now: now)
+                    try audit.record(reference: review.reference, event: "replaced", now: now, reason: options.reason,
+                                     detail: read.file + " (over a damaged stored copy)", content: nil)
+                }
+                report.replaced.append(review.reference)
+                return
+            }
+        }
+        guard let stored else {
             // Once anything is wrong the import will roll back: keep checking, stop writing.
             if problems.isEmpty {
                 try inserter.insert(review, columns: columns, now: now)

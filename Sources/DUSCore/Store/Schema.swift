@@ -108,7 +108,9 @@ enum Schema {
                   json_extract(r.value, '$.response'), coalesce(json_extract(r.value, '$.themes'), '[]'),
                   coalesce(json_extract(a.value, '$.revised_target_dates'), '[]'),
                   json_extract(a.value, '$.updates[#-1].date'), json_extract(a.value, '$.updates[#-1].note')
-                FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a;
+                FROM review, json_each(review.recommendations) AS r, json_each(r.value, '$.actions') AS a
+                -- A review whose JSON is damaged keeps no rows; dus doctor names it.
+                WHERE json_valid(review.recommendations);
                 """)
         }
         migrator.registerMigration("v9-list-from-index") { db in

@@ -66,26 +66,26 @@ final class SearchIndexWriter {
         try lengths.execute(reviewID, bytes: sizes)
     }
 
-    /// Empties the index and indexes every text of every review afresh, in the order of
-    /// the view `search_text`; returns how many texts.
+    /// Empties the index and indexes every text of every readable review afresh, in the
+    /// order that numbers them (`StoredTexts`); returns how many texts. A review whose
+    /// stored texts cannot be read is left out of the index (`dus doctor` names it).
     static func rebuild(_ db: Database, counter: WordCounter) throws -> Int {
         try db.execute(sql: "INSERT INTO search (search) VALUES ('delete-all'); DELETE FROM search_size")
         let writer = try SearchIndexWriter(db, counter: counter)
-        var review: Int64?
         var count = 0
-        let texts = try Row.fetchCursor(db, sql: "SELECT review_id, text FROM search_text ORDER BY id")
-        while let row = try texts.next() {
-            let id: Int64 = row[0]
-            if let review, review != id { try writer.finish(reviewID: review) }
-            review = id
-            // A text missing from a damaged row, or not stored as text, is indexed as
-            // empty, keeping the numbers of the texts after it.
-            let text: String
-            if case .string(let stored) = (row[1] as DatabaseValue? ?? .null).storage { text = stored } else { text = "" }
-            try writer.add(text, reviewID: id)
-            count += 1
+        let rows = try RawStatement(db, sql: "SELECT id, summary, findings, learning, recommendations FROM review ORDER BY id")
+        try rows.start(arguments: [])
+        while try rows.step() {
+            let id = Int64(rows.integer(0))
+            // Types first: reading a value's bytes converts it to text.
+            guard rows.isNull(1) || rows.isText(1), (2...4).allSatisfy({ rows.isText(Int32($0)) }),
+                  let texts = StoredTexts.numberedTexts(
+                    summary: rows.isNull(1) ? nil : rows.text(1), findings: rows.bytes(2), learning: rows.bytes(3), recommendations: rows.bytes(4))
+            else { continue }
+            for (_, text) in texts { try writer.add(text.text, reviewID: id) }
+            try writer.finish(reviewID: id)
+            count += texts.count
         }
-        if let review { try writer.finish(reviewID: review) }
         return count
     }
 

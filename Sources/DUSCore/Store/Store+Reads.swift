@@ -128,18 +128,28 @@ extension Store {
             var owners: [[UInt8]] = []
             var counts: [ActionCount] = []
             while try rows.step() {
-                // Types first: reading a value's bytes converts it to text.
-                let isWellTyped = rows.isText(0) && rows.isText(1) && rows.isText(2) && (rows.isNull(3) || rows.isText(3)) && rows.isText(4)
+                // Types first: reading a value's bytes converts it to text. The first value
+                // that is not what dus writes is named with how it is stored.
+                let columns: [(Int32, String, Bool)] = [
+                    (0, "owner", rows.isText(0)), (1, "status", rows.isText(1)), (2, "current_target_date", rows.isText(2)),
+                    (3, "completed_date", rows.isNull(3) || rows.isText(3)), (4, "revised_target_dates", rows.isText(4)),
+                ]
+                var bad = columns.first { !$0.2 }.map { ($0.0, $0.1, rows.storedType($0.0)) }
                 let owner = rows.bytes(0), status = rows.bytes(1), target = rows.bytes(2), revised = rows.bytes(4)
-                guard isWellTyped, let statusIndex = statuses.firstIndex(where: { status.elementsEqual($0) }), Self.isDate(target),
-                      rows.isNull(3) || Self.isDate(rows.bytes(3)),
-                      revised.elementsEqual("[]".utf8) || (revised.count >= 14 && revised[1] == UInt8(ascii: "\"")
-                        && Self.isDate(UnsafeBufferPointer(rebasing: revised[2..<12]))) else {
-                    // A value counted here is not what dus writes: reading every action names it.
-                    try StoreSnapshot(store: self, db: db).forEachAction(matching: filter) { _ in }
-                    throw StoreError.damaged(reference: "an action", field: "current_target_date (table action)", stored: rows.storedType(2),
-                                             problem: "not what dus writes")
+                let statusIndex = statuses.firstIndex { status.elementsEqual($0) }
+                if bad == nil {
+                    if statusIndex == nil { bad = (1, "status", rows.storedType(1)) }
+                    else if !Self.isDate(target) { bad = (2, "current_target_date", rows.storedType(2)) }
+                    else if !rows.isNull(3) && !Self.isDate(rows.bytes(3)) { bad = (3, "completed_date", rows.storedType(3)) }
+                    else if !(revised.elementsEqual("[]".utf8) || (revised.count >= 14 && revised[1] == UInt8(ascii: "\"")
+                        && Self.isDate(UnsafeBufferPointer(rebasing: revised[2..<12])))) { bad = (4, "revised_target_dates", rows.storedType(4)) }
                 }
+                if let (_, name, stored) = bad {
+                    // Reading every action names the review and the action.
+                    try StoreSnapshot(store: self, db: db).forEachAction(matching: filter) { _ in }
+                    throw StoreError.damaged(reference: "an action", field: "\(name) (table action)", stored: stored, problem: "not what dus writes")
+                }
+                guard let statusIndex else { continue }
                 let ownerIndex: Int
                 if let known = owners.firstIndex(where: { owner.elementsEqual($0) }) {
                     ownerIndex = known
@@ -173,11 +183,13 @@ extension Store {
         }
     }
 
-    /// Whether the bytes spell a date `YYYY-MM-DD` (digits and dashes in their places).
+    /// Whether the bytes spell a date `YYYY-MM-DD` that is one (as `Day` reads it).
     static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
         for index in [0, 1, 2, 3, 5, 6, 8, 9] where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { return false }
-        return true
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        return (1...12).contains(month) && day >= 1 && day <= Day.daysIn(month: month, year: year)
     }
 
     /// See `StoreSnapshot.searchHits`.
@@ -305,7 +317,13 @@ extension StoreSnapshot {
         // error, should a length be missing, reaches the user whole.
         let ranked = try Row.fetchAll(
             db, sql: "SELECT search.rowid, dus_bm25(search) AS score \(from) ORDER BY score, search.rowid LIMIT ?",
-            arguments: arguments + [limit ?? -1]).map { (id: $0[0] as Int64, rank: $0[1] as Double) }
+            arguments: arguments + [limit ?? -1]).map { row in
+                // A rank that is not a number (a damaged index: NaN reads as NULL) is named.
+                guard let rank = row[1] as Double? else {
+                    throw StoreError.damaged(reference: "search index", field: "rank", stored: "NULL", problem: "not a number; rebuild the index with dus doctor --rebuild-search")
+                }
+                return (id: row[0] as Int64, rank: rank)
+            }
         // The texts of the hits come from their reviews' rows: the index keeps no copy.
         let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
         // Every match is ranked when there is no limit: the counts are those of the ranking.
@@ -360,20 +378,6 @@ extension StoreSnapshot {
             return found
         }
         return StoredHits(hits: hits, matchingTexts: counts.texts, matchingReviews: counts.reviews)
-    }
-
-    /// Runs `body`, a read that goes through the reviews' stored JSON with SQLite's JSON
-    /// functions, which stop a whole query at the first text that is not JSON. Such an
-    /// error becomes `StoreError.damaged` for the first damaged review of those `clause`
-    /// selects.
-    func readingJSON<T>(of clause: String, _ arguments: [(any DatabaseValueConvertible)?], _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError where error.message?.contains("JSON") == true {
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date, reference", arguments: StatementArguments(arguments))
-            while let row = try rows.next() { _ = try store.review(from: row) }
-            throw error
-        }
     }
 
     /// The learning points of the reviews the filter selects, by event date, reference

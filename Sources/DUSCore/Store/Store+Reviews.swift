@@ -291,7 +291,7 @@ extension Store {
 /// Use it only inside the `Database` closure that made it.
 final class ReviewInserter {
     private let review: RawStatement
-    private let action: RawStatement
+    fileprivate let action: RawStatement
     private let index: SearchIndexWriter
 
     init(_ db: Database, counter: WordCounter) throws {
@@ -327,16 +327,23 @@ final class ReviewInserter {
             .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(createdAt ?? now), .text(now),
             .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
             .text(columns.recommendations))
-        for row in columns.actions {
+        try insertActions(columns.actions, reviewID: reviewID, reference: item.reference)
+        // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
+        try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
+        try index.finish(reviewID: reviewID)
+    }
+}
+
+extension ReviewInserter {
+    /// The review's rows of the table `action`.
+    func insertActions(_ rows: [StoredColumns.ActionRow], reviewID: Int64, reference: String) throws {
+        for row in rows {
             try action.execute(
-                .integer(Int(reviewID)), .text(item.reference), .integer(row.recommendationPosition), .text(row.recommendation),
+                .integer(Int(reviewID)), .text(reference), .integer(row.recommendationPosition), .text(row.recommendation),
                 .integer(row.position), .text(row.label), .text(row.text), .text(row.owner), .text(row.targetDate),
                 .text(row.currentTargetDate), .text(row.status), SQLValue(row.completedDate), SQLValue(row.withdrawnReason),
                 .text(row.response), .text(row.themes), .text(row.revisedTargetDates), SQLValue(row.lastUpdateDate), SQLValue(row.lastUpdateNote))
         }
-        // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
-        try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
-        try index.finish(reviewID: reviewID)
     }
 }
 

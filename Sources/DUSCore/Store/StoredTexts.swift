@@ -71,13 +71,16 @@ enum StoredTexts {
                             case "id": actionID = walker.string(); return actionID != nil
                             case "text": actionText = walker.string(); return actionText != nil
                             case "updates":
+                                // Every update has a note: one without is not what dus writes.
                                 return walker.items { walker in
-                                    walker.members { key, walker in
+                                    var note: String?
+                                    guard walker.members({ key, walker in
                                         guard key == "note" else { return walker.skip() }
-                                        guard let note = walker.string() else { return false }
-                                        notes.append(note)
-                                        return true
-                                    }
+                                        note = walker.string()
+                                        return note != nil
+                                    }), let note else { return false }
+                                    notes.append(note)
+                                    return true
                                 }
                             default: return walker.skip()
                             }
@@ -111,6 +114,9 @@ enum StoredTexts {
 struct JSONWalker {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// How deep in arrays and objects the walker is: deeper than the parser allows is
+    /// refused rather than risking the stack.
+    private var depth = 0
 
     /// A walker over bytes that stay valid while it is used.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -145,7 +151,9 @@ struct JSONWalker {
 
     /// Calls `body` at each item of an array; false when it is not one or `body` says so.
     mutating func items(_ body: (inout JSONWalker) -> Bool) -> Bool {
-        guard take(UInt8(ascii: "[")) else { return false }
+        guard depth < JSONParser.maximumDepth, take(UInt8(ascii: "[")) else { return false }
+        depth += 1
+        defer { depth -= 1 }
         if take(UInt8(ascii: "]")) { return true }
         repeat {
             guard body(&self) else { return false }
@@ -155,7 +163,9 @@ struct JSONWalker {
 
     /// Calls `body` with the key of each member of an object, the walker at its value.
     mutating func members(_ body: (String, inout JSONWalker) -> Bool) -> Bool {
-        guard take(UInt8(ascii: "{")) else { return false }
+        guard depth < JSONParser.maximumDepth, take(UInt8(ascii: "{")) else { return false }
+        depth += 1
+        defer { depth -= 1 }
         if take(UInt8(ascii: "}")) { return true }
         repeat {
             guard let key = string(), take(UInt8(ascii: ":")), body(key, &self) else { return false }
