@@ -2,7 +2,7 @@ import Foundation
 
 /// `dus export --format csv`: one CSV file per table, with a header row, keyed by the
 /// review reference (and recommendation and action ids) rather than internal row ids.
-public struct CSVExport {
+public struct CSVExport: Sendable {
     public let catalogue: Catalogue
 
     public init(catalogue: Catalogue = .standard) {
@@ -39,17 +39,42 @@ public struct CSVExport {
     }
 
     /// The CSV files of the reviews `reviews` gives, by file name, each made as the reviews
-    /// are read (none held all at once).
+    /// are read (none held all at once). The rows are made on a thread of their own, in
+    /// batches, while the reviews are read and decoded on the caller's.
     public func files(_ reviews: Exporter.Reviews) throws -> [(name: String, bytes: [UInt8])] {
-        var files = headers.map { headers in
-            var file = CSVBytes()
-            file.row(headers)
-            return file
+        let batches = Channel<[Review]>(capacity: 4)
+        let export = self
+        let writing = BackgroundWork { () -> [[UInt8]] in
+            var files = export.headers.map { headers in
+                var file = CSVBytes()
+                file.row(headers)
+                return file
+            }
+            while let batch = batches.take() {
+                for item in batch {
+                    export.rows(of: item) { table, row in files[table].row(row) }
+                }
+            }
+            return files.map(\.bytes)
         }
-        try reviews { item in
-            rows(of: item) { table, row in files[table].row(row) }
+        var batch: [Review] = []
+        batch.reserveCapacity(256)
+        do {
+            try reviews { item in
+                batch.append(item)
+                if batch.count == 256 {
+                    _ = batches.put(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            _ = batches.put(batch)
+        } catch {
+            batches.close()
+            _ = writing.wait()
+            throw error
         }
-        return zip(Self.names, files).map { ($0, $1.bytes) }
+        batches.finish()
+        return Array(zip(Self.names, writing.wait()))
     }
 
     /// The rows of one review, each with the index of its table in `names`.
