@@ -28,12 +28,6 @@ enum AuditChain {
     /// The chain value before the first chained entry.
     static let origin = Data(repeating: 0, count: 32)
 
-    /// A new random salt.
-    static func salt() -> Data {
-        var source = SaltSource()
-        return source.next()
-    }
-
     /// A salt source that threads share.
     final class SharedSaltSource: @unchecked Sendable {
         private let lock = NSLock()

@@ -79,7 +79,7 @@ extension StoreSnapshot {
             let kind = rows.bytes(1)
             let isDeath = kind.elementsEqual("death".utf8)
             if !(isDeath || kind.elementsEqual("near-miss".utf8)) { try damaged(1, "kind", "not a value dus knows") }
-            if !rows.isText(2) || !Self.isDate(rows.bytes(2)) { try damaged(2, "event_date", "not a date") }
+            if !rows.isText(2) || !Store.isDate(rows.bytes(2)) { try damaged(2, "event_date", "not a date") }
             if !rows.isText(3) || !regions.contains(where: { rows.bytes(3).elementsEqual($0) }) { try damaged(3, "region", "not a region dus knows") }
             if !rows.isText(4) || !supervisions.contains(where: { rows.bytes(4).elementsEqual($0) }) { try damaged(4, "supervision", "not a value dus knows") }
             if !rows.isNull(5) && !rows.isInteger(5) { try damaged(5, "days_since_release", "not a whole number") }
@@ -99,21 +99,5 @@ extension StoreSnapshot {
             }
         }
         try body(batch)
-    }
-
-    /// Whether the bytes spell a date `YYYY-MM-DD` with a month from 01 to 12 (the
-    /// patterns read the year and the month).
-    private static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        for index in [0, 1, 2, 3, 5, 6, 8, 9] where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { return false }
-        let month = Int(bytes[5] - 48) * 10 + Int(bytes[6] - 48)
-        return (1...12).contains(month)
-    }
-}
-
-extension Store {
-    /// See `StoreSnapshot.patternRows`.
-    public func patternRows(matching filter: ReviewFilter, _ body: (PatternRows) throws -> Void) throws {
-        try snapshot { try $0.patternRows(matching: filter, body) }
     }
 }

@@ -196,16 +196,6 @@ extension Store {
     public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
         try snapshot { try $0.searchHits(expression, matching: filter, limit: limit) }
     }
-
-    /// See `StoreSnapshot.riskProfiles`.
-    public func riskProfiles(matching filter: ReviewFilter) throws -> [RiskProfile] {
-        try snapshot { try $0.riskProfiles(matching: filter) }
-    }
-
-    /// The risk profile of the review `reference`, or nil when there is no such review.
-    public func riskProfile(of reference: String) throws -> RiskProfile? {
-        try snapshot { try $0.riskProfile(of: reference) }
-    }
 }
 
 extension StoreSnapshot {

@@ -112,12 +112,6 @@ extension Store {
             reference: reference, event: event, now: now, reason: reason, detail: detail, content: content, after: after, changes: changes)
     }
 
-    static func parseList(_ text: String?) -> [String] {
-        guard let text, let data = text.data(using: .utf8),
-              let items = try? JSONSerialization.jsonObject(with: data) as? [String] else { return [] }
-        return items
-    }
-
     public static func timestamp(_ date: Date = Date()) -> String {
         ISO8601DateFormatter().string(from: date)
     }

@@ -170,18 +170,6 @@ enum StoredParts {
         }
     }
 
-    /// One action, stored as an item of a recommendation's `actions`.
-    static func action(_ text: String) throws(Damaged) -> Action {
-        let column = "recommendations"
-        let node: Node
-        do {
-            node = try JSONParser.parse(text)
-        } catch {
-            throw Damaged(column: column, problem: "not JSON (\(error.description))")
-        }
-        return try action(node, column: column)
-    }
-
     private static func action(_ node: Node, column: String) throws(Damaged) -> Action {
         let fields = try Fields(node, column: column)
         var action = Action(
