@@ -66,42 +66,60 @@ public enum ActionRenderer {
         String(decoding: textBytes(actions, asOf: asOf, dueWithin: dueWithin), as: UTF8.self)
     }
 
-    /// `text` as UTF-8 bytes, for writing out as they are (a list of 80,000 actions is
-    /// tens of megabytes).
+    /// `text` as UTF-8 bytes.
     public static func textBytes(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?) -> [UInt8] {
-        let overdue = actions.filter(\.isOverdue).count
-        var out = TextBytes(capacity: actions.count * 400 + 1024)
-        out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
-        if let dueWithin {
-            let dueSoon = actions.filter { $0.isDue(within: dueWithin) }.count
-            out.append(", \(dueSoon) due within \(counted(dueWithin, "day"))")
-        }
-        out.append(".\n")
-        for action in actions {
-            out.append("\n")
-            out.append(action.reference)
-            out.append("/")
-            out.append(action.recommendationID)
-            out.append("/")
-            out.append(action.actionID)
-            out.append("  ")
-            state(of: action, into: &out)
-            out.append("\n  owner: ")
-            out.append(action.owner)
-            out.append("\n  ")
-            out.appendOneLine(action.text)
-            out.append("\n")
-            if let update = action.lastUpdate {
-                out.append("  last update ")
-                out.append(update.date.description)
-                out.append(": ")
-                out.appendOneLine(update.note)
-                out.append("\n")
+        var bytes: [UInt8] = []
+        writeText(actions, asOf: asOf, dueWithin: dueWithin) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// `text` handed to `write` in pieces of about 64 KB, as UTF-8 (a list of 80,000
+    /// actions is tens of megabytes).
+    public static func writeText(
+        _ actions: [TrackedAction], asOf: Day, dueWithin: Int?, to write: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        var out = TextBytes(capacity: 80 * 1024)
+        // Read in place: copying each action would retain and release its every string.
+        try actions.withUnsafeBufferPointer { actions in
+            let overdue = actions.count(where: \.isOverdue)
+            out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
+            if let dueWithin {
+                let dueSoon = actions.count { $0.isDue(within: dueWithin) }
+                out.append(", \(dueSoon) due within \(counted(dueWithin, "day"))")
+            }
+            out.append(".\n")
+            for index in actions.indices {
+                entry(actions[index], into: &out)
+                if out.bytes.count >= 64 * 1024 { try out.flush(to: write) }
             }
         }
         out.append("\n")
         out.append(definitionsText(asOf: asOf, dueWithin: dueWithin))
-        return out.bytes
+        try out.flush(to: write)
+    }
+
+    /// One action of the list: its address and state, owner, text and latest update.
+    private static func entry(_ action: TrackedAction, into out: inout TextBytes) {
+        out.append("\n")
+        out.append(action.reference)
+        out.append("/")
+        out.append(action.recommendationID)
+        out.append("/")
+        out.append(action.actionID)
+        out.append("  ")
+        state(of: action, into: &out)
+        out.append("\n  owner: ")
+        out.append(action.owner)
+        out.append("\n  ")
+        out.appendOneLine(action.text)
+        out.append("\n")
+        if let update = action.lastUpdate {
+            out.append("  last update ")
+            out.append(update.date.description)
+            out.append(": ")
+            out.appendOneLine(update.note)
+            out.append("\n")
+        }
     }
 
     /// "open, overdue by 54 days (target 2025-09-30, revised once from 2025-06-30)".

@@ -95,7 +95,8 @@ public struct ActionTracker {
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
         var actions: [TrackedAction] = []
         var places: [(recommendation: Int, position: Int)] = []
-        try forEach(query) { action, stored in
+        try store.forEachAction(matching: query.filter, status: storeStatus(query), currentTargetBefore: storeTargetBefore(query)) { stored in
+            guard let action = tracked(stored, query) else { return }
             actions.append(action)
             places.append((stored.recommendationPosition, stored.position))
         }
@@ -166,33 +167,33 @@ public struct ActionTracker {
         }
     }
 
-    /// Calls `body` with each action the query selects and where it is stored, in no
-    /// particular order, one at a time.
-    private func forEach(_ query: ActionQuery, _ body: (TrackedAction, StoredAction) throws -> Void) throws {
-        // Overdue and due soon are open, with a current target date before a day: the
-        // store leaves out the other actions as it reads.
-        var status = query.status
-        var before: Day?
-        if query.overdue || query.dueWithin != nil {
-            status = .open
-            before = query.asOf.adding(days: (query.dueWithin ?? -1) + 1)
-        }
-        try store.forEachAction(matching: query.filter, status: status, currentTargetBefore: before) { stored in
-            let target = stored.currentTargetDate
-            let isOverdue = stored.status == .open && target < query.asOf
-            let action = TrackedAction(
-                reference: stored.reference, recommendationID: stored.recommendation, actionID: stored.id,
-                response: stored.response, themes: stored.themes,
-                text: stored.text, owner: stored.owner, targetDate: target,
-                originalTargetDate: stored.targetDate,
-                revisedTargetDates: stored.revisedTargetDates,
-                status: stored.status, completedDate: stored.completedDate,
-                withdrawnReason: stored.withdrawnReason,
-                lastUpdate: stored.lastUpdate,
-                isOverdue: isOverdue,
-                daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
-                daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
-            if selects(action, query) { try body(action, stored) }
-        }
+    /// The store's status condition: overdue and due soon are open.
+    private func storeStatus(_ query: ActionQuery) -> ActionStatus? {
+        query.overdue || query.dueWithin != nil ? .open : query.status
+    }
+
+    /// The store's target-date condition: overdue and due soon are due before a day, so
+    /// the store leaves out the other actions as it reads.
+    private func storeTargetBefore(_ query: ActionQuery) -> Day? {
+        query.overdue || query.dueWithin != nil ? query.asOf.adding(days: (query.dueWithin ?? -1) + 1) : nil
+    }
+
+    /// The stored action as `dus actions` shows it, if the query selects it.
+    private func tracked(_ stored: StoredAction, _ query: ActionQuery) -> TrackedAction? {
+        let target = stored.currentTargetDate
+        let isOverdue = stored.status == .open && target < query.asOf
+        let action = TrackedAction(
+            reference: stored.reference, recommendationID: stored.recommendation, actionID: stored.id,
+            response: stored.response, themes: stored.themes,
+            text: stored.text, owner: stored.owner, targetDate: target,
+            originalTargetDate: stored.targetDate,
+            revisedTargetDates: stored.revisedTargetDates,
+            status: stored.status, completedDate: stored.completedDate,
+            withdrawnReason: stored.withdrawnReason,
+            lastUpdate: stored.lastUpdate,
+            isOverdue: isOverdue,
+            daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
+            daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
+        return selects(action, query) ? action : nil
     }
 }

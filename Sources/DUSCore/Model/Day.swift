@@ -24,7 +24,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self = day
     }
 
-    private init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+    /// Parses exactly `YYYY-MM-DD` from UTF-8 bytes.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -107,7 +108,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var isFriday: Bool { weekday == 5 }
 
-    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
+    public static func < (lhs: Day, rhs: Day) -> Bool { (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day) }
 
     /// Today's date in Europe/London, the tool's definition of "today".
     ///

@@ -226,6 +226,9 @@ extension StoreSnapshot {
             FROM action WHERE \(terms.joined(separator: " AND "))
             """)
         try rows.start(arguments: StatementArguments(arguments))
+        // Owners and themes repeat across thousands of actions: each spelling is made into
+        // a string once and shared.
+        var shared = SharedTexts()
         while try rows.step() {
             let reference = rows.isText(0) ? rows.text(0) : try Self.reference(ofReview: rows.integer(14), db)
             let action: StoredAction
@@ -233,7 +236,7 @@ extension StoreSnapshot {
                 if !rows.isText(0) {
                     throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: rows.storedType(0), problem: "not text")
                 }
-                action = try Self.action(rows, reference: reference)
+                action = try Self.action(rows, reference: reference, shared: &shared)
             } catch {
                 throw StoreError.damaged(error, reference: reference)
             }
@@ -247,7 +250,7 @@ extension StoreSnapshot {
     }
 
     /// One row of `action`, each value checked.
-    private static func action(_ rows: RawStatement, reference: String) throws(DamagedValue) -> StoredAction {
+    private static func action(_ rows: RawStatement, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
         func text(_ column: Int32) -> String? { rows.isText(column) ? rows.text(column) : nil }
         let recommendation = text(1) ?? "?"
         let label = text(4) ?? "?"
@@ -260,7 +263,7 @@ extension StoreSnapshot {
         }
         func day(_ column: Int32, _ name: String) throws(DamagedValue) -> Day? {
             if rows.isNull(column) { return nil }
-            guard let value = text(column), let day = Day(value) else { throw damaged(column, name, "not a date") }
+            guard rows.isText(column), let day = Day(utf8: rows.bytes(column)) else { throw damaged(column, name, "not a date") }
             return day
         }
         guard text(1) != nil, text(4) != nil else { throw damaged(text(1) == nil ? 1 : 4, "id", "not text") }
@@ -275,19 +278,50 @@ extension StoreSnapshot {
             guard let date = Day(text) else { throw damaged(11, "revised_target_dates", "a JSON list with an item that is not a date") }
             revisedDates.append(date)
         }
-        guard rows.isText(3), let themes = StoredParts.texts(inList: rows.bytes(3)) else { throw damaged(3, "themes", "not a JSON list of texts") }
+        guard rows.isText(3), let themes = shared.themes(rows.bytes(3)) else { throw damaged(3, "themes", "not a JSON list of texts") }
         var lastUpdate: ActionUpdate?
         if let date = try day(12, "updates.date") {
             guard let note = text(13) else { throw damaged(13, "updates.note", "not text") }
             lastUpdate = ActionUpdate(date: date, note: note)
         }
         if !rows.isNull(10) && text(10) == nil { throw damaged(10, "withdrawn_reason", "not text") }
-        guard rows.isText(17), Day(rows.text(17)) != nil else { throw damaged(17, "current_target_date", "not a date") }
+        guard rows.isText(17), Day(utf8: rows.bytes(17)) != nil else { throw damaged(17, "current_target_date", "not a date") }
         guard rows.isInteger(15), rows.isInteger(16) else { throw damaged(rows.isInteger(15) ? 16 : 15, "position", "not a whole number") }
         return StoredAction(
             reference: reference, recommendationPosition: rows.integer(15), position: rows.integer(16), recommendation: recommendation, response: response, themes: themes, id: label,
-            text: try required(5, "text"), owner: try required(6, "owner"), targetDate: target, revisedTargetDates: revisedDates,
+            text: try required(5, "text"), owner: rows.isText(6) ? shared.owner(rows.bytes(6)) : try required(6, "owner"),
+            targetDate: target, revisedTargetDates: revisedDates,
             status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate)
+    }
+
+    /// Strings made once for each spelling of a value that repeats from row to row (a
+    /// dozen owners, a few hundred lists of themes), found again by their bytes.
+    struct SharedTexts {
+        private var owners: [(bytes: [UInt8], text: String)] = []
+        private var themeLists: [[UInt8]: [String]] = [:]
+        /// The last list read: the actions of a recommendation come one after another.
+        private var lastThemes: (bytes: [UInt8], themes: [String]) = ([], [])
+
+        mutating func owner(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            if let known = owners.first(where: { bytes.elementsEqual($0.bytes) }) { return known.text }
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Beyond a few dozen owners, a search of the list would cost more than a string.
+            if owners.count < 64 { owners.append((Array(bytes), text)) }
+            return text
+        }
+
+        mutating func themes(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+            if bytes.elementsEqual(lastThemes.bytes) { return lastThemes.themes }
+            let key = Array(bytes)
+            if let known = themeLists[key] {
+                lastThemes = (key, known)
+                return known
+            }
+            guard let themes = StoredParts.texts(inList: bytes) else { return nil }
+            if themeLists.count < 4096 { themeLists[key] = themes }
+            lastThemes = (key, themes)
+            return themes
+        }
     }
 
     /// The texts matching the FTS5 `expression` in the reviews the filter selects, best

@@ -6,14 +6,17 @@ extension Array {
     mutating func reorder(by order: [Int]) {
         precondition(order.count == count, "an order for every element")
         var placed = [Bool](repeating: false, count: count)
-        for start in indices where !placed[start] {
-            var place = start
-            while order[place] != start {
-                swapAt(place, order[place])
+        // The buffer's swap moves the two elements; the array's copies them.
+        withUnsafeMutableBufferPointer { elements in
+            for start in elements.indices where !placed[start] {
+                var place = start
+                while order[place] != start {
+                    elements.swapAt(place, order[place])
+                    placed[place] = true
+                    place = order[place]
+                }
                 placed[place] = true
-                place = order[place]
             }
-            placed[place] = true
         }
     }
 }

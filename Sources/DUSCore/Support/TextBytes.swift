@@ -9,6 +9,12 @@ struct TextBytes {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Hands the bytes so far to `write` and starts again, keeping the buffer.
+    mutating func flush(to write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer(write)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

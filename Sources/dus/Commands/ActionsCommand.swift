@@ -76,7 +76,8 @@ struct ActionsCommand: ParsableCommand {
         switch format {
         case .json: print(ActionRenderer.json(actions, asOf: query.asOf, dueWithin: query.dueWithin).serialized(pretty: true))
         case .csv: print(ActionRenderer.table(actions).csv(), terminator: "")
-        case .text: FileHandle.standardOutput.write(Data(ActionRenderer.textBytes(actions, asOf: query.asOf, dueWithin: query.dueWithin)))
+        case .text:
+            ActionRenderer.writeText(actions, asOf: query.asOf, dueWithin: query.dueWithin) { FileHandle.standardOutput.write(Data($0)) }
         }
     }
 }
