@@ -184,7 +184,7 @@ import Testing
         try dus.write("four/r.md", published.replacingOccurrences(of: "at the gate", with: "at the gate and again at the first appointment"))
         let noReason = try dus.run("import", "--replace", dus.path("four"))
         #expect(noReason.status == 1)
-        #expect(noReason.stderr.contains("TST-2025-0001 is published: replacing it is an amendment and needs --reason"))
+        #expect(noReason.stderr.contains("TST-2025-0001 is published: replacing it changes more than its actions, which is an amendment and needs --reason"))
         let amended = try dus.run("import", "--replace", "--reason", "Panel corrected the learning point", dus.path("four"))
         #expect(amended.status == 0)
     }

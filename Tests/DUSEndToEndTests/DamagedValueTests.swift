@@ -89,12 +89,12 @@ struct DamagedValueTests {
         ("owner", "x'0102'", true), ("target_date", "'soon'", true), ("current_target_date", "'soon'", true),
         ("status", "'Open'", true), ("completed_date", "'yesterday'", true), ("withdrawn_reason", "x'00'", true),
         ("response", "'yes'", true), ("themes", "'[naloxone'", true), ("revised_target_dates", #"'["2025"]'"#, true),
-        ("last_update_date", "'2025-02-30'", true), ("last_update_note", "x'00'", true),
+        ("last_update_date", "'2025-02-30'", true), ("last_update_note", "x'00'", true), ("evidence", "x'00'", true),
     ]
 
     /// The columns `dus actions --summary` counts by in SQL, and those it checks are what
     /// dus writes; it reads no other.
-    static let countedColumns: Set<String> = ["owner", "status", "current_target_date", "completed_date", "revised_target_dates"]
+    static let countedColumns: Set<String> = ["owner", "status", "current_target_date", "completed_date", "revised_target_dates", "evidence"]
 
     @Test(arguments: actionDamages.map(\.column))
     func aDamagedActionRowStopsDusActionsAndDoctorNamesIt(column: String) throws {

@@ -6,9 +6,13 @@ import Testing
     @Test func anEditInTheEditorIsCheckedSavedAndAudited() throws {
         let dus = try Harness(editor: "sed -i 's/Released to the family home/Released to a hostel/'")
         #expect(try dus.run("import", Harness.examples).status == 0)
-        // NW-2024-0011 is published: the editor does not even open without a reason.
+        // NW-2024-0011 is published: a change beyond its actions is refused without a
+        // reason, and the edit is kept for the user.
         let refused = try dus.runInTerminal(["edit", "NW-2024-0011"])
-        #expect(refused.status == 1 && refused.stderr == "dus: NW-2024-0011: is published; changing it is an amendment and needs --reason\n")
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("dus: NW-2024-0011: is published; changing anything but its actions is an amendment and needs --reason\n"))
+        let kept = try dus.keptEditFiles()
+        #expect(kept.count == 1 && refused.stderr.contains("Your edit is kept in \(kept[0])"))
+        try FileManager.default.removeItem(atPath: kept[0])
         let amended = try dus.runInTerminal(["edit", "NW-2024-0011", "--reason", "Accommodation corrected by the panel"])
         #expect(amended.status == 0 && amended.stdout == "amended NW-2024-0011\n")
         #expect(try dus.run("show", "NW-2024-0011").stdout.contains("Released to a hostel with a methadone"))

@@ -172,7 +172,8 @@ public enum ActionRenderer {
     // MARK: The summary
 
     /// `{"as_of", "due_within", "actions", "open", "complete", "withdrawn", "overdue",
-    /// "due_soon", "completed_on_time", "revised", "owners": [{owner, open, overdue,
+    /// "due_soon", "completed_on_time", "completed_with_evidence",
+    /// "completed_without_evidence", "revised", "owners": [{owner, open, overdue,
     /// due_soon}], "definitions"}`.
     public static func json(_ summary: ActionSummary) -> JSONValue {
         .object([
@@ -185,6 +186,8 @@ public enum ActionRenderer {
             ("overdue", .int(summary.overdue)),
             ("due_soon", summary.dueSoon.map(JSONValue.int) ?? .null),
             ("completed_on_time", .int(summary.completedOnTime)),
+            ("completed_with_evidence", .int(summary.completedWithEvidence)),
+            ("completed_without_evidence", .int(summary.completed - summary.completedWithEvidence)),
             ("revised", .int(summary.revised)),
             ("owners", .array(summary.owners.map { owner in
                 .object([
@@ -204,7 +207,8 @@ public enum ActionRenderer {
             out += ", \(dueSoon) due within \(counted(days, "day"))"
         }
         out += "\n"
-        out += "  complete    \(summary.completed): \(summary.completedOnTime) on or before the target date\n"
+        out += "  complete    \(summary.completed): \(summary.completedOnTime) on or before the target date; "
+            + "\(summary.completedWithEvidence) with evidence that it worked, \(summary.completed - summary.completedWithEvidence) without\n"
         out += "  withdrawn   \(summary.byStatus[.withdrawn] ?? 0)\n"
         out += "  target date revised: \(counted(summary.revised, "action"))\n"
         if !summary.owners.isEmpty {
@@ -222,13 +226,14 @@ public enum ActionRenderer {
     // MARK: Helpers
 
     private static let onTime = ("on or before the target date", "complete, with the completed date no later than the target date")
+    private static let withEvidence = ("with evidence", "complete, with evidence recorded of what shows that the action worked")
 
     private static func definitionsJSON(asOf: Day, dueWithin: Int?, summary: Bool = false) -> JSONValue {
-        .object((definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime] : [])).map { ($0.0, .string($0.1)) })
+        .object((definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime, withEvidence] : [])).map { ($0.0, .string($0.1)) })
     }
 
     private static func definitionsText(asOf: Day, dueWithin: Int?, summary: Bool = false) -> String {
-        (definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime] : [])).map { "\($0.0) = \($0.1)\n" }.joined()
+        (definitions(asOf: asOf, dueWithin: dueWithin) + (summary ? [onTime, withEvidence] : [])).map { "\($0.0) = \($0.1)\n" }.joined()
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -23,6 +23,10 @@ public struct TrackedAction: Sendable, Equatable {
     public var completedDate: Day?
     public var withdrawnReason: String?
     public var lastUpdate: ActionUpdate?
+    /// What shows that the completed action worked.
+    public var evidence: String?
+    /// The review's region, when the query asked for it (`withRegion`).
+    public var region: String?
     /// Open, and the current target date is before the as-of date.
     public var isOverdue: Bool
     /// Days from the current target date to the as-of date, while overdue.
@@ -52,6 +56,12 @@ public struct ActionQuery: Sendable, Equatable {
     public var response: Response?
     /// A theme of the action's recommendation.
     public var theme: String?
+    /// Current target dates from this day and up to this day (inclusive): due dates, where
+    /// the filter selects reviews by their event dates.
+    public var dueFrom: Day?
+    public var dueTo: Day?
+    /// Read each action's region too (for the CSV).
+    public var withRegion = false
 
     public init(asOf: Day) {
         self.asOf = asOf
@@ -74,9 +84,11 @@ public struct ActionSummary: Sendable, Equatable {
     public var overdue: Int
     /// Open and due within `dueWithin` days (nil when no `--due-within` was given).
     public var dueSoon: Int?
-    /// The actions completed, and of those, completed on or before their current target date.
+    /// The actions completed, and of those, completed on or before their current target
+    /// date, and with evidence that the action worked.
     public var completed: Int
     public var completedOnTime: Int
+    public var completedWithEvidence: Int = 0
     /// Actions whose target date was revised at least once.
     public var revised: Int
     /// Open actions by owner, most overdue first.
@@ -95,7 +107,7 @@ public struct ActionTracker {
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
         var actions: [TrackedAction] = []
         var places: [(recommendation: Int, position: Int)] = []
-        try store.forEachAction(matching: query.filter, status: storeStatus(query), currentTargetBefore: storeTargetBefore(query)) { stored in
+        try store.forEachAction(matching: query.filter, status: storeStatus(query), due: storeDue(query), withRegion: query.withRegion) { stored in
             guard let action = tracked(stored, query) else { return }
             actions.append(action)
             places.append((stored.recommendationPosition, stored.position))
@@ -126,7 +138,7 @@ public struct ActionTracker {
         // applied to the owners counted.
         let counts = try store.actionCounts(
             matching: query.filter, asOf: query.asOf, dueSoonUntil: query.dueWithin.map { query.asOf.adding(days: $0) },
-            status: query.status, response: query.response, theme: query.theme)
+            status: query.status, response: query.response, theme: query.theme, due: storeDue(counted))
         for count in counts {
             if let owner = query.owner, count.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { continue }
             summary.actions += count.actions
@@ -135,6 +147,7 @@ public struct ActionTracker {
             if count.status == .complete {
                 summary.completed += count.actions
                 summary.completedOnTime += count.completedOnTime
+                summary.completedWithEvidence += count.completedWithEvidence
             }
             guard count.status == .open else { continue }
             var owner = owners[count.owner] ?? ActionSummary.OwnerCount(owner: count.owner, open: 0, overdue: 0, dueSoon: 0)
@@ -172,10 +185,15 @@ public struct ActionTracker {
         query.overdue || query.dueWithin != nil ? .open : query.status
     }
 
-    /// The store's target-date condition: overdue and due soon are due before a day, so
-    /// the store leaves out the other actions as it reads.
-    private func storeTargetBefore(_ query: ActionQuery) -> Day? {
-        query.overdue || query.dueWithin != nil ? query.asOf.adding(days: (query.dueWithin ?? -1) + 1) : nil
+    /// The store's target-date condition: the due dates asked for; overdue and due soon are
+    /// also due before a day, so the store leaves out the other actions as it reads.
+    private func storeDue(_ query: ActionQuery) -> DueDates {
+        var before = query.dueTo.map { $0.adding(days: 1) }
+        if query.overdue || query.dueWithin != nil {
+            let soon = query.asOf.adding(days: (query.dueWithin ?? -1) + 1)
+            before = min(before ?? soon, soon)
+        }
+        return DueDates(from: query.dueFrom, before: before)
     }
 
     /// The stored action as `dus actions` shows it, if the query selects it.
@@ -191,6 +209,7 @@ public struct ActionTracker {
             status: stored.status, completedDate: stored.completedDate,
             withdrawnReason: stored.withdrawnReason,
             lastUpdate: stored.lastUpdate,
+            evidence: stored.evidence, region: stored.region,
             isOverdue: isOverdue,
             daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
             daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)

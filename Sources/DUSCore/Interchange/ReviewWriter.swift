@@ -97,6 +97,7 @@ public struct ReviewWriter: Sendable {
         if !action.updates.isEmpty {
             pairs.append(("updates", .array(action.updates.map { .object([("date", .string($0.date.description)), ("note", .string($0.note))]) })))
         }
+        if let evidence = action.evidence { pairs.append(("evidence", .string(evidence))) }
         return .object(pairs)
     }
 

@@ -79,6 +79,8 @@ public struct Action: Equatable, Sendable {
     public var completedDate: Day?
     public var withdrawnReason: String?
     public var updates: [ActionUpdate] = []
+    /// What shows that a completed action worked (only on a complete action).
+    public var evidence: String?
 
     public init(id: String, text: String, owner: String, targetDate: Day) {
         self.id = id

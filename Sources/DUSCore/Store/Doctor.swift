@@ -137,6 +137,7 @@ extension Store {
                     "themes": (recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)).databaseValue,
                     "revised_target_dates": (action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description))).databaseValue,
                     "last_update_date": text(action.updates.last?.date.description), "last_update_note": text(action.updates.last?.note),
+                    "evidence": text(action.evidence),
                 ])
             }
         }

@@ -13,7 +13,7 @@ public enum EditError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .needsReason(let reference):
-            return "\(reference): is published; changing it is an amendment and needs --reason"
+            return "\(reference): is published; changing anything but its actions is an amendment and needs --reason"
         case .otherReference(let file, let expected, let found):
             return "\(file): reference: is \(found), not \(expected); a review's reference cannot be edited (export it, delete it and import it under the new reference)"
         case .statusChanged(let reference, let from, let to):
@@ -36,23 +36,27 @@ public enum EditOutcome: String, Equatable, Sendable {
     case edited
     /// A published review was changed, with a reason (audit event `amended`).
     case amended
+    /// Only the actions of a published review were changed: progress, not an amendment
+    /// (audit event `action updated`).
+    case progress = "action updated"
 }
 
 extension Store {
     /// The review to edit. Refuses before any editing starts what could not be saved
-    /// afterwards: a reference not in the database, and a published review without a reason.
+    /// afterwards: a reference not in the database, and a reason that names someone. (A
+    /// published review is refused without a reason only when the edit changes more than
+    /// its actions, which is known only afterwards.)
     public func reviewForEditing(_ reference: String, reason: String?) throws -> Review {
-        let reason = try Self.screenedReason(reason)
+        _ = try Self.screenedReason(reason)
         guard let review = try review(reference) else { throw StoreError.notFound(reference: reference) }
-        if review.status == .published && reason == nil { throw EditError.needsReason(reference) }
         return review
     }
 
     /// Replaces the review `reference` with `edited`, which the caller has read from `file`
     /// with every rule of an import applied. The reference cannot change, and neither can
     /// the status (`dus status` moves a review); a published review changes only with a
-    /// reason (an amendment). The audit entry (`edited`, or `amended` for a published
-    /// review) keeps the review as it was before, so nothing recorded is lost; the review
+    /// reason (an amendment), unless only its actions change (progress). The audit entry
+    /// (`edited`; `amended` or `action updated` for a published review) keeps the review as it was before, so nothing recorded is lost; the review
     /// keeps the time it was first stored. An edit that changes nothing writes nothing.
     /// `file` is nil for an edit made in the editor, whose file is temporary. `opened`,
     /// when given, is the review as it was when the edit began: if the stored review is no
@@ -68,9 +72,10 @@ extension Store {
             if let opened, opened != stored { throw EditError.changedMeanwhile(reference) }
             if edited.status != stored.status { throw EditError.statusChanged(reference: reference, from: stored.status, to: edited.status) }
             if edited == stored { return .unchanged }
-            if stored.status == .published && reason == nil { throw EditError.needsReason(reference) }
+            let isProgress = Self.isProgress(from: stored, to: edited)
+            if stored.status == .published && !isProgress && reason == nil { throw EditError.needsReason(reference) }
             try replaceStored(edited, db, now: now)
-            let outcome: EditOutcome = stored.status == .published ? .amended : .edited
+            let outcome: EditOutcome = stored.status == .published ? (isProgress ? .progress : .amended) : .edited
             try audit(db, reference: reference, event: outcome.rawValue, now: now, reason: reason, detail: file, content: stored, after: edited)
             return outcome
         }

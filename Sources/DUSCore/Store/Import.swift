@@ -156,13 +156,15 @@ public struct Importer {
             problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is already in the database with different content; use --replace to update it"))
             return
         }
-        if stored.status == .published && options.reason == nil {
-            problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is published: replacing it is an amendment and needs --reason"))
+        // On a published review, a change only to its actions is progress (no reason needed).
+        let isProgress = Store.isProgress(from: stored, to: review)
+        if stored.status == .published && !isProgress && options.reason == nil {
+            problems.append(Problem(file: read.file, line: read.line, field: "reference", message: "\(review.reference) is published: replacing it changes more than its actions, which is an amendment and needs --reason"))
             return
         }
         if problems.isEmpty {
             try store.replaceStored(review, columns: columns, inserter: inserter, db, now: now)
-            let event = stored.status == .published ? "amended" : "replaced"
+            let event = stored.status == .published ? (isProgress ? "action updated" : "amended") : "replaced"
             // The audit entry keeps the review as it was before: nothing recorded is lost.
             try audit.record(reference: review.reference, event: event, now: now, reason: options.reason, detail: read.file, content: stored, after: review)
         }

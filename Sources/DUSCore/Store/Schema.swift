@@ -123,6 +123,11 @@ enum Schema {
                   days_since_release, answers, substances, finding_themes, reference);
                 """)
         }
+        migrator.registerMigration("v10-action-evidence") { db in
+            // What shows that a completed action worked: a field no earlier version read,
+            // so no stored review has it yet.
+            try db.execute(sql: "ALTER TABLE action ADD COLUMN evidence TEXT")
+        }
         return migrator
     }
 

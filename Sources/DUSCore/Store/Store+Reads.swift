@@ -31,6 +31,10 @@ public struct StoredAction: Sendable, Equatable {
     public var withdrawnReason: String?
     /// The newest update, the only one `dus actions` shows.
     public var lastUpdate: ActionUpdate?
+    /// What shows that the completed action worked.
+    public var evidence: String?
+    /// The review's region, when asked for.
+    public var region: String?
 
     /// The newest revised target date, else the target date.
     public var currentTargetDate: Day { revisedTargetDates.last ?? targetDate }
@@ -49,6 +53,20 @@ public struct ActionCount: Sendable, Equatable {
     public var overdue: Int
     /// Open, with the current target date from the as-of date to the last day due soon.
     public var dueSoon: Int
+    /// Complete, with evidence that the action worked.
+    public var completedWithEvidence: Int = 0
+}
+
+/// The current target dates an action read selects: from `from` (inclusive) and before
+/// `before` (exclusive); nil for no bound.
+public struct DueDates: Sendable, Equatable {
+    public var from: Day?
+    public var before: Day?
+
+    public init(from: Day? = nil, before: Day? = nil) {
+        self.from = from
+        self.before = before
+    }
 }
 
 /// One text that matched a search, with its review and its rank.
@@ -90,9 +108,10 @@ extension Store {
 
     /// See `StoreSnapshot.forEachAction`.
     public func forEachAction(
-        matching filter: ReviewFilter, status: ActionStatus? = nil, currentTargetBefore: Day? = nil, _ body: (StoredAction) throws -> Void
+        matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
+        _ body: (StoredAction) throws -> Void
     ) throws {
-        try snapshot { try $0.forEachAction(matching: filter, status: status, currentTargetBefore: currentTargetBefore, body) }
+        try snapshot { try $0.forEachAction(matching: filter, status: status, due: due, withRegion: withRegion, body) }
     }
 
     /// Counts of the actions of the reviews the filter selects, by owner and status,
@@ -101,16 +120,9 @@ extension Store {
     /// with that response, or with that theme.
     public func actionCounts(
         matching filter: ReviewFilter, asOf: Day, dueSoonUntil: Day?, status: ActionStatus? = nil, response: Response? = nil,
-        theme: String? = nil
+        theme: String? = nil, due: DueDates = DueDates()
     ) throws -> [ActionCount] {
-        var terms = ["1"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if filter != ReviewFilter() {
-            let (clause, filterArguments) = sqlCondition(for: filter)
-            terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
-            arguments += filterArguments
-        }
-        if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
+        var (terms, arguments) = actionConditions(filter, status: status, due: due)
         if let response { terms.append("response = ?"); arguments.append(response.rawValue) }
         // Themes are ids of the catalogue: no quote or escape inside one.
         if let theme { terms.append("instr(themes, ?) > 0"); arguments.append("\"" + theme + "\"") }
@@ -119,7 +131,7 @@ extension Store {
             // owner and status (a dozen owners: found by their bytes, without making strings).
             // (Grouping in SQL would sort every row first.)
             let rows = try RawStatement(db, sql: """
-                SELECT owner, status, current_target_date, completed_date, revised_target_dates
+                SELECT owner, status, current_target_date, completed_date, revised_target_dates, evidence
                 FROM action WHERE \(terms.joined(separator: " AND "))
                 """)
             try rows.start(arguments: StatementArguments(arguments))
@@ -133,6 +145,7 @@ extension Store {
                 let columns: [(Int32, String, Bool)] = [
                     (0, "owner", rows.isText(0)), (1, "status", rows.isText(1)), (2, "current_target_date", rows.isText(2)),
                     (3, "completed_date", rows.isNull(3) || rows.isText(3)), (4, "revised_target_dates", rows.isText(4)),
+                    (5, "evidence", rows.isNull(5) || rows.isText(5)),
                 ]
                 var bad = columns.first { !$0.2 }.map { ($0.0, $0.1, rows.storedType($0.0)) }
                 let owner = rows.bytes(0), status = rows.bytes(1), target = rows.bytes(2), revised = rows.bytes(4)
@@ -170,6 +183,7 @@ extension Store {
                 case .complete:
                     // On time: completed on or before the current target date (no date: on time).
                     if rows.isNull(3) || !target.lexicographicallyPrecedes(rows.bytes(3)) { counts[slot].completedOnTime += 1 }
+                    if !rows.isNull(5) { counts[slot].completedWithEvidence += 1 }
                 case .open:
                     if target.lexicographicallyPrecedes(asOf) {
                         counts[slot].overdue += 1
@@ -181,6 +195,22 @@ extension Store {
             }
             return counts.filter { $0.actions > 0 }
         }
+    }
+
+    /// The conditions of an action read, for SQL: the reviews the filter selects, the
+    /// status and the current target dates.
+    func actionConditions(_ filter: ReviewFilter, status: ActionStatus?, due: DueDates) -> (terms: [String], arguments: [(any DatabaseValueConvertible)?]) {
+        var terms = ["1"]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if filter != ReviewFilter() {
+            let (clause, filterArguments) = sqlCondition(for: filter)
+            terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
+            arguments += filterArguments
+        }
+        if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
+        if let from = due.from { terms.append("current_target_date >= ?"); arguments.append(from.description) }
+        if let before = due.before { terms.append("current_target_date < ?"); arguments.append(before.description) }
+        return (terms, arguments)
     }
 
     /// Whether the bytes spell a date `YYYY-MM-DD` that is one (as `Day` reads it).
@@ -208,21 +238,15 @@ extension StoreSnapshot {
     /// The actions are read from the table `action`, which every write keeps beside the
     /// reviews' JSON (migration v8), through the SQLite C API.
     public func forEachAction(
-        matching filter: ReviewFilter, status: ActionStatus? = nil, currentTargetBefore: Day? = nil, _ body: (StoredAction) throws -> Void
+        matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
+        _ body: (StoredAction) throws -> Void
     ) throws {
-        var terms = ["1"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if filter != ReviewFilter() {
-            let (clause, filterArguments) = store.sqlCondition(for: filter)
-            terms.append("review_id IN (SELECT id FROM review WHERE \(clause))")
-            arguments += filterArguments
-        }
-        if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
-        if let currentTargetBefore { terms.append("current_target_date < ?"); arguments.append(currentTargetBefore.description) }
+        let (terms, arguments) = store.actionConditions(filter, status: status, due: due)
         let rows = try RawStatement(db, sql: """
             SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
               withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id,
-              recommendation_position, position, current_target_date
+              recommendation_position, position, current_target_date, evidence,
+              \(withRegion ? "(SELECT CAST(region AS TEXT) FROM review WHERE review.id = review_id)" : "NULL")
             FROM action WHERE \(terms.joined(separator: " AND "))
             """)
         try rows.start(arguments: StatementArguments(arguments))
@@ -285,13 +309,15 @@ extension StoreSnapshot {
             lastUpdate = ActionUpdate(date: date, note: note)
         }
         if !rows.isNull(10) && text(10) == nil { throw damaged(10, "withdrawn_reason", "not text") }
+        if !rows.isNull(18) && text(18) == nil { throw damaged(18, "evidence", "not text") }
         guard rows.isText(17), Day(utf8: rows.bytes(17)) != nil else { throw damaged(17, "current_target_date", "not a date") }
         guard rows.isInteger(15), rows.isInteger(16) else { throw damaged(rows.isInteger(15) ? 16 : 15, "position", "not a whole number") }
         return StoredAction(
             reference: reference, recommendationPosition: rows.integer(15), position: rows.integer(16), recommendation: recommendation, response: response, themes: themes, id: label,
             text: try required(5, "text"), owner: rows.isText(6) ? shared.owner(rows.bytes(6)) : try required(6, "owner"),
             targetDate: target, revisedTargetDates: revisedDates,
-            status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate)
+            status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate,
+            evidence: text(18), region: text(19))
     }
 
     /// Strings made once for each spelling of a value that repeats from row to row (a

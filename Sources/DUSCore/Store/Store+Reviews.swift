@@ -35,7 +35,7 @@ struct StoredColumns: Sendable {
         var recommendationPosition: Int, recommendation: String, position: Int, label: String
         var text: String, owner: String, targetDate: String, currentTargetDate: String, status: String
         var completedDate: String?, withdrawnReason: String?, response: String, themes: String, revisedTargetDates: String
-        var lastUpdateDate: String?, lastUpdateNote: String?
+        var lastUpdateDate: String?, lastUpdateNote: String?, evidence: String?
     }
 
     init(_ review: Review, catalogue: Catalogue) {
@@ -57,7 +57,8 @@ struct StoredColumns: Sendable {
                     completedDate: action.completedDate?.description, withdrawnReason: action.withdrawnReason,
                     response: recommendation.response.rawValue, themes: themes,
                     revisedTargetDates: action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description)),
-                    lastUpdateDate: action.updates.last?.date.description, lastUpdateNote: action.updates.last?.note))
+                    lastUpdateDate: action.updates.last?.date.description, lastUpdateNote: action.updates.last?.note,
+                    evidence: action.evidence))
             }
         }
     }
@@ -299,8 +300,8 @@ final class ReviewInserter {
         action = try RawStatement(db, sql: """
             INSERT INTO action (review_id, reference, recommendation_position, recommendation, position, label, text, owner,
               target_date, current_target_date, status, completed_date, withdrawn_reason, response, themes,
-              revised_target_dates, last_update_date, last_update_note)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              revised_target_dates, last_update_date, last_update_note, evidence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         index = try SearchIndexWriter(db, counter: counter)
     }
@@ -336,7 +337,8 @@ extension ReviewInserter {
                 .integer(Int(reviewID)), .text(reference), .integer(row.recommendationPosition), .text(row.recommendation),
                 .integer(row.position), .text(row.label), .text(row.text), .text(row.owner), .text(row.targetDate),
                 .text(row.currentTargetDate), .text(row.status), SQLValue(row.completedDate), SQLValue(row.withdrawnReason),
-                .text(row.response), .text(row.themes), .text(row.revisedTargetDates), SQLValue(row.lastUpdateDate), SQLValue(row.lastUpdateNote))
+                .text(row.response), .text(row.themes), .text(row.revisedTargetDates), SQLValue(row.lastUpdateDate), SQLValue(row.lastUpdateNote),
+                SQLValue(row.evidence))
         }
     }
 }

@@ -61,6 +61,7 @@ enum StoredParts {
                         }
                         out.raw("]")
                     }
+                    out.pair("evidence", action.evidence)
                     out.raw("}")
                 }
                 out.raw("]")
@@ -192,6 +193,7 @@ enum StoredParts {
             let fields = try Fields(node, column: column)
             return ActionUpdate(date: try fields.day("date"), note: try fields.text("note"))
         }
+        action.evidence = try fields.optionalText("evidence")
         return action
     }
 
@@ -367,6 +369,7 @@ enum StoredParts {
                         action.updates.append(ActionUpdate(date: date, note: note))
                         return true
                     }
+                case "evidence": return string(&walker) { action.evidence = $0 }
                 default: return walker.skip()
                 }
             }

@@ -26,7 +26,7 @@ struct ReviewReader {
     static let recommendationKeys: [String] = ["id", "text", "to", "response", "reason_category", "reason", "themes", "actions"]
     static let actionKeys: [String] = [
         "id", "text", "owner", "target_date", "revised_target_dates", "status", "completed_date",
-        "withdrawn_reason", "updates",
+        "withdrawn_reason", "updates", "evidence",
     ]
     static let noteKeys: [String] = ["text", "themes"]
     static let updateKeys: [String] = ["date", "note"]
@@ -546,6 +546,10 @@ struct ReviewReader {
                 let note = self.text(updateFields["note"], updatePath() + ".note", required: true, at: updateNode)
                 if let day, let note { updates.append(ActionUpdate(date: day, note: note)) }
             }
+            let evidence = self.text(fields["evidence"], path() + ".evidence", required: false, at: item)
+            if status != .complete && fields["evidence"].map({ !$0.isNull }) == true {
+                problem(path() + ".evidence", "is given but the status is \(status.rawValue); evidence is what shows that a completed action worked", at: fields["evidence"])
+            }
             guard let text, let owner, let target else { continue }
             var action = Action(id: id ?? "", text: text, owner: owner, targetDate: target)
             action.revisedTargetDates = revised
@@ -553,6 +557,7 @@ struct ReviewReader {
             action.completedDate = status == .complete ? completed : nil
             action.withdrawnReason = status == .withdrawn ? withdrawnReason : nil
             action.updates = updates
+            action.evidence = status == .complete ? evidence : nil
             if id == nil { pending.append((result.count, action)) }
             result.append(action)
         }

@@ -5,7 +5,7 @@ import Foundation
 struct EditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
-        abstract: "Change a review, in your editor or from a file; a published review only with --reason (an amendment).",
+        abstract: "Change a review, in your editor or from a file; a published review beyond its actions only with --reason (an amendment).",
         discussion: """
             Without --from, the review opens as Markdown in $VISUAL, else $EDITOR, else vi. When the editor closes, the file is checked with every rule of an import. When something is wrong, nothing changes and your edit is kept in a file whose name dus prints: fix it there and run dus edit REF --from FILE.
 
@@ -20,7 +20,7 @@ struct EditCommand: ParsableCommand {
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The review's reference, in any case (yh-2026-0005 finds YH-2026-0005).", transform: { $0.uppercased() }) var reference: String
     @Option(help: "A review file (.md or .json) holding the whole review as it should be.", completion: .file()) var from: String?
-    @Option(help: "Why (kept in the audit trail; needed to change a published review).") var reason: String?
+    @Option(help: "Why (kept in the audit trail; needed to change a published review beyond its actions).") var reason: String?
 
     func run() throws {
         let store = try reportingErrors { try database.open(.write, actor: actor) }
@@ -56,6 +56,7 @@ struct EditCommand: ParsableCommand {
         case .unchanged: print("\(reference): the same as the stored review; nothing was written")
         case .edited: print("edited \(reference)")
         case .amended: print("amended \(reference)")
+        case .progress: print("updated the actions of \(reference) (progress, not an amendment)")
         }
     }
 }

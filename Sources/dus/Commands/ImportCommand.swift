@@ -17,7 +17,7 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(help: "Update reviews whose reference is already in the database.") var replace = false
     @Flag(help: "Check and report, but change nothing.") var dryRun = false
-    @Option(help: "Why a published review is replaced (an amendment, kept in the audit trail).") var reason: String?
+    @Option(help: "Why a published review is replaced (an amendment, kept in the audit trail); not needed when only its actions change.") var reason: String?
 
     @Argument(help: "Review files or folders.", completion: .file()) var paths: [String]
 

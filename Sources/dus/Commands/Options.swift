@@ -211,3 +211,10 @@ func fileMessage(_ error: CocoaError) -> String {
     default: return "\(path): \(error.localizedDescription)"
     }
 }
+
+/// A date option read strictly as `YYYY-MM-DD`, or nil when not given.
+func dateOption(_ text: String?, _ option: String) throws -> Day? {
+    guard let text else { return nil }
+    guard let day = Day(text) else { throw ValidationError("\(option) '\(text)' is not a real date YYYY-MM-DD") }
+    return day
+}
