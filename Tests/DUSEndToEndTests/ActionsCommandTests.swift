@@ -47,7 +47,7 @@ import Testing
         #expect(summary.stdout.contains("Open actions by owner, most overdue first:"))
         #expect(summary.stdout.contains("due soon = open, with the target date from 2026-11-23 to 2026-12-23 (within 30 days)"))
         for bad in [["--as-of", "2026-02-30"], ["--due-within", "-1"], ["--due-within", "9223372036854775807"], ["--owner", ""], ["--action-status", "done"], ["--response", "yes"],
-                    ["--theme", "nalaxone"], ["--summary", "--format", "csv"], ["--format", "md"]] {
+                    ["--theme", "nalaxone"], ["--summary", "--format", "html"], ["--format", "md"], ["--group-by", "owner"]] {
             let result = try dus.run(["actions"] + bad)
             #expect(result.status == 64, "\(bad)")
         }

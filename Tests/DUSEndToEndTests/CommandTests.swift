@@ -290,8 +290,10 @@ import Testing
     @Test func eachCommandOffersOnlyTheFormatsItWrites() throws {
         let dus = try Harness()
         for (command, formats) in [("list", "text, json, csv, md"), ("patterns", "text, json, csv"), ("search", "text, json"),
-                                   ("actions", "text, json, csv"), ("export", "md, json, csv"), ("show", "md, json"), ("factors", "text, json, md")] {
-            #expect(try dus.run(command, "--help").stdout.contains("(values: \(formats);"), "\(command)")
+                                   ("actions", "text, json, csv, md, html"), ("action-plan", "md, html, csv"), ("export", "md, json, csv"), ("show", "md, json"), ("factors", "text, json, md")] {
+            // Help is wrapped to the terminal: read as one line.
+            let help = try dus.run(command, "--help").stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.contains("(values: \(formats);"), "\(command)")
         }
         for (command, format) in [("search", "csv"), ("patterns", "md"), ("export", "text")] {
             #expect(try dus.run(command, "x", "--format", format).status == 64, "\(command) --format \(format)")

@@ -46,17 +46,21 @@ public enum ActionRenderer {
         ])
     }
 
-    /// One row an action, for a spreadsheet.
+    /// One row an action, for a spreadsheet. `target_date` is the current target date;
+    /// `recommendation` is the recommendation's address (`REF/R1`), `recommendation_id` its
+    /// id. Region and recommendation text come from a query `withDetails`.
     public static func table(_ actions: [TrackedAction]) -> Table {
         Table(
             headers: ["id", "reference", "recommendation", "response", "owner", "status", "target_date", "original_target_date",
-                      "revisions", "completed_date", "overdue", "days_overdue", "due_in_days", "text", "last_update_date", "last_update"],
+                      "revisions", "completed_date", "overdue", "days_overdue", "due_in_days", "text", "last_update_date", "last_update",
+                      "region", "recommendation_id", "recommendation_text", "action_id", "evidence"],
             rows: actions.map { action in
                 [action.id, action.reference, action.recommendation, action.response.rawValue, action.owner, action.status.rawValue,
                  action.targetDate.description, action.originalTargetDate.description, String(action.revisedTargetDates.count),
                  action.completedDate?.description ?? "", action.isOverdue ? "yes" : "no",
                  action.daysOverdue.map(String.init) ?? "", action.daysUntilDue.map(String.init) ?? "", action.text,
-                 action.lastUpdate?.date.description ?? "", action.lastUpdate?.note ?? ""]
+                 action.lastUpdate?.date.description ?? "", action.lastUpdate?.note ?? "",
+                 action.region ?? "", action.recommendationID, action.recommendationText ?? "", action.actionID, action.evidence ?? ""]
             })
     }
 
@@ -199,6 +203,52 @@ public enum ActionRenderer {
         ])
     }
 
+    /// The summary's figures as rows of (measure, count), and the open actions by owner.
+    private static func figures(_ summary: ActionSummary) -> [(String, Int?)] {
+        [
+            ("actions", summary.actions), ("open", summary.byStatus[.open] ?? 0), ("overdue", summary.overdue),
+            ("due soon", summary.dueSoon), ("complete", summary.completed), ("completed on or before the target date", summary.completedOnTime),
+            ("completed with evidence", summary.completedWithEvidence), ("completed without evidence", summary.completed - summary.completedWithEvidence),
+            ("withdrawn", summary.byStatus[.withdrawn] ?? 0), ("target date revised", summary.revised),
+        ].filter { $0.0 != "due soon" || summary.dueWithin != nil }
+    }
+
+    /// The summary as Markdown: the figures, the owners, the definitions.
+    public static func markdown(_ summary: ActionSummary) -> String {
+        var out = "# Actions as of \(summary.asOf)\n\n"
+        out += Table(headers: ["Measure", "Actions"], rows: figures(summary).map { [$0.0, $0.1.map(String.init) ?? ""] }).markdown()
+        if !summary.owners.isEmpty {
+            out += "\n## Open actions by owner, most overdue first\n\n"
+            out += ownerTable(summary).markdown()
+        }
+        out += "\nDefinitions:\n\n"
+        for (term, definition) in definitions(asOf: summary.asOf, dueWithin: summary.dueWithin) + [onTime, withEvidence] {
+            out += "- \(term): \(definition)\n"
+        }
+        return out
+    }
+
+    /// The summary as one CSV table: a row per figure (owner empty), then a row per owner
+    /// and figure of the open actions.
+    public static func table(_ summary: ActionSummary) -> Table {
+        var table = Table(headers: ["as_of", "owner", "measure", "actions"])
+        for (measure, count) in figures(summary) { table.rows.append([summary.asOf.description, "", measure, count.map(String.init) ?? ""]) }
+        for owner in summary.owners {
+            var measures = [("open", owner.open), ("overdue", owner.overdue)]
+            if summary.dueWithin != nil { measures.append(("due soon", owner.dueSoon)) }
+            for (measure, count) in measures { table.rows.append([summary.asOf.description, owner.owner, measure, String(count)]) }
+        }
+        return table
+    }
+
+    private static func ownerTable(_ summary: ActionSummary) -> Table {
+        var headers = ["owner", "open", "overdue"]
+        if summary.dueWithin != nil { headers.append("due soon") }
+        return Table(headers: headers, rows: summary.owners.map { owner in
+            [owner.owner, String(owner.open), String(owner.overdue)] + (summary.dueWithin == nil ? [] : [String(owner.dueSoon)])
+        })
+    }
+
     public static func text(_ summary: ActionSummary) -> String {
         let open = summary.byStatus[.open] ?? 0
         var out = "\(counted(summary.actions, "action")), as of \(summary.asOf):\n"
@@ -212,11 +262,7 @@ public enum ActionRenderer {
         out += "  withdrawn   \(summary.byStatus[.withdrawn] ?? 0)\n"
         out += "  target date revised: \(counted(summary.revised, "action"))\n"
         if !summary.owners.isEmpty {
-            var headers = ["owner", "open", "overdue"]
-            if summary.dueWithin != nil { headers.append("due soon") }
-            let table = Table(headers: headers, rows: summary.owners.map { owner in
-                [owner.owner, String(owner.open), String(owner.overdue)] + (summary.dueWithin == nil ? [] : [String(owner.dueSoon)])
-            })
+            let table = ownerTable(summary)
             out += "\nOpen actions by owner, most overdue first:\n"
             out += table.text().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         }

@@ -25,8 +25,10 @@ public struct TrackedAction: Sendable, Equatable {
     public var lastUpdate: ActionUpdate?
     /// What shows that the completed action worked.
     public var evidence: String?
-    /// The review's region, when the query asked for it (`withRegion`).
+    /// The review's region and the recommendation's text, when the query asked for them
+    /// (`withDetails`).
     public var region: String?
+    public var recommendationText: String?
     /// Open, and the current target date is before the as-of date.
     public var isOverdue: Bool
     /// Days from the current target date to the as-of date, while overdue.
@@ -60,8 +62,8 @@ public struct ActionQuery: Sendable, Equatable {
     /// the filter selects reviews by their event dates.
     public var dueFrom: Day?
     public var dueTo: Day?
-    /// Read each action's region too (for the CSV).
-    public var withRegion = false
+    /// Read each action's region and recommendation text too (for the CSV).
+    public var withDetails = false
 
     public init(asOf: Day) {
         self.asOf = asOf
@@ -107,7 +109,7 @@ public struct ActionTracker {
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
         var actions: [TrackedAction] = []
         var places: [(recommendation: Int, position: Int)] = []
-        try store.forEachAction(matching: query.filter, status: storeStatus(query), due: storeDue(query), withRegion: query.withRegion) { stored in
+        try store.forEachAction(matching: query.filter, status: storeStatus(query), due: storeDue(query), withRegion: query.withDetails) { stored in
             guard let action = tracked(stored, query) else { return }
             actions.append(action)
             places.append((stored.recommendationPosition, stored.position))
@@ -209,7 +211,7 @@ public struct ActionTracker {
             status: stored.status, completedDate: stored.completedDate,
             withdrawnReason: stored.withdrawnReason,
             lastUpdate: stored.lastUpdate,
-            evidence: stored.evidence, region: stored.region,
+            evidence: stored.evidence, region: stored.region, recommendationText: stored.recommendationText,
             isOverdue: isOverdue,
             daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
             daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)

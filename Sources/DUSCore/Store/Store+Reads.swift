@@ -33,8 +33,9 @@ public struct StoredAction: Sendable, Equatable {
     public var lastUpdate: ActionUpdate?
     /// What shows that the completed action worked.
     public var evidence: String?
-    /// The review's region, when asked for.
+    /// The review's region and the recommendation's text, when asked for.
     public var region: String?
+    public var recommendationText: String?
 
     /// The newest revised target date, else the target date.
     public var currentTargetDate: Day { revisedTargetDates.last ?? targetDate }
@@ -246,7 +247,8 @@ extension StoreSnapshot {
             SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
               withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id,
               recommendation_position, position, current_target_date, evidence,
-              \(withRegion ? "(SELECT CAST(region AS TEXT) FROM review WHERE review.id = review_id)" : "NULL")
+              \(withRegion ? "(SELECT CAST(region AS TEXT) FROM review WHERE review.id = review_id)" : "NULL"),
+              \(withRegion ? "(SELECT CASE WHEN json_valid(recommendations) THEN json_extract(recommendations, '$[' || (recommendation_position - 1) || '].text') END FROM review WHERE review.id = review_id)" : "NULL")
             FROM action WHERE \(terms.joined(separator: " AND "))
             """)
         try rows.start(arguments: StatementArguments(arguments))
@@ -317,7 +319,7 @@ extension StoreSnapshot {
             text: try required(5, "text"), owner: rows.isText(6) ? shared.owner(rows.bytes(6)) : try required(6, "owner"),
             targetDate: target, revisedTargetDates: revisedDates,
             status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate,
-            evidence: text(18), region: text(19))
+            evidence: text(18), region: text(19), recommendationText: text(20))
     }
 
     /// Strings made once for each spelling of a value that repeats from row to row (a

@@ -41,37 +41,52 @@ public struct Table: Sendable, Equatable {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
+    /// One cell as `CSVBytes` writes it.
     public static func csvField(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out = CSVBytes()
+        out.field(cell)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
 
 import Foundation
 
 /// RFC 4180 CSV written as UTF-8 bytes, row by row, CRLF line ends: a field holding a
-/// comma, quote or line end is quoted, its quotes doubled (as `Table.csvField`).
+/// comma, quote or line end is quoted, its quotes doubled.
+///
+/// Spreadsheet-safe (OWASP, "CSV injection"): a field beginning with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading apostrophe, so that a spreadsheet shows it as
+/// text and never runs it as a formula.
 struct CSVBytes {
     private(set) var bytes: [UInt8] = []
+
+    /// The first bytes that make a spreadsheet read a cell as a formula.
+    static let formulaStarts: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
 
     mutating func row(_ fields: [String]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            var field = field
-            field.withUTF8 { source in
-                guard source.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
-                    bytes.append(contentsOf: source)
-                    return
-                }
-                bytes.append(UInt8(ascii: "\""))
-                for byte in source {
-                    if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-                    bytes.append(byte)
-                }
-                bytes.append(UInt8(ascii: "\""))
-            }
+            self.field(field)
         }
         bytes.append(0x0D)
         bytes.append(0x0A)
+    }
+
+    mutating func field(_ field: String) {
+        var field = field
+        field.withUTF8 { source in
+            let guarded = source.first.map(Self.formulaStarts.contains) ?? false
+            guard guarded || source.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+                bytes.append(contentsOf: source)
+                return
+            }
+            bytes.append(UInt8(ascii: "\""))
+            if guarded { bytes.append(UInt8(ascii: "'")) }
+            for byte in source {
+                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
     }
 }

@@ -218,3 +218,31 @@ func dateOption(_ text: String?, _ option: String) throws -> Day? {
     guard let day = Day(text) else { throw ValidationError("\(option) '\(text)' is not a real date YYYY-MM-DD") }
     return day
 }
+
+/// A file `dus` could not write.
+struct FileWriteError: LocalizedError {
+    var path: String
+    var reason: String
+    var errorDescription: String? { "\(path): could not be written (\(reason)); no file was written" }
+}
+
+/// Writes every file or none: each goes to a temporary file beside its place first, and
+/// only when all are written do they take their places. Folders are made as needed.
+func writeAll(_ files: [(path: String, contents: String)]) throws {
+    var written: [(temporary: String, path: String)] = []
+    do {
+        for file in files {
+            let url = URL(fileURLWithPath: file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let temporary = file.path + ".dus-partial"
+            try Data(file.contents.utf8).write(to: URL(fileURLWithPath: temporary))
+            written.append((temporary, file.path))
+        }
+    } catch {
+        for file in written { try? FileManager.default.removeItem(atPath: file.temporary) }
+        throw FileWriteError(path: files[written.count].path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+    }
+    for file in written where rename(file.temporary, file.path) != 0 {
+        throw FileWriteError(path: file.path, reason: String(cString: strerror(errno)))
+    }
+}

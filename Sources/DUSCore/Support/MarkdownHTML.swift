@@ -39,9 +39,14 @@ enum MarkdownHTML {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// A standalone page: the body inside a small, printable HTML document.
-    static func page(title: String, markdown: String) -> String {
-        """
+    /// A standalone page: the body inside a small, printable HTML document. `wide` pages
+    /// (tables of many columns) use the width of the window and print on A4 landscape.
+    static func page(title: String, markdown: String, wide: Bool = false) -> String {
+        let width = wide ? "max-width: none; margin: 1rem 1.5rem;" : "max-width: 48rem; margin: 2rem auto;"
+        let print = wide
+            ? "\n@page { size: A4 landscape; margin: 12mm; } @media print { body { margin: 0; font-size: 9pt; } tr, td, th { break-inside: avoid; } h1, h2 { break-after: avoid; } }"
+            : ""
+        return """
             <!DOCTYPE html>
             <html lang="en-GB">
             <head>
@@ -49,11 +54,11 @@ enum MarkdownHTML {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escaped(title))</title>
             <style>
-            body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
+            body { font-family: system-ui, sans-serif; \(width) padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
             table { border-collapse: collapse; margin: 1rem 0; }
             th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.75rem; vertical-align: top; }
             th { text-align: left; }
-            img { max-width: 100%; }
+            img { max-width: 100%; }\(print)
             </style>
             </head>
             <body>
