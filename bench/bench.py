@@ -136,7 +136,7 @@ def main():
                 ("action withdraw", lambda a: ["action", "withdraw", a, "--withdrawn-reason", "Superseded by the regional protocol."]),
                 ("action add", lambda a: ["action", "add", a.rsplit("/", 1)[0], "--text", "Audit it after six months.", "--owner", "Head of Healthcare", "--target", "2031-06-30"]),
             ):
-                actions.append((size, label, measure(lambda: (lambda c: [args.dus, c[0], "--db", dus_db] + c[1:])(one(make)), runs), 0.1))
+                actions.append((size, label, measure(lambda: [args.dus] + one(make) + ["--db", dus_db], runs), 0.1))
             plan_of = completed[0].split("/")[0]
             actions.append((size, "action-plan (one review)", measure(lambda: [args.dus, "action-plan", "--db", dus_db, plan_of], runs), 0.1))
 

@@ -105,7 +105,7 @@ import Testing
         #expect(throws: ActionChangeError.sameTarget(address: "W-1/R1/A2", date: Day("2026-03-01")!)) {
             try apply(.revise(target: Day("2026-03-01")!, note: nil, date: Self.today), store)
         }
-        #expect(throws: ActionChangeError.notComplete("W-1/R1/A2")) { try apply(.evidence("Audited."), store) }
+        #expect(throws: ActionChangeError.notComplete(address: "W-1/R1/A2", status: .open)) { try apply(.evidence("Audited."), store) }
         #expect(try store.review("W-1") == before)
         _ = try apply(.withdraw(reason: "Superseded."), store)
         for change in [ActionChange.update(note: "x", date: Self.today), .revise(target: Day("2026-05-01")!, note: nil, date: Self.today),

@@ -20,6 +20,14 @@ import Testing
 
         let update = try dus.run("action", "update", Self.open.lowercased(), "--note", "Chased the safeguarding board.", "--user", "Area manager")
         #expect(update.status == 0 && update.stdout == "\(Self.open): action updated (open, target 2025-10-31)\n", "\(update.stderr)")
+        // A back-dated update takes its place by date: updates stay oldest first.
+        #expect(try dus.run("action", "update", Self.open, "--note", "Board papers sent.", "--date", "2025-09-01").status == 0)
+        let updates = try dus.run("show", "WM-2024-0015", "--format", "json").stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(updates.utf8)) as? [String: Any])
+        let recommendation = try #require((object["recommendations"] as? [[String: Any]])?.first { $0["id"] as? String == "R2" })
+        let action = try #require((recommendation["actions"] as? [[String: Any]])?.first { $0["id"] as? String == "A1" })
+        let recorded = try #require(action["updates"] as? [[String: String]]).compactMap { $0["date"] }
+        #expect(recorded == recorded.sorted() && recorded.last == "2026-11-22", "\(recorded)")
         let revise = try dus.run("action", "revise", Self.open, "--target", "2027-03-31", "--note", "The board meets in March.")
         #expect(revise.status == 0 && revise.stdout == "\(Self.open): action revised (open, target 2027-03-31)\n")
         // Revised to a later date: no longer overdue, and the earlier dates are kept.
@@ -33,9 +41,9 @@ import Testing
         #expect(markdown.contains("evidence: Protocol used in 12 linked cases since June."))
 
         let events = try history(dus, "WM-2024-0015").compactMap { $0["event"] as? String }
-        #expect(events.suffix(3) == ["action updated", "action revised", "action completed"])
+        #expect(events.suffix(4) == ["action updated", "action updated", "action revised", "action completed"])
         let entries = try history(dus, "WM-2024-0015")
-        #expect(entries.last { ($0["event"] as? String) == "action updated" }?["by"] as? String == "Area manager")
+        #expect(entries.first { ($0["event"] as? String) == "action updated" }?["by"] as? String == "Area manager")
         let text = try dus.run("history", "WM-2024-0015").stdout
         #expect(text.contains("recommendations[R2].actions[A1].status: open → complete"))
         #expect(text.contains("recommendations[R2].actions[A1].evidence: (none) → Protocol used in 12 linked cases since June."))
@@ -43,7 +51,12 @@ import Testing
         // Complete: no more updates; evidence can still be added.
         let again = try dus.run("action", "update", Self.open, "--note", "More.")
         #expect(again.status == 1 && again.stderr == "dus: \(Self.open): is complete; a complete action takes no more updates\n")
-        #expect(try dus.run("action", "evidence", Self.open, "--evidence", "Audit of March: all linked cases flagged.").status == 0)
+        let evidence = try dus.run("action", "evidence", Self.open, "--evidence", "Audit of March: all linked cases flagged.")
+        #expect(evidence.status == 0 && evidence.stdout.hasPrefix("\(Self.open): the earlier evidence is replaced (dus history WM-2024-0015 keeps it)\n"))
+        // Evidence is a text like any other: a name typed into it by mistake can be redacted.
+        let redacted = try dus.run("redact", "WM-2024-0015", "--field", "recommendations[R2].actions[A1].evidence", "--text", "March", "--reason", "Test of redaction")
+        #expect(redacted.status == 0, "\(redacted.stderr)")
+        #expect(try dus.run("show", "WM-2024-0015", "--format", "json").stdout.contains(#""evidence": "Audit of [redacted]: all linked cases flagged.""#))
         let summary = try dus.run("actions", "--summary", "--format", "json").stdout
         #expect(summary.contains("\"completed_with_evidence\""))
     }
@@ -93,6 +106,9 @@ import Testing
             (["action", "evidence", Self.open, "--evidence", "x"], "is not complete; evidence is what shows that a completed action worked"),
             (["action", "withdraw", Self.open], "--withdrawn-reason"),
             (["action", "add", "WM-2024-0015/R2", "--text", "x", "--owner", "y", "--target", "soon"], "--target 'soon' is not a real date"),
+            (["action", "add", "WM-2024-0015/R2", "--text", "x", "--owner", "y", "--target", "2020-01-31"], "--target: 2020-01-31 is before the review's event date"),
+            (["action", "update", Self.open, "--note", "x", "--date", "2020-01-31"], "--date: 2020-01-31 is before the review's event date"),
+            (["action", "revise", Self.open, "--target", "2020-01-31"], "--target: 2020-01-31 is before the review's event date"),
         ]
         for (arguments, message) in refusals {
             let result = try dus.run(arguments)

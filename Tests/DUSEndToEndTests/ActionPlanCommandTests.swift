@@ -41,6 +41,37 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("LDN-2099-0001"))
     }
 
+    /// Prints an HTML file to PDF with headless Chromium, as a user printing the page would;
+    /// returns each page's size in points (width, height).
+    static func printedPages(_ html: String, in folder: String) throws -> [(Double, Double)] {
+        let pdf = folder + "/printed.pdf"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                             "--user-data-dir=\(folder)/chromium-profile", "--print-to-pdf=\(pdf)", URL(fileURLWithPath: html).absoluteString]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let data = try Data(contentsOf: URL(fileURLWithPath: pdf))
+        let text = String(decoding: data, as: Unicode.ASCII.self)
+        let boxes = try Regex(#"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]"#)
+        return text.matches(of: boxes).compactMap { match in
+            guard let width = Double(match.output[1].substring ?? ""), let height = Double(match.output[2].substring ?? "") else { return nil }
+            return (width, height)
+        }
+    }
+
+    @Test func theHTMLPlanPrintsOnA4LandscapeInARealBrowser() throws {
+        let dus = try Harness()
+        #expect(try dus.run("import", Harness.examples).status == 0)
+        #expect(try dus.run("action-plan", "--format", "html", "--out", "plan.html").status == 0)
+        let pages = try Self.printedPages(dus.path("plan.html"), in: dus.folder.path)
+        // A4 landscape is 842 by 595 points.
+        #expect(!pages.isEmpty)
+        for (width, height) in pages { #expect(abs(width - 842) < 2 && abs(height - 595) < 2, "\(width) x \(height)") }
+    }
+
     @Test func plansOfManyReviewsDefaultToAgreedAndPublishedAndComeAsHTMLAndCSV() throws {
         let dus = try Harness()
         #expect(try dus.run("import", Harness.examples).status == 0)
@@ -61,6 +92,9 @@ import Testing
         // One file: no reference to any other file or address.
         #expect(!page.contains("src=") && !page.contains("href=") && !page.contains("url("))
 
+        // The format follows --out's extension unless --format says otherwise.
+        #expect(try dus.run("action-plan", "LDN-2024-0021", "--out", "plan.csv").status == 0)
+        #expect(String(decoding: try #require(dus.data("plan.csv")), as: UTF8.self).hasPrefix("reference,region,recommendation,"))
         let csv = try Self.readCSV(try dus.run("action-plan", "LDN-2024-0021", "--format", "csv", "--as-of", "2026-01-31").stdout)
         let header = try #require(csv.first)
         #expect(header.prefix(5) == ["reference", "region", "recommendation", "recommendation_text", "response"])
@@ -108,8 +142,11 @@ import Testing
         #expect(list.status == 0, "\(list.stderr)")
         let sections = list.stdout.components(separatedBy: "\n## ").dropFirst()
         #expect(!sections.isEmpty)
-        let overdue = sections.map { Int($0.split(separator: "\n")[2].split(separator: " ")[2]) ?? -1 }
-        #expect(overdue == overdue.sorted(by: >), "\(overdue)")
+        // Owners in order of their longest-overdue action; each owner's actions by target date.
+        let longest = try sections.map { section in
+            try Regex(#"OVERDUE by (\d+) day"#).firstMatch(in: section).flatMap { Int($0.output[1].substring ?? "") } ?? 0
+        }
+        #expect(longest.count > 2 && longest == longest.sorted(by: >), "\(longest)")
         #expect(!list.stdout.contains("| complete"))
         let written = try dus.run("actions", "--overdue", "--group-by", "owner", "--format", "html", "--out", "chase")
         #expect(written.status == 0 && written.stdout.hasPrefix("wrote "), "\(written.stderr)")
@@ -119,6 +156,10 @@ import Testing
         #expect(page.contains("LDN-2024-0021/R2/A1") && !page.contains("WAL-"))
         let refused = try dus.run("actions", "--group-by", "owner")
         #expect(refused.status != 0 && refused.stderr.contains("give --format md or html"))
+        // A folder with lists of an earlier run is refused: an old list would read as current.
+        let again = try dus.run("actions", "--overdue", "--group-by", "owner", "--format", "html", "--out", "chase")
+        #expect(again.status == 64 && again.stderr.contains("the folder is not empty"))
+        #expect(try dus.run("actions", "--group-by", "owner", "--format", "md", "--out", "chase.md").stderr.contains("give a folder, not a file name"))
         #expect(try dus.run("actions", "--summary", "--format", "md").stdout.contains("| completed with evidence |"))
         let summaryCSV = try Self.readCSV(try dus.run("actions", "--summary", "--format", "csv").stdout)
         #expect(summaryCSV.first == ["as_of", "owner", "measure", "actions"] && summaryCSV.contains { $0[2] == "overdue" && $0[1].isEmpty })

@@ -26,7 +26,7 @@ public enum ActionChangeError: LocalizedError, Equatable {
     case noRecommendation(String)
     case noAction(String)
     case closed(address: String, status: ActionStatus)
-    case notComplete(String)
+    case notComplete(address: String, status: ActionStatus)
     case inTheFuture(address: String, field: String, date: Day, today: Day)
     case beforeEvent(address: String, field: String, date: Day, event: Day)
     case sameTarget(address: String, date: Day)
@@ -41,8 +41,10 @@ public enum ActionChangeError: LocalizedError, Equatable {
             return "\(address): no action with this id in the recommendation (dus actions lists them)"
         case .closed(let address, let status):
             return "\(address): is \(status.rawValue); a \(status.rawValue) action takes no more updates"
-        case .notComplete(let address):
-            return "\(address): is not complete; evidence is what shows that a completed action worked (complete it with dus action complete \(address) --evidence TEXT)"
+        case .notComplete(let address, let status):
+            return status == .open
+                ? "\(address): is not complete; evidence is what shows that a completed action worked (complete it with dus action complete \(address) --evidence TEXT)"
+                : "\(address): is \(status.rawValue); evidence is what shows that a completed action worked"
         case .inTheFuture(let address, let field, let date, let today):
             return "\(address): \(field): \(date) is in the future (today is \(today))"
         case .beforeEvent(let address, let field, let date, let event):
@@ -78,7 +80,7 @@ public enum ActionChange: Sendable, Equatable {
         case .revise: return "action revised"
         case .complete: return "action completed"
         case .withdraw: return "action withdrawn"
-        case .evidence: return "evidence added"
+        case .evidence: return "evidence recorded"
         }
     }
 
@@ -90,27 +92,37 @@ public enum ActionChange: Sendable, Equatable {
         func notFuture(_ date: Day, _ field: String) throws {
             if date > today { throw ActionChangeError.inTheFuture(address: name, field: field, date: date, today: today) }
         }
+        func notBeforeEvent(_ date: Day, _ field: String) throws {
+            if date < review.eventDate { throw ActionChangeError.beforeEvent(address: name, field: field, date: date, event: review.eventDate) }
+        }
+        /// Updates stay oldest first: a back-dated one goes after those of its day or earlier.
+        func record(_ update: ActionUpdate) {
+            let place = action.updates.lastIndex { $0.date <= update.date }.map { $0 + 1 } ?? 0
+            action.updates.insert(update, at: place)
+        }
         func text(_ value: String, _ option: String) throws -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { throw ActionChangeError.emptyText(address: name, option: option) }
             return trimmed
         }
         if case .evidence = self {
-            guard action.status == .complete else { throw ActionChangeError.notComplete(name) }
+            guard action.status == .complete else { throw ActionChangeError.notComplete(address: name, status: action.status) }
         } else if action.status != .open {
             throw ActionChangeError.closed(address: name, status: action.status)
         }
         switch self {
         case .update(let note, let date):
             try notFuture(date, "--date")
-            action.updates.append(ActionUpdate(date: date, note: try text(note, "--note")))
+            try notBeforeEvent(date, "--date")
+            record(ActionUpdate(date: date, note: try text(note, "--note")))
         case .revise(let target, let note, let date):
             if target == action.currentTargetDate { throw ActionChangeError.sameTarget(address: name, date: target) }
+            try notBeforeEvent(target, "--target")
             action.revisedTargetDates.append(target)
-            if let note { action.updates.append(ActionUpdate(date: date, note: try text(note, "--note"))) }
+            if let note { record(ActionUpdate(date: date, note: try text(note, "--note"))) }
         case .complete(let date, let evidence):
             try notFuture(date, "--date")
-            if date < review.eventDate { throw ActionChangeError.beforeEvent(address: name, field: "--date", date: date, event: review.eventDate) }
+            try notBeforeEvent(date, "--date")
             action.status = .complete
             action.completedDate = date
             action.evidence = try evidence.map { try text($0, "--evidence") }
@@ -129,6 +141,9 @@ public enum ActionChange: Sendable, Equatable {
         to review: inout Review, at address: ActionAddress, text: String, owner: String, target: Day
     ) throws -> ActionAddress {
         let r = try recommendationPlace(of: address, in: review)
+        if target < review.eventDate {
+            throw ActionChangeError.beforeEvent(address: address.description, field: "--target", date: target, event: review.eventDate)
+        }
         let ids = Set(review.recommendations[r].actions.map(\.id))
         let id = (1...).lazy.map { "A\($0)" }.first { !ids.contains($0) }!
         review.recommendations[r].actions.append(Action(id: id, text: text, owner: owner, targetDate: target))

@@ -34,9 +34,10 @@ public struct ActionPlan: Sendable, Equatable {
         status(of: action) == .open && action.currentTargetDate >= asOf && action.currentTargetDate <= asOf.adding(days: dueSoonDays)
     }
 
-    /// The newest update dated on or before the as-of date.
+    /// The newest update dated on or before the as-of date (updates are kept oldest first;
+    /// of two on one day, the one recorded later), as `dus actions` shows the last.
     public func latestUpdate(of action: Action) -> ActionUpdate? {
-        action.updates.filter { $0.date <= asOf }.max { $0.date < $1.date }
+        action.updates.last { $0.date <= asOf }
     }
 
     /// Counts over some reviews: recommendations by response, actions by status as of the

@@ -9,14 +9,18 @@ public struct ChaseList: Sendable, Equatable {
         public var region: String?
         public var actions: [TrackedAction]
         public var overdue: Int { actions.count(where: \.isOverdue) }
+        /// Days overdue of the section's most overdue action (0 when none is overdue).
+        public var longestOverdue: Int { actions.compactMap(\.daysOverdue).max() ?? 0 }
     }
 
     public var asOf: Day
     public var dueWithin: Int?
     public var sections: [Section]
 
-    /// Groups `actions` (in the order `ActionTracker.actions` gives: by current target date)
-    /// by owner, and by region too when `byRegion`; sections with most overdue first.
+    /// Groups `actions` (in the order `ActionTracker.actions` gives: by current target date,
+    /// so most overdue first) by owner, and by region too when `byRegion`. The sections
+    /// come in order of their most overdue action, the longest overdue first; then by how
+    /// many are overdue.
     public init(_ actions: [TrackedAction], asOf: Day, dueWithin: Int?, byRegion: Bool = false) {
         self.asOf = asOf
         self.dueWithin = dueWithin
@@ -32,8 +36,8 @@ public struct ChaseList: Sendable, Equatable {
             }
         }
         self.sections = sections.sorted {
-            ($0.overdue, $0.actions.count) != ($1.overdue, $1.actions.count)
-                ? ($0.overdue, $0.actions.count) > ($1.overdue, $1.actions.count)
+            ($0.longestOverdue, $0.overdue, $0.actions.count) != ($1.longestOverdue, $1.overdue, $1.actions.count)
+                ? ($0.longestOverdue, $0.overdue, $0.actions.count) > ($1.longestOverdue, $1.overdue, $1.actions.count)
                 : ($0.owner, $0.region ?? "") < ($1.owner, $1.region ?? "")
         }
     }
@@ -42,14 +46,16 @@ public struct ChaseList: Sendable, Equatable {
     public func markdown(_ sections: [Section]? = nil) -> String {
         let sections = sections ?? self.sections
         var out = "# Actions to chase\n\n"
-        let actions = sections.reduce(0) { $0 + $1.actions.count }
-        out += "As of \(asOf): \(counted(actions, "action")), \(sections.reduce(0) { $0 + $1.overdue }) overdue"
-        if let dueWithin { out += ", the rest due within \(counted(dueWithin, "day"))" }
-        out += ". Most overdue first.\n\n"
+        let actions = sections.flatMap(\.actions)
+        out += "As of \(asOf): \(counted(actions.count, "action")), \(actions.count(where: \.isOverdue)) overdue"
+        if let dueWithin { out += ", \(actions.count { $0.isDue(within: dueWithin) }) due within \(counted(dueWithin, "day"))" }
+        out += ". Most overdue first: owners by their longest-overdue action, then each owner's actions by target date.\n\n"
         if sections.isEmpty { out += "Nothing to chase.\n\n" }
         for section in sections {
             out += "## \(section.owner)" + (section.region.map { ", \($0)" } ?? "") + "\n\n"
-            out += "\(counted(section.actions.count, "action")), \(section.overdue) overdue.\n\n"
+            out += "\(counted(section.actions.count, "action")), \(section.overdue) overdue"
+            if let dueWithin { out += ", \(section.actions.count { $0.isDue(within: dueWithin) }) due within \(counted(dueWithin, "day"))" }
+            out += ".\n\n"
             let table = Table(headers: ["Action", "What", "Target date", "State", "Latest update"], rows: section.actions.map { action in
                 [action.id, action.text, action.targetDate.description, ActionRenderer.state(of: action),
                  action.lastUpdate.map { "\($0.date): \($0.note)" } ?? "–"]

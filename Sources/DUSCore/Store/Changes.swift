@@ -40,7 +40,9 @@ extension Store {
             if stored.status == .published && !isProgress && reason == nil { throw EditError.needsReason(reference) }
             let recorded = stored.status == .published && !isProgress ? "amended" : event
             try replaceStored(checked, db, now: now)
-            try audit(db, reference: reference, event: recorded, now: now, reason: reason, detail: detail, content: stored, after: checked)
+            // An amendment's entry says why (its reason); the fields changed say where.
+            try audit(db, reference: reference, event: recorded, now: now, reason: reason, detail: recorded == "amended" ? nil : detail,
+                      content: stored, after: checked)
             return ChangeOutcome(event: recorded, review: checked)
         }
     }

@@ -43,7 +43,7 @@ public struct RedactionReport: Equatable, Sendable {
 /// A path to one free-text field of a review: `summary`, `findings[2]` (or
 /// `findings[2].text`), `learning[1]`, `agencies[3]`, `recommendations[R1]` (`.text`,
 /// `.to`, `.reason`), `recommendations[R1].actions[A1]` (`.text`, `.owner`,
-/// `.withdrawn_reason`) and `recommendations[R1].actions[A1].updates[2]` (`.note`).
+/// `.withdrawn_reason`, `.evidence`) and `recommendations[R1].actions[A1].updates[2]` (`.note`).
 struct TextField {
     private enum Place {
         case summary
@@ -80,10 +80,10 @@ struct TextField {
             guard let id = parts[0].index, let action = parts[1].index, let update = number(parts[2].index) else { return nil }
             place = .update(id, action, update)
         case ["recommendations", "actions"], ["recommendations", "actions", "text"], ["recommendations", "actions", "owner"],
-             ["recommendations", "actions", "withdrawn_reason"]:
+             ["recommendations", "actions", "withdrawn_reason"], ["recommendations", "actions", "evidence"]:
             guard let id = parts[0].index, let action = parts[1].index, !id.isEmpty, !action.isEmpty else { return nil }
             let part = parts.count == 3 ? parts[2].name : "text"
-            guard ["text", "owner", "withdrawn_reason"].contains(part), parts.count == 2 || parts[2].index == nil else { return nil }
+            guard ["text", "owner", "withdrawn_reason", "evidence"].contains(part), parts.count == 2 || parts[2].index == nil else { return nil }
             place = .action(id, action, part: part)
         case ["recommendations"], ["recommendations", "text"], ["recommendations", "to"], ["recommendations", "reason"]:
             guard let id = parts[0].index, !id.isEmpty else { return nil }
@@ -134,7 +134,14 @@ struct TextField {
         case .recommendation(let id, let part):
             return recommendation(id) { part == "to" ? optional(&$0.to) : part == "reason" ? optional(&$0.reason) : text(&$0.text) }
         case .action(let id, let actionID, let part):
-            return action(id, actionID) { part == "owner" ? text(&$0.owner) : part == "withdrawn_reason" ? optional(&$0.withdrawnReason) : text(&$0.text) }
+            return action(id, actionID) {
+                switch part {
+                case "owner": return text(&$0.owner)
+                case "withdrawn_reason": return optional(&$0.withdrawnReason)
+                case "evidence": return optional(&$0.evidence)
+                default: return text(&$0.text)
+                }
+            }
         case .update(let id, let actionID, let index):
             return action(id, actionID) { item(&$0.updates, index) { text(&$0.note) } }
         }
@@ -159,6 +166,7 @@ extension Review {
                 fields += [(actionPath, action.text), (actionPath + ".owner", action.owner)]
                 if let reason = action.withdrawnReason { fields.append((actionPath + ".withdrawn_reason", reason)) }
                 for (index, update) in action.updates.enumerated() { fields.append((actionPath + ".updates[\(index + 1)]", update.note)) }
+                if let evidence = action.evidence { fields.append((actionPath + ".evidence", evidence)) }
             }
         }
         return fields

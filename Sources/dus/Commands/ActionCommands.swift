@@ -43,12 +43,17 @@ func recommendationAddress(_ text: String) throws -> ActionAddress {
 func change(
     _ change: ActionChange, at address: ActionAddress, database: DatabaseOptions, actor: ActorOptions, today: Day
 ) throws {
+    var before: Action?
     let outcome = try reportingErrors {
         try database.open(.write, actor: actor).change(address.reference, event: change.event, detail: address.description, today: today) {
+            before = $0.recommendations.first { $0.id == address.recommendation }?.actions.first { $0.id == address.action }
             try change.apply(to: &$0, at: address, today: today)
         }
     }
     guard let action = outcome.review.recommendations.first(where: { $0.id == address.recommendation })?.actions.first(where: { $0.id == address.action }) else { return }
+    if case .evidence = change, outcome.event != nil, let before = before, before.evidence != nil {
+        print("\(address): the earlier evidence is replaced (dus history \(address.reference) keeps it)")
+    }
     var state = action.status.rawValue
     if let completed = action.completedDate { state += " on \(completed)" }
     if action.status == .open { state += ", target \(action.currentTargetDate)" }
@@ -64,6 +69,10 @@ struct ActionUpdateCommand: ParsableCommand {
     @Argument(help: "The action: REF/R1/A1.") var address: String
     @Option(help: "What was done or found.") var note: String
     @Option(help: "The date of the progress (YYYY-MM-DD; default today, never in the future).") var date: String?
+
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
 
     func run() throws {
         let today = Day.today()
@@ -83,6 +92,10 @@ struct ActionReviseCommand: ParsableCommand {
     @Option(help: "The new target date (YYYY-MM-DD), later or earlier than the current one.") var target: String
     @Option(help: "Why, recorded as an update of today.") var note: String?
 
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
+
     func run() throws {
         let today = Day.today()
         let target = try dateOption(target, "--target")!
@@ -100,6 +113,10 @@ struct ActionCompleteCommand: ParsableCommand {
     @Option(help: "The date it was completed (YYYY-MM-DD; default today; not in the future nor before the event).") var date: String?
     @Option(help: "What shows that the action worked (an audit, a measure, a changed process).") var evidence: String?
 
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
+
     func run() throws {
         let today = Day.today()
         let date = try dateOption(date, "--date") ?? today
@@ -116,6 +133,10 @@ struct ActionWithdrawCommand: ParsableCommand {
     @Argument(help: "The action: REF/R1/A1.") var address: String
     @Option(help: "Why the action is withdrawn (kept with the action).") var withdrawnReason: String
 
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
+
     func run() throws {
         try change(.withdraw(reason: withdrawnReason), at: try actionAddress(address), database: database, actor: actor, today: .today())
     }
@@ -129,6 +150,10 @@ struct ActionEvidenceCommand: ParsableCommand {
     @OptionGroup var actor: ActorOptions
     @Argument(help: "The completed action: REF/R1/A1.") var address: String
     @Option(help: "What shows that the action worked.") var evidence: String
+
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
 
     func run() throws {
         try change(.evidence(evidence), at: try actionAddress(address), database: database, actor: actor, today: .today())
@@ -145,6 +170,10 @@ struct ActionAddCommand: ParsableCommand {
     @Option(help: "What will be done.") var text: String
     @Option(help: "Who owns it: a role or department, not a person.") var owner: String
     @Option(help: "The target date (YYYY-MM-DD).") var target: String
+
+    func validate() throws {
+        _ = try recommendationAddress(address)
+    }
 
     func run() throws {
         let today = Day.today()
@@ -233,6 +262,10 @@ struct RecommendationRespondCommand: ParsableCommand {
     @Argument(help: "The recommendation: REF/R1.") var address: String
     @OptionGroup var response: ResponseOptions
     @Option(help: "Why the review is changed (needed on a published review: an amendment).") var reason: String?
+
+    func validate() throws {
+        _ = try recommendationAddress(address)
+    }
 
     func run() throws {
         let address = try recommendationAddress(address)

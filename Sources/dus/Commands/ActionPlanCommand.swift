@@ -24,7 +24,13 @@ struct ActionPlanCommand: ParsableCommand {
         case md, html, csv
     }
 
-    @Option(help: "md (Markdown), html (one page that prints on A4 landscape) or csv.") var format: Format = .md
+    @Option(help: "md (Markdown), html (one page that prints on A4 landscape) or csv (default: from --out's extension, else md).")
+    var format: Format?
+
+    /// The format asked for, else the one --out's name ends with, else Markdown.
+    var chosenFormat: Format {
+        format ?? out.flatMap { Format(rawValue: ($0 as NSString).pathExtension.lowercased()) } ?? .md
+    }
     @Option(help: "Write to this file instead of standard output.", completion: .file()) var out: String?
 
     func validate() throws {
@@ -49,7 +55,7 @@ struct ActionPlanCommand: ParsableCommand {
         }
         let plan = ActionPlan(reviews: reviews, asOf: asOf)
         let text: String
-        switch format {
+        switch chosenFormat {
         case .md: text = ActionPlanRenderer.markdown(plan)
         case .html: text = ActionPlanRenderer.html(plan)
         case .csv: text = ActionPlanRenderer.table(plan).csv()

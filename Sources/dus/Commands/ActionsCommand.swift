@@ -57,7 +57,17 @@ struct ActionsCommand: ParsableCommand {
         if !summary && groupBy == nil && [.md, .html].contains(format) {
             throw ValidationError("--format \(format.rawValue) is for chase lists (--group-by owner)\(format == .md ? " or --summary" : ""); the list is text, json or csv")
         }
-        if out != nil && groupBy == nil { throw ValidationError("--out DIR is for chase lists (--group-by owner)") }
+        if let out {
+            if groupBy == nil { throw ValidationError("--out DIR is for chase lists (--group-by owner)") }
+            let name = URL(fileURLWithPath: out).lastPathComponent.lowercased()
+            if ["md", "html", "csv", "txt", "json"].contains((name as NSString).pathExtension) {
+                throw ValidationError("--out \(out): give a folder, not a file name: chase lists are a file per region and owner")
+            }
+            // Lists left from an earlier run would read as current: the folder starts empty.
+            if let inside = try? FileManager.default.contentsOfDirectory(atPath: out), !inside.isEmpty {
+                throw ValidationError("--out \(out): the folder is not empty; give a new or empty folder, so that no earlier list is taken for a current one")
+            }
+        }
     }
 
     private func makeQuery(catalogue: Catalogue = .standard) throws -> ActionQuery {

@@ -7,7 +7,7 @@ struct RedactCommand: ParsableCommand {
         commandName: "redact",
         abstract: "Replace a text typed by mistake (a name, say) with [redacted], in the review and in every audit entry that holds it.",
         discussion: """
-            --field names the text by its path, as error messages do: summary, findings[2], learning[1], agencies[1], recommendations[R1] (.text, .to, .reason), recommendations[R1].actions[A1] (.text, .owner, .withdrawn_reason), recommendations[R1].actions[A1].updates[2]. Without --text the whole text is replaced; with it, only that part, wherever it occurs. The text is erased from the database file, and an audit entry records the redaction without it.
+            --field names the text by its path, as error messages do: summary, findings[2], learning[1], agencies[1], recommendations[R1] (.text, .to, .reason), recommendations[R1].actions[A1] (.text, .owner, .withdrawn_reason, .evidence), recommendations[R1].actions[A1].updates[2]. Without --text the whole text is replaced; with it, only that part, wherever it occurs. The text is erased from the database file, and an audit entry records the redaction without it.
 
             Examples:
               dus redact yh-2026-0005 --field "findings[2]" --text "Jo Bloggs" --reason "a name typed by mistake"
