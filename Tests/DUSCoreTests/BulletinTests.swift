@@ -69,7 +69,7 @@ import Testing
         review.classification = classification
         review.findings = [Note(text: "No naloxone was handed over.", themes: ["naloxone"])]
         review.learning = learning.map { Note(text: $0, themes: ["naloxone"]) }
-        review.factors = ["homeless_on_release": .yes]
+        review.factors = ["homeless_on_release": .yes, "opioid_use": .yes]
         return review
     }
 
@@ -155,19 +155,62 @@ import Testing
         return BulletinRenderer(bulletin: bulletin, store: store)
     }
 
-    @Test func theMarkdownShowsNoReferenceAgeOrDateAndTheHTMLHasItsTables() throws {
-        let renderer = try renderer(Self.fixture())
-        let markdown = try renderer.markdown(chart: "bulletin-release-timing.svg")
-        #expect(markdown.hasPrefix("# Learning bulletin: July to September 2025\n"))
-        #expect(markdown.contains("| deaths | [c] |") && markdown.contains("| near misses | <5 |"))
+    @Test func theMarkdownLeadsWithLearningAndShowsNoReferenceAgeOrDateAndTheHTMLIsOneFile() throws {
+        let store = try Self.fixture()
+        let bulletin = try BulletinBuilder(store: store, issuer: "Wales probation region", marking: "OFFICIAL-SENSITIVE", issued: Day("2026-01-15")!)
+            .bulletin(for: Self.quarter)
+        let renderer = BulletinRenderer(bulletin: bulletin, store: store)
+        let markdown = try renderer.markdown(charts: .init(release: "bulletin-release-timing.svg", themes: "bulletin-themes.svg"))
+        #expect(markdown.hasPrefix("**OFFICIAL-SENSITIVE**\n\n# Learning bulletin: July to September 2025\n\nIssued January 2026 by Wales probation region."))
+        #expect(markdown.hasSuffix("Wales probation region · Issued January 2026 · **OFFICIAL-SENSITIVE**\n"))
+        // Learning first, then the findings, then the figures, then the definitions.
+        let order = ["## Key messages", "## What the reviews found", "## The figures", "### The reviews", "### Release from custody", "### Risk factors", "## About these figures"]
+        let places = order.compactMap { markdown.range(of: $0)?.lowerBound }
+        #expect(places.count == order.count && places == places.sorted())
+        // 12 deaths and 3 near misses: both hidden (one beside the total), so a sentence.
+        #expect(!markdown.contains("| deaths |") && markdown.contains("The split between deaths and near misses in July to September 2025 is not shown: most of the counts are under 5"))
         #expect(markdown.contains("![Reviews by time from release to the event](bulletin-release-timing.svg)"))
-        #expect(!markdown.contains("B-1"))
-        #expect(!markdown.contains("draft's"))
-        #expect(!markdown.contains("nil"))
+        #expect(markdown.contains("15 published reviews of events in July to September 2025 are included.\n<5 reviews of the period are not yet published and are not included;\n<5 were classified not drug-related"))
+        #expect(!markdown.contains("B-1") && !markdown.contains("draft's") && !markdown.contains("nil") && !markdown.contains("false"))
         #expect(!(try renderer.markdown()).contains("!["))
-        let html = renderer.html(markdown: markdown)
+        let html = renderer.html(markdown: try renderer.markdown(charts: BulletinRenderer.htmlCharts))
         #expect(html.contains("<title>Learning bulletin: July to September 2025</title>"))
-        #expect(html.contains("<table>") && html.contains(">&lt;5</td>"))
+        #expect(html.contains("<table>") && html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") && !html.contains("<img") && !html.contains("src="))
+        #expect(html.contains("@page { size: A4;") && html.contains("a[href]::after"))
+    }
+
+    @Test func aTableTooSmallForThePeriodGivesWayToASentenceAndTheRollingWindow() throws {
+        let store = try Store(inMemory: .standard)
+        // Four published reviews in 2025-Q3, and 20 more over the two years before it.
+        try store.write { db in
+            for number in 1...4 { try store.insert(Self.review("S-\(number)"), db, now: "2026-01-01T00:00:00Z") }
+            for number in 5...24 { try store.insert(Self.review("S-\(number)", event: "2024-03-10", release: "2024-03-01"), db, now: "2026-01-01T00:00:00Z") }
+        }
+        let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
+        #expect(!bulletin.showsKinds && !bulletin.showsReleaseTiming && !bulletin.showsThemes)
+        let window = try #require(bulletin.window)
+        #expect(window.period == "October 2022 to September 2025" && window.reviews.description == "24")
+        let markdown = try BulletinRenderer(bulletin: bulletin, store: store).markdown()
+        #expect(markdown.contains("Over October 2022 to September 2025 (a rolling window, for context):\n\n| | reviews |"))
+        #expect(markdown.contains("| 0–13 days | 24 | 100% |"))
+        // Each table shows the period or the window, never both: one cannot be taken from the other.
+        #expect(!markdown.contains("| 0–13 days | <5") && !markdown.contains("| deaths | <5"))
+        // A window that is too small too is said, not drawn.
+        let none = try BulletinBuilder(store: store, contextYears: 1).bulletin(for: Self.quarter)
+        let sentence = try BulletinRenderer(bulletin: none, store: store).markdown()
+        #expect(sentence.contains("nor can they be shown over the 1 years to the end of the period") && !sentence.contains("rolling window, for context"))
+        #expect(BulletinRenderer(bulletin: none, store: store).releaseChart() == nil)
+        #expect(try BulletinBuilder(store: store, contextYears: 0).bulletin(for: Self.quarter).window == nil)
+    }
+
+    @Test func onlyFactorsThatCanBeShownAreShownAndTheRestAreNamed() throws {
+        let bulletin = try BulletinBuilder(store: Self.fixture()).bulletin(for: Self.quarter)
+        // Homelessness on release is hidden ([c]): named, not shown; no factor under 5 is shown.
+        #expect(!bulletin.shownFactors.contains { $0.id == "homeless_on_release" })
+        #expect(bulletin.factorsNotShown.contains { $0.id == "homeless_on_release" })
+        #expect(bulletin.shownFactors.allSatisfy { if case .count(let value) = $0.risk { value >= 5 } else { false } })
+        let markdown = try BulletinRenderer(bulletin: bulletin, store: try Self.fixture()).markdown()
+        #expect(markdown.contains("Not shown, too few reviews: ") && markdown.contains("no settled accommodation on the night of release"))
     }
 
     @Test func aLearningPointWithAnAgeOrATemplateWithADateIsRefused() throws {
@@ -195,7 +238,7 @@ import Testing
             return problems.count == 1 && problems[0].contains("the review reference OLD-2019-0001")
         }
         // A chart's file name with a date in it is the user's choice, not the bulletin's.
-        #expect(try self.renderer(Self.fixture()).markdown(chart: "bulletin 2025-09-30.svg").contains("](bulletin%202025-09-30.svg)"))
+        #expect(try self.renderer(Self.fixture()).markdown(charts: .init(release: "bulletin 2025-09-30.svg")).contains("](bulletin%202025-09-30.svg)"))
         let clean = try self.renderer(Self.fixture())
         #expect(throws: BulletinError.self) { try clean.markdown(template: "Made on 3 March 2026. {{period}}") }
         #expect(throws: BulletinError.self) { try clean.markdown(template: "{{#factors}}") }
@@ -213,7 +256,7 @@ import Testing
             ]
         }
         // The names checked against are those the values hold when every list has items.
-        #expect(TemplateNames.keys(of: renderer.context(chart: "c.svg")) == BulletinRenderer.valueNames.values.reduce([], { $0.union($1) }))
+        #expect(TemplateNames.keys(of: renderer.context(charts: .init(release: "c.svg", themes: "t.svg"))) == BulletinRenderer.valueNames.values.reduce([], { $0.union($1) }))
         // A value of one list's items, used outside that list, or in another list.
         for misplaced in ["{{label}}", "{{#factors}}{{label}}{{/factors}}", "{{#themes}}{{/themes}}{{label}}"] {
             #expect(throws: BulletinError.self, "\(misplaced)") { try renderer.markdown(template: misplaced) }
@@ -248,11 +291,15 @@ import Testing
         #expect(!html.contains("<script>"))
     }
 
-    @Test func theChartDrawsNoBarForAHiddenCount() throws {
-        let svg = try renderer(Self.fixture()).releaseChart()
-        // Five bands: a bar for 10 only (zeros and hidden counts have none).
-        #expect(svg.components(separatedBy: "<rect").count - 1 == 1)
+    @Test func theChartDrawsAHatchedMarkOfOneSizeForAHiddenCountAndSaysWhatItShows() throws {
+        let svg = try #require(try renderer(Self.fixture()).releaseChart())
+        // Five bands: a bar for 10, a hatched mark for each of the two hidden counts, none for zeros.
+        #expect(svg.components(separatedBy: "fill=\"#333333\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "width=\"12\" height=\"16\" fill=\"url(#").count - 1 == 2)
         #expect(svg.contains(">&lt;5</text>"))
-        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("<title id=") && svg.contains("<desc id="))
+        // The themes chart: shown counts only.
+        let themes = try #require(try renderer(Self.fixture()).themesChart())
+        #expect(themes.contains(">naloxone</text>") && themes.contains(">15</text>"))
     }
 }

@@ -66,12 +66,67 @@ import Testing
             #expect(!printed.stdout.contains(reference))
         }
 
+        // Every table of 2025 is too small, and so is the window: sentences, no chart drawn empty.
         let written = try dus.run("bulletin", "--period", "2025", "--out", "out/b.md", "--html", "out/b.html")
         #expect(written.status == 0, "\(written.stderr)")
-        #expect(written.stdout == "wrote out/b.md, out/b-release-timing.svg, out/b.html\n")
-        #expect(dus.data("out/b.md").map { String(decoding: $0, as: UTF8.self) }?.contains("![Reviews by time from release to the event](b-release-timing.svg)") == true)
-        #expect(dus.data("out/b.html").map { String(decoding: $0, as: UTF8.self) }?.contains("<img src=\"b-release-timing.svg\"") == true)
-        #expect(dus.data("out/b-release-timing.svg") != nil)
+        #expect(written.stdout == "wrote out/b.md, out/b.html\n")
+        #expect(!printed.stdout.contains("!["))
+    }
+
+    /// A bulletin of 400 synthetic reviews, whose quarter is small and whose rolling window
+    /// is not: charts beside the Markdown, and in the HTML page itself.
+    @Test func bulletinChartsGoBesideTheMarkdownAndInsideTheHTMLPage() throws {
+        let dus = try Harness()
+        #expect(try dus.run("generate", "--count", "400", "--seed", "7", "--out", dus.path("s.jsonl")).status == 0)
+        #expect(try dus.run("import", dus.path("s.jsonl")).status == 0)
+        let written = try dus.run("bulletin", "--period", "2024-Q2", "--out", "out/q2.md", "--html", "out/q2.html",
+                                  "--issuer", "Synthetic probation region", "--marking", "OFFICIAL-SENSITIVE", "--issued", "2026-11-03")
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout == "wrote out/q2.md, out/q2-release-timing.svg, out/q2-themes.svg, out/q2.html\n")
+        let markdown = String(decoding: try #require(dus.data("out/q2.md")), as: UTF8.self)
+        #expect(markdown.contains("](q2-release-timing.svg)") && markdown.contains("](q2-themes.svg)"))
+        #expect(markdown.hasPrefix("**OFFICIAL-SENSITIVE**\n") && markdown.contains("Issued November 2026 by Synthetic probation region."))
+        #expect(!markdown.contains("2026-11-03"))
+        let html = String(decoding: try #require(dus.data("out/q2.html")), as: UTF8.self)
+        #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == 2 && !html.contains("src=") && !html.contains("url(http"))
+        #expect(html.contains("OFFICIAL-SENSITIVE"))
+    }
+
+    /// The HTML bulletin opened in a real browser (headless Chromium), as a reader would:
+    /// the page has text, each chart has a size, and the console stays quiet.
+    @Test func theHTMLBulletinOpensInARealBrowserWithItsCharts() throws {
+        let dus = try Harness()
+        #expect(try dus.run("generate", "--count", "400", "--seed", "7", "--out", dus.path("s.jsonl")).status == 0)
+        #expect(try dus.run("import", dus.path("s.jsonl")).status == 0)
+        #expect(try dus.run("bulletin", "--period", "2024-Q2", "--html", "q2.html", "--marking", "OFFICIAL").status == 0)
+        // A copy with a probe that writes what the browser laid out into the page: the
+        // bulletin itself has no script.
+        let page = String(decoding: try #require(dus.data("q2.html")), as: UTF8.self)
+        let probe = """
+            <script>document.body.setAttribute("data-probe", JSON.stringify({text: document.body.innerText.length, \
+            charts: [...document.querySelectorAll("svg")].map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })}));</script></body>
+            """
+        try dus.write("probe.html", page.replacingOccurrences(of: "</body>", with: probe))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                             "--user-data-dir=\(dus.path("chromium-profile"))", "--dump-dom", URL(fileURLWithPath: dus.path("probe.html")).absoluteString]
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let match = try #require(try Regex(#"data-probe="([^"]*)""#).firstMatch(in: dom))
+        let json = String(match.output[1].substring ?? "").replacingOccurrences(of: "&quot;", with: "\"")
+        let probed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect((probed["text"] as? Int ?? 0) > 1000)
+        let charts = try #require(probed["charts"] as? [[Double]])
+        #expect(charts.count == 2)
+        for chart in charts { #expect(chart.count == 2 && chart[0] > 200 && chart[1] > 100, "\(chart)") }
+        // The console: no message at all (the bulletin runs no script and loads nothing).
+        #expect(!log.contains("CONSOLE"), "\(log)")
     }
 
     @Test func bulletinRefusesPartMonthsAndWritesNothingWhenATextWouldDiscloseAnAge() throws {

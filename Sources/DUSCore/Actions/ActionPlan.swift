@@ -99,7 +99,7 @@ public enum ActionPlanRenderer {
     /// One self-contained page (no file beside it), printable on A4 landscape.
     public static func html(_ plan: ActionPlan) -> String {
         let title = plan.reviews.count == 1 ? "Action plan: \(plan.reviews[0].reference)" : "Action plans as of \(plan.asOf)"
-        return MarkdownHTML.page(title: title, markdown: markdown(plan), wide: true)
+        return MarkdownHTML.page(title: title, markdown: markdown(plan), layout: .landscape)
     }
 
     /// One row an action (a recommendation without actions gets one row of its own), every

@@ -70,7 +70,7 @@ public struct ChaseList: Sendable, Equatable {
 
     /// One self-contained HTML page of some sections.
     public func html(_ sections: [Section]? = nil) -> String {
-        MarkdownHTML.page(title: "Actions to chase as of \(asOf)", markdown: markdown(sections), wide: true)
+        MarkdownHTML.page(title: "Actions to chase as of \(asOf)", markdown: markdown(sections), layout: .landscape)
     }
 
     /// A file name for one section: region and owner in lower case, words joined by `-`

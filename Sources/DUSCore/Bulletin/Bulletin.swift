@@ -6,17 +6,64 @@ import Foundation
 public struct Bulletin: Sendable {
     /// The months covered, in words: "July to September 2025".
     public var period: String
+    /// Who issues it, its handling marking (`OFFICIAL-SENSITIVE`), and the month of issue
+    /// (a bulletin never shows a date finer than the month).
+    public var issuer: String?
+    public var marking: String?
+    public var issued: String
     public var control: DisclosureControl
     public var reviews: DisclosureControl.Figure
     public var deaths: DisclosureControl.Figure
     public var nearMisses: DisclosureControl.Figure
     public var releaseTiming: [Row]
+    /// Every factor with its figures; `shownFactors` are those a bulletin shows.
     public var factors: [FactorRow]
     public var themes: [Row]
     public var substances: [Row]
-    /// Learning points grouped by their first theme, in catalogue order (without a
-    /// theme last); each text once.
+    /// Learning points grouped by their first theme: the themes of most reviews first
+    /// (among counts that may be shown), then the others in catalogue order, without a
+    /// theme last; each text once.
     public var learning: [(theme: String?, points: [String])]
+    /// Reviews of the period left out: not yet published (and not classified not
+    /// drug-related), and classified not drug-related (any status).
+    public var unpublished: DisclosureControl.Figure
+    public var notDrugRelated: DisclosureControl.Figure
+    /// The same figures over the rolling window of whole years that ends with the period,
+    /// for the tables too small to show for the period alone.
+    public var window: Window?
+
+    /// The figures of the rolling window.
+    public struct Window: Sendable {
+        /// "October 2022 to September 2025".
+        public var period: String
+        public var years: Int
+        public var reviews: DisclosureControl.Figure
+        public var deaths: DisclosureControl.Figure
+        public var nearMisses: DisclosureControl.Figure
+        public var releaseTiming: [Row]
+        public var themes: [Row]
+    }
+
+    /// Whether a table of these figures, with `total` reviews, can be shown: its total is
+    /// 10 or more and no more than half its cells are hidden. Otherwise a sentence says so
+    /// (decisions #1), and the rolling window's figures stand in for it.
+    public static func canShow(_ figures: [DisclosureControl.Figure], total: DisclosureControl.Figure) -> Bool {
+        guard case .count(let reviews) = total, reviews >= 10, !figures.isEmpty else { return false }
+        return figures.count(where: \.isSuppressed) * 2 <= figures.count
+    }
+
+    public var showsKinds: Bool { Self.canShow([deaths, nearMisses], total: reviews) }
+    public var showsReleaseTiming: Bool { Self.canShow(releaseTiming.map(\.figure), total: reviews) }
+    public var showsThemes: Bool { Self.canShow(themes.map(\.figure), total: reviews) }
+    public var showsSubstances: Bool { Self.canShow(substances.map(\.figure), total: reviews) }
+    /// The factors whose count can be shown (5 or more, not hidden); the others are named.
+    public var shownFactors: [FactorRow] {
+        factors.filter { if case .count(let value) = $0.risk { value >= control.minCount } else { false } }
+    }
+    public var factorsNotShown: [FactorRow] {
+        let shown = Set(shownFactors.map(\.id))
+        return factors.filter { !shown.contains($0.id) }
+    }
 
     /// One line of a table: a label, its count, and a percentage where one may be shown.
     public struct Row: Sendable, Equatable {
@@ -58,6 +105,8 @@ public struct Bulletin: Sendable {
             ("<\(control.minCount)", "a count from 1 to \(control.minCount - 1), not shown so that no one can be recognised"),
             ("[c]", "a count not shown so that a count under \(control.minCount) cannot be worked out from it: beside a table's total, or (for factors that apply only after a release) from the release table"),
             ("–", "a percentage not shown: a count it rests on is not shown or is under \(control.minCount), or it would rest on fewer than 10 reviews"),
+            ("too few to show", "a table is replaced by a sentence when it covers fewer than 10 reviews or more than half its counts would not be shown; the figures over a rolling window of whole years ending with the period stand in for it, under the same rules"),
+            ("not yet published", "reviews of events in the period that a panel has not yet published; they are left out until they are"),
         ]
     }
 }
@@ -78,6 +127,11 @@ public struct BulletinPeriod: Sendable, Equatable {
     }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// "December 2026": a day's month, as a bulletin shows its date of issue.
+    public static func monthLabel(_ day: Day) -> String {
+        "\(months[day.month - 1]) \(day.year)"
+    }
 
     /// "July 2025", "July to September 2025", "November 2025 to January 2026".
     public var label: String {
@@ -113,10 +167,21 @@ public enum BulletinError: LocalizedError, Equatable {
 public struct BulletinBuilder {
     public let store: Store
     public var control: DisclosureControl
+    public var issuer: String?
+    public var marking: String?
+    /// The day of issue; the bulletin shows its month.
+    public var issued: Day
+    /// The length of the rolling window, in whole years ending with the period.
+    public var contextYears: Int
 
-    public init(store: Store, control: DisclosureControl = DisclosureControl()) {
+    public init(store: Store, control: DisclosureControl = DisclosureControl(), issuer: String? = nil, marking: String? = nil,
+                issued: Day = .today(), contextYears: Int = 3) {
         self.store = store
         self.control = control
+        self.issuer = issuer
+        self.marking = marking
+        self.issued = issued
+        self.contextYears = contextYears
     }
 
     /// The filter a bulletin reads: published reviews of drug-related events in the period.
@@ -129,24 +194,40 @@ public struct BulletinBuilder {
         return filter
     }
 
+    /// The rolling window: `years` whole years (12 months each) ending with the period's
+    /// last month.
+    public static func window(ending period: BulletinPeriod, years: Int) -> BulletinPeriod {
+        let last = period.to
+        let firstMonth = last.year * 12 + (last.month - 1) - years * 12 + 1
+        let from = Day(year: firstMonth / 12, month: firstMonth % 12 + 1, day: 1)!
+        return try! BulletinPeriod(from: from, to: last)
+    }
+
     public func bulletin(for period: BulletinPeriod) throws -> Bulletin {
         // Figures and learning points come from one read transaction: an import landing
         // between two reads could otherwise make them describe different reviews.
         try store.snapshot { try bulletin(for: period, $0) }
     }
 
-    private func bulletin(for period: BulletinPeriod, _ snapshot: StoreSnapshot) throws -> Bulletin {
-        let filter = Self.filter(for: period)
-        let slice = try PatternEngine(store: store).report(snapshot, matching: filter).all
-        let catalogue = store.catalogue
-        let control = self.control
+    /// The figures of one period's published drug-related reviews, under disclosure control.
+    private struct Figures {
+        var slice: PatternSlice
+        var reviews: DisclosureControl.Figure
+        var deaths: DisclosureControl.Figure
+        var nearMisses: DisclosureControl.Figure
+        var releaseTiming: [Bulletin.Row]
+        var timingHidesACount: Bool
+        var themes: [Bulletin.Row]
+        var substances: [Bulletin.Row]
+    }
 
+    private func figures(_ filter: ReviewFilter, _ snapshot: StoreSnapshot) throws -> Figures {
+        let slice = try PatternEngine(store: store).report(snapshot, matching: filter).all
         let kinds = control.protect([slice.deaths, slice.nearMisses], total: slice.reviews)
         let bands = ReleaseBand.allCases
         let bandCounts = bands.map { slice.releaseBands[$0] ?? 0 }
         let timing = control.protect(bandCounts, total: slice.reviews)
         let releasedFigures = Array(timing.cells.prefix(4))
-        let timingHidesACount = timing.cells.contains(where: \.isSuppressed)
         let releaseTiming = bands.enumerated().map { index, band in
             Bulletin.Row(
                 label: band == .notReleased ? "not released" : band.rawValue.replacingOccurrences(of: "-", with: "–") + " days",
@@ -154,13 +235,27 @@ public struct BulletinBuilder {
                 percentage: band == .notReleased ? nil
                     : control.percentage(bandCounts[index], of: slice.released, shown: releasedFigures))
         }
+        return Figures(
+            slice: slice,
+            // The total of reviews heads two tables: hidden in one, it is hidden in both.
+            reviews: timing.total.isSuppressed ? timing.total : kinds.total,
+            deaths: kinds.cells[0], nearMisses: kinds.cells[1], releaseTiming: releaseTiming,
+            timingHidesACount: timing.cells.contains(where: \.isSuppressed),
+            themes: ranked(slice.themeReviews), substances: ranked(slice.substances))
+    }
+
+    private func bulletin(for period: BulletinPeriod, _ snapshot: StoreSnapshot) throws -> Bulletin {
+        let filter = Self.filter(for: period)
+        let figures = try figures(filter, snapshot)
+        let slice = figures.slice
+        let catalogue = store.catalogue
 
         // A release-only factor can only be at risk, or answered, for released reviews: its
         // count and share bound the number released, and with it a count the release
         // table hides. While that table hides one, such factors show neither.
         let factors = slice.factors.filter { $0.id != "first_fortnight" }.map { count in
             let factor = catalogue.factor(count.id)
-            let linked = factor?.applies == .released && timingHidesACount
+            let linked = factor?.applies == .released && figures.timingHidesACount
             // Zero bounds nothing, and is always shown as 0.
             let risk = linked && count.risk > 0 ? .hidden : control.figure(count.risk)
             // The share is withheld when the count beside it, or the count of no risk that
@@ -171,14 +266,35 @@ public struct BulletinBuilder {
                 share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: shown))
         }
 
-        return Bulletin(
-            period: period.label, control: control,
-            // The total of reviews heads two tables: hidden in one, it is hidden in both.
-            reviews: timing.total.isSuppressed ? timing.total : kinds.total,
-            deaths: kinds.cells[0], nearMisses: kinds.cells[1],
-            releaseTiming: releaseTiming, factors: factors,
-            themes: ranked(slice.themeReviews), substances: ranked(slice.substances),
-            learning: try learning(matching: filter, snapshot))
+        // What was left out: the period's reviews not yet published, and those classified
+        // not drug-related. Each is a count on its own, with no total beside it.
+        var unpublished = 0
+        for status in Status.allCases where status != .published {
+            var other = filter
+            other.status = status
+            unpublished += try PatternEngine(store: store).report(snapshot, matching: other).all.reviews
+        }
+        var notRelated = filter
+        notRelated.status = nil
+        notRelated.classification = .notDrugRelated
+        notRelated.includesNotDrugRelated = true
+        let notDrugRelated = try PatternEngine(store: store).report(snapshot, matching: notRelated).all.reviews
+
+        var bulletin = Bulletin(
+            period: period.label, issuer: issuer, marking: marking, issued: BulletinPeriod.monthLabel(issued), control: control,
+            reviews: figures.reviews, deaths: figures.deaths, nearMisses: figures.nearMisses,
+            releaseTiming: figures.releaseTiming, factors: factors, themes: figures.themes, substances: figures.substances,
+            learning: try learning(matching: filter, snapshot),
+            unpublished: control.figure(unpublished), notDrugRelated: control.figure(notDrugRelated), window: nil)
+        // The window stands in for the tables too small to show; it is gathered only then.
+        if contextYears > 0 && (!bulletin.showsKinds || !bulletin.showsReleaseTiming || !bulletin.showsThemes) {
+            let window = Self.window(ending: period, years: contextYears)
+            let wide = try self.figures(Self.filter(for: window), snapshot)
+            bulletin.window = Bulletin.Window(
+                period: window.label, years: contextYears, reviews: wide.reviews, deaths: wide.deaths, nearMisses: wide.nearMisses,
+                releaseTiming: wide.releaseTiming, themes: wide.themes)
+        }
+        return bulletin
     }
 
     /// Counts with no published total: primary suppression only. Shown counts come first,
@@ -191,15 +307,25 @@ public struct BulletinBuilder {
         return (shown + hidden).map { Bulletin.Row(label: Bulletin.words($0.id), figure: $0.figure, percentage: nil) }
     }
 
-    /// The learning points of the reviews, grouped by first theme; each text once.
+    /// The learning points of the reviews, grouped by first theme; each text once. Themes
+    /// with the most reviews come first, ordered by counts that may be shown only (5 or
+    /// more); the rest follow in catalogue order, so that their order gives nothing away.
     private func learning(matching filter: ReviewFilter, _ snapshot: StoreSnapshot) throws -> [(theme: String?, points: [String])] {
         var groups: [String?: [String]] = [:]
+        var reviews: [String: Int] = [:]
         var seen: Set<String> = []
-        for note in try snapshot.learningPoints(matching: filter) {
-            guard seen.insert(note.text).inserted else { continue }
-            groups[note.themes.first, default: []].append(note.text)
+        for notes in try snapshot.learningByReview(matching: filter) {
+            for theme in Set(notes.compactMap(\.themes.first)) { reviews[theme, default: 0] += 1 }
+            for note in notes {
+                guard seen.insert(note.text).inserted else { continue }
+                groups[note.themes.first, default: []].append(note.text)
+            }
         }
-        let order: [String?] = store.catalogue.themes.map(Optional.some) + [nil]
+        let catalogueOrder = store.catalogue.themes
+        let shown = catalogueOrder.filter { groups[$0] != nil && (reviews[$0] ?? 0) >= control.minCount }
+            .sorted { (reviews[$0] ?? 0) > (reviews[$1] ?? 0) }
+        let rest = catalogueOrder.filter { groups[$0] != nil && !shown.contains($0) }
+        let order: [String?] = (shown + rest).map(Optional.some) + [nil]
         return order.compactMap { theme in groups[theme].map { (theme, $0) } }
     }
 }

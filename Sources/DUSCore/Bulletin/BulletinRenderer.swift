@@ -25,15 +25,27 @@ public struct BulletinRenderer {
         String(decoding: PackageResources.bulletin_md_mustache, as: UTF8.self)
     }
 
-    /// The Markdown bulletin from `template` (Mustache text); `chart` is the file name of
-    /// the release-timing chart to show, if one is written beside the bulletin.
-    public func markdown(template: String = BulletinRenderer.defaultTemplate, chart: String? = nil) throws -> String {
-        try checked(template)(chart)
+    /// The file names (or, for the HTML page, the placeholders) of the charts a bulletin
+    /// shows; nil for a chart not shown.
+    public struct ChartNames: Sendable, Equatable {
+        public var release: String?
+        public var themes: String?
+
+        public init(release: String? = nil, themes: String? = nil) {
+            self.release = release
+            self.themes = themes
+        }
+    }
+
+    /// The Markdown bulletin from `template` (Mustache text); `charts` names the chart
+    /// files to show, if they are written beside the bulletin.
+    public func markdown(template: String = BulletinRenderer.defaultTemplate, charts: ChartNames = ChartNames()) throws -> String {
+        try checked(template)(charts)
     }
 
     /// Compiles `template` and checks what it shows, once; the function returned renders
-    /// it with a chart's file name, which the user chose and so is not checked.
-    private func checked(_ template: String) throws -> (_ chart: String?) -> String {
+    /// it with the charts' file names, which the user chose and so are not checked.
+    private func checked(_ template: String) throws -> (_ charts: ChartNames) -> String {
         let compiled: MustacheTemplate
         do {
             // A name the values lack would render as nothing: a silent gap in the bulletin.
@@ -41,14 +53,23 @@ public struct BulletinRenderer {
         } catch let error as TemplateError {
             throw BulletinError.template(error.message)
         }
-        try check(compiled.render(context(chart: "chart.svg")))
-        return { chart in compiled.render(self.context(chart: chart)) }
+        try check(compiled.render(context(charts: ChartNames(release: "chart.svg", themes: "chart.svg"))))
+        return { charts in compiled.render(self.context(charts: charts)) }
     }
 
-    /// A standalone HTML page of the Markdown bulletin (tables and all), through cmark-gfm.
+    /// One HTML page of the Markdown bulletin, through cmark-gfm: its CSS and its charts
+    /// (inline SVG) in it, so that it refers to no other file and can be sent as it is.
+    /// The Markdown must have been rendered with `htmlCharts` as its chart names.
     public func html(markdown: String) -> String {
-        MarkdownHTML.page(title: "Learning bulletin: \(bulletin.period)", markdown: markdown)
+        var inline: [String: String] = [:]
+        if let chart = releaseChart() { inline[Self.htmlCharts.release!] = chart }
+        if let chart = themesChart() { inline[Self.htmlCharts.themes!] = chart }
+        return MarkdownHTML.page(title: "Learning bulletin: \(bulletin.period)", markdown: markdown, inline: inline)
     }
+
+    /// The chart names the Markdown of the HTML page is rendered with: placeholders that
+    /// `html(markdown:)` replaces with the charts themselves.
+    public static let htmlCharts = ChartNames(release: "dus-chart-release-timing", themes: "dus-chart-themes")
 
     /// The names of the values `context` holds: "" for the top level, and for each list
     /// the keys of its items (a list that is empty in one bulletin still has names a
@@ -56,45 +77,101 @@ public struct BulletinRenderer {
     static let valueNames: [String: Set<String>] = {
         let row: Set<String> = ["label", "count", "percentage"]
         return [
-            "": ["period", "min_count", "empty", "reviews", "deaths", "near_misses", "release_timing", "factors",
-                 "has_themes", "themes", "has_substances", "substances", "has_learning", "learning", "definitions",
-                 "release_chart"],
-            "release_timing": row, "themes": row, "substances": row,
+            "": ["period", "issued", "issuer", "marking", "min_count", "min_count_less_one", "empty", "reviews", "deaths", "near_misses",
+                 "kinds_shown", "unpublished", "not_drug_related", "release_timing", "release_shown", "release_chart",
+                 "factors", "has_factors", "factors_not_shown", "has_factors_not_shown",
+                 "themes", "themes_shown", "themes_chart", "substances", "substances_shown", "has_learning", "learning",
+                 "kinds_sentence", "release_sentence", "themes_sentence", "themes_named", "has_themes_named", "window_period", "window_years", "window_reviews", "window_deaths", "window_near_misses",
+                 "window_kinds_shown", "window_release_timing", "window_release_shown", "window_themes", "window_themes_shown",
+                 "definitions"],
+            "release_timing": row, "window_release_timing": row, "themes": row, "window_themes": row, "substances": row,
             "factors": ["id", "question", "risk_answer", "count", "percentage"],
             "learning": ["theme", "points"],
             "definitions": ["term", "definition"],
         ]
     }()
 
-    /// The values a template can use; the README lists them.
-    func context(chart: String?) -> [String: Any] {
+    /// The values a template can use; the README lists them. A value that may be missing
+    /// (issuer, marking, a chart) is `false` when it is: Mustache would show nil as "nil".
+    func context(charts: ChartNames) -> [String: Any] {
         func rows(_ rows: [Bulletin.Row]) -> [[String: Any]] {
             rows.map { ["label": $0.label, "count": $0.figure.description, "percentage": $0.percentage ?? "–"] }
         }
         let definitions = Bulletin.definitions(bulletin.control)
-        var context: [String: Any] = [
+        let window = bulletin.window
+        let windowShows = (
+            kinds: window.map { Bulletin.canShow([$0.deaths, $0.nearMisses], total: $0.reviews) } ?? false,
+            release: window.map { Bulletin.canShow($0.releaseTiming.map(\.figure), total: $0.reviews) } ?? false,
+            themes: window.map { Bulletin.canShow($0.themes.map(\.figure), total: $0.reviews) } ?? false)
+        let minCount = bulletin.control.minCount
+        // Why a table gives way to a sentence, and whether the window stands in for it.
+        func small(_ what: String, _ figures: [DisclosureControl.Figure], windowShows: Bool) -> String {
+            var sentence: String
+            if case .count(let reviews) = bulletin.reviews, reviews >= 10 {
+                sentence = "\(what.prefix(1).uppercased() + what.dropFirst()) in \(bulletin.period) \(figures.count == 2 ? "is" : "are") not shown: most of the counts are under \(minCount)"
+            } else {
+                sentence = "\(what.prefix(1).uppercased() + what.dropFirst()) in \(bulletin.period) \(figures.count == 2 ? "is" : "are") not shown: fewer than 10 published reviews are too few to show without revealing small numbers"
+            }
+            if let window, !windowShows { sentence += "; nor can they be shown over the \(window.years) years to the end of the period" }
+            return sentence + "."
+        }
+        let unshownThemes = bulletin.themes.map(\.label).sorted()
+        func chart(_ name: String?, shown: Bool) -> Any {
+            // Escaped as a URL path, so that a name with a space is still one Markdown link.
+            guard shown, let name else { return false }
+            return name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
+        }
+        let context: [String: Any] = [
             "period": bulletin.period,
-            "min_count": bulletin.control.minCount,
+            "issued": bulletin.issued,
+            "issuer": bulletin.issuer ?? false,
+            "marking": bulletin.marking ?? false,
+            "min_count": minCount,
+            "min_count_less_one": minCount - 1,
             "empty": bulletin.reviews == .count(0),
             "reviews": bulletin.reviews.description,
             "deaths": bulletin.deaths.description,
             "near_misses": bulletin.nearMisses.description,
+            "kinds_shown": bulletin.showsKinds,
+            "unpublished": bulletin.unpublished.description,
+            "not_drug_related": bulletin.notDrugRelated.description,
             "release_timing": rows(bulletin.releaseTiming),
-            "factors": bulletin.factors.map { ["id": $0.id, "question": $0.question, "risk_answer": $0.riskAnswer, "count": $0.risk.description, "percentage": $0.share ?? "–"] },
-            "has_themes": !bulletin.themes.isEmpty,
+            "release_shown": bulletin.showsReleaseTiming,
+            "release_chart": chart(charts.release, shown: releaseChart() != nil),
+            "factors": bulletin.shownFactors.map {
+                ["id": $0.id, "question": $0.question, "risk_answer": $0.riskAnswer, "count": $0.risk.description, "percentage": $0.share ?? "–"]
+            },
+            "has_factors": !bulletin.shownFactors.isEmpty,
+            "factors_not_shown": bulletin.factorsNotShown.map(\.question).joined(separator: "; "),
+            "has_factors_not_shown": !bulletin.factorsNotShown.isEmpty,
             "themes": rows(bulletin.themes),
-            "has_substances": !bulletin.substances.isEmpty,
+            "themes_shown": bulletin.showsThemes,
+            "themes_chart": chart(charts.themes, shown: themesChart() != nil),
             "substances": rows(bulletin.substances),
+            "substances_shown": bulletin.showsSubstances,
             "has_learning": !bulletin.learning.isEmpty,
             "learning": bulletin.learning.map { group in
                 ["theme": group.theme.map { let words = Bulletin.words($0); return words.prefix(1).uppercased() + words.dropFirst() } ?? "Other learning",
                  "points": group.points.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }] as [String: Any]
             },
+            "kinds_sentence": small("the split between deaths and near misses", [bulletin.deaths, bulletin.nearMisses], windowShows: windowShows.kinds),
+            "release_sentence": small("the times from release to the event", bulletin.releaseTiming.map(\.figure), windowShows: windowShows.release),
+            "themes_sentence": small("the counts of reviews by theme", bulletin.themes.map(\.figure), windowShows: windowShows.themes),
+            // The themes named without counts, in name order: their order gives nothing away.
+            "themes_named": unshownThemes.joined(separator: "; "),
+            "has_themes_named": !unshownThemes.isEmpty,
+            "window_period": window?.period ?? "",
+            "window_years": window?.years ?? 0,
+            "window_reviews": window?.reviews.description ?? "",
+            "window_deaths": window?.deaths.description ?? "",
+            "window_near_misses": window?.nearMisses.description ?? "",
+            "window_kinds_shown": windowShows.kinds,
+            "window_release_timing": rows(window?.releaseTiming ?? []),
+            "window_release_shown": windowShows.release,
+            "window_themes": rows(window?.themes ?? []),
+            "window_themes_shown": windowShows.themes,
             "definitions": definitions.map { ["term": $0.0, "definition": $0.1] },
         ]
-        // Only when there is one: Mustache shows a nil value as "nil". Escaped as a URL
-        // path, so that a name with a space is still one Markdown link.
-        if let chart { context["release_chart"] = chart.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? chart }
         return context
     }
 
@@ -130,29 +207,74 @@ public struct BulletinRenderer {
     /// Words shaped like a reference: capitals and digits in parts joined by hyphens.
     private static let referenceShaped = try! NSRegularExpression(pattern: #"\b[A-Z0-9]+(-[A-Z0-9]+)+\b"#)
 
-    /// The release-timing chart: a bar a band, with its count; a hidden count has no bar.
-    public func releaseChart() -> String {
-        let rows = bulletin.releaseTiming
+    /// The release-timing chart, of the period, or of the rolling window when the period's
+    /// table is too small to show; nil when neither can be shown (a sentence says so).
+    public func releaseChart() -> String? {
+        if bulletin.showsReleaseTiming {
+            return Self.barChart(
+                title: "Reviews by time from release to the event, \(bulletin.period)",
+                description: "Published reviews in each band of time from release from custody to the event; the first fortnight is days 0 to 13.",
+                rows: bulletin.releaseTiming)
+        }
+        guard let window = bulletin.window, Bulletin.canShow(window.releaseTiming.map(\.figure), total: window.reviews) else { return nil }
+        return Self.barChart(
+            title: "Reviews by time from release to the event, \(window.period)",
+            description: "Published reviews over \(window.years) years in each band of time from release from custody to the event, for context: too few in \(bulletin.period) alone.",
+            rows: window.releaseTiming)
+    }
+
+    /// The most frequent themes of the findings (at most eight, counts that may be shown
+    /// only), of the period or the rolling window; nil when none can be shown.
+    public func themesChart() -> String? {
+        let (rows, period): ([Bulletin.Row], String)
+        if bulletin.showsThemes {
+            (rows, period) = (bulletin.themes, bulletin.period)
+        } else if let window = bulletin.window, Bulletin.canShow(window.themes.map(\.figure), total: window.reviews) {
+            (rows, period) = (window.themes, window.period)
+        } else {
+            return nil
+        }
+        let shown = rows.filter { !$0.figure.isSuppressed }.prefix(8)
+        guard !shown.isEmpty else { return nil }
+        return Self.barChart(
+            title: "The most frequent themes of the findings, \(period)",
+            description: "Published reviews with at least one finding on each theme, most first; themes with fewer than \(bulletin.control.minCount) reviews are left out.",
+            rows: Array(shown))
+    }
+
+    /// A horizontal bar chart, readable printed in black and white: dark bars, each count
+    /// written beside its bar; a count not shown is a hatched mark of one size, so that it
+    /// gives nothing away. `<title>` and `<desc>` are for screen readers.
+    static func barChart(title: String, description: String, rows: [Bulletin.Row]) -> String {
         let largest = rows.compactMap { if case .count(let value) = $0.figure { value } else { nil } }.max() ?? 0
-        let barStart = 130.0, barRoom = 300.0, rowHeight = 28.0
-        let height = Double(rows.count) * rowHeight + 50
+        let labelRoom = min(260.0, Double(rows.map(\.label.count).max() ?? 10) * 7.2 + 10)
+        let barStart = labelRoom, barRoom = 560.0 - labelRoom - 60, rowHeight = 28.0
+        let height = Double(rows.count) * rowHeight + 44
+        let id = "chart-" + String(title.unicodeScalars.reduce(UInt32(5381)) { ($0 &* 33) &+ $1.value }, radix: 36)
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="480" height="\(Int(height))" viewBox="0 0 480 \(Int(height))" role="img" aria-labelledby="title">
-            <title id="title">Reviews by time from release to the event, \(MarkdownHTML.escaped(bulletin.period))</title>
-            <style>text { font-family: system-ui, sans-serif; font-size: 13px; fill: #1b1b1b; } .bar { fill: #1d70b8; }</style>
-            <text x="0" y="18" font-weight="bold">Time from release to the event</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="560" height="\(Int(height))" viewBox="0 0 560 \(Int(height))" role="img" aria-labelledby="\(id)-title \(id)-desc">
+            <title id="\(id)-title">\(MarkdownHTML.escaped(title))</title>
+            <desc id="\(id)-desc">\(MarkdownHTML.escaped(description))</desc>
+            <defs><pattern id="\(id)-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#1b1b1b" stroke-width="2"/></pattern></defs>
+            <text x="0" y="18" font-family="sans-serif" font-size="14" font-weight="bold" fill="#1b1b1b">\(MarkdownHTML.escaped(title))</text>
 
             """
         for (index, row) in rows.enumerated() {
-            let y = 34 + Double(index) * rowHeight
-            svg += "<text x=\"0\" y=\"\(y + 16)\">\(MarkdownHTML.escaped(row.label))</text>\n"
+            let y = 30 + Double(index) * rowHeight
+            svg += "<text x=\"0\" y=\"\(y + 16)\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#1b1b1b\">\(MarkdownHTML.escaped(row.label))</text>\n"
             var labelX = barStart
-            if case .count(let value) = row.figure, value > 0, largest > 0 {
+            switch row.figure {
+            case .count(let value) where value > 0 && largest > 0:
                 let width = max(2, barRoom * Double(value) / Double(largest))
-                svg += "<rect class=\"bar\" x=\"\(barStart)\" y=\"\(y + 4)\" width=\"\(Self.number(width))\" height=\"16\"/>\n"
+                svg += "<rect x=\"\(barStart)\" y=\"\(y + 4)\" width=\"\(number(width))\" height=\"16\" fill=\"#333333\"/>\n"
                 labelX += width
+            case .suppressed, .hidden:
+                svg += "<rect x=\"\(barStart)\" y=\"\(y + 4)\" width=\"12\" height=\"16\" fill=\"url(#\(id)-hatch)\" stroke=\"#1b1b1b\"/>\n"
+                labelX += 12
+            default:
+                break
             }
-            svg += "<text x=\"\(Self.number(labelX + 6))\" y=\"\(y + 16)\">\(MarkdownHTML.escaped(row.figure.description))</text>\n"
+            svg += "<text x=\"\(number(labelX + 6))\" y=\"\(y + 16)\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#1b1b1b\">\(MarkdownHTML.escaped(row.figure.description))</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -162,26 +284,24 @@ public struct BulletinRenderer {
 
 extension BulletinRenderer {
     /// Every file of a bulletin, rendered and checked before any is written: the Markdown
-    /// at `markdownPath`, the HTML page at `htmlPath`, and beside each the release-timing
-    /// chart (`NAME-release-timing.svg`) it shows.
+    /// at `markdownPath` with its charts beside it (`NAME-release-timing.svg`,
+    /// `NAME-themes.svg`), and the HTML page at `htmlPath`, one file with its charts in it.
     public func files(template: String = BulletinRenderer.defaultTemplate, markdownPath: String?, htmlPath: String?) throws -> [(path: String, contents: String)] {
         var files: [(path: String, contents: String)] = []
         let render = try checked(template)
-        let chart = releaseChart()
-        func chartName(beside path: String) -> (path: String, name: String) {
-            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + "-release-timing.svg"
-            let folder = (path as NSString).deletingLastPathComponent
-            return (folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name), name)
-        }
         if let markdownPath {
-            let chartFile = chartName(beside: markdownPath)
-            files.append((markdownPath, render(chartFile.name)))
-            files.append((chartFile.path, chart))
+            func beside(_ suffix: String) -> (path: String, name: String) {
+                let name = URL(fileURLWithPath: markdownPath).deletingPathExtension().lastPathComponent + suffix
+                let folder = (markdownPath as NSString).deletingLastPathComponent
+                return (folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name), name)
+            }
+            let release = releaseChart().map { (beside("-release-timing.svg"), $0) }
+            let themes = themesChart().map { (beside("-themes.svg"), $0) }
+            files.append((markdownPath, render(ChartNames(release: release?.0.name, themes: themes?.0.name))))
+            for (file, svg) in [release, themes].compactMap({ $0 }) { files.append((file.path, svg)) }
         }
         if let htmlPath {
-            let chartFile = chartName(beside: htmlPath)
-            files.append((htmlPath, html(markdown: render(chartFile.name))))
-            if !files.contains(where: { $0.path == chartFile.path }) { files.append((chartFile.path, chart)) }
+            files.append((htmlPath, html(markdown: render(Self.htmlCharts))))
         }
         return files
     }

@@ -435,18 +435,24 @@ extension StoreSnapshot {
     /// The learning points of the reviews the filter selects, by event date, reference
     /// and place in the review.
     public func learningPoints(matching filter: ReviewFilter) throws -> [Note] {
+        try learningByReview(matching: filter).flatMap { $0 }
+    }
+
+    /// The learning points of each review the filter selects that has any, a list a
+    /// review, by event date and reference.
+    public func learningByReview(matching filter: ReviewFilter) throws -> [[Note]] {
         let (clause, arguments) = store.sqlCondition(for: filter)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT reference, learning FROM review WHERE \(clause) AND learning <> '[]' ORDER BY event_date, reference
             """, arguments: StatementArguments(arguments))
-        var notes: [Note] = []
+        var notes: [[Note]] = []
         while let row = try rows.next() {
             let stored = StoredRow(row)
             let reference = (try? stored.text("reference")) ?? "a review"
             do throws(DamagedValue) {
                 let text = try stored.text("learning")
                 do throws(StoredParts.Damaged) {
-                    notes += try StoredParts.notes(text, column: "learning")
+                    notes.append(try StoredParts.notes(text, column: "learning"))
                 } catch {
                     throw stored.damaged("learning", error.problem)
                 }

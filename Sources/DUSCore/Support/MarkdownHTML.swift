@@ -39,13 +39,28 @@ enum MarkdownHTML {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// A standalone page: the body inside a small, printable HTML document. `wide` pages
-    /// (tables of many columns) use the width of the window and print on A4 landscape.
-    static func page(title: String, markdown: String, wide: Bool = false) -> String {
-        let width = wide ? "max-width: none; margin: 1rem 1.5rem;" : "max-width: 48rem; margin: 2rem auto;"
-        let print = wide
-            ? "\n@page { size: A4 landscape; margin: 12mm; } @media print { body { margin: 0; font-size: 9pt; } tr, td, th { break-inside: avoid; } h1, h2 { break-after: avoid; } }"
-            : ""
+    /// How a page prints: A4 upright (a document to read), or A4 landscape (a wide table).
+    enum Layout {
+        case portrait, landscape
+    }
+
+    /// A standalone page: the body inside a small, printable HTML document, its CSS inline.
+    /// Printed, tables, charts and list items are not split across pages where that can
+    /// be avoided, headings stay with what follows, and a link shows its address as text.
+    /// `inline` maps an image source to markup put in the image's place (a chart as inline
+    /// SVG), so that the page refers to no other file.
+    static func page(title: String, markdown: String, layout: Layout = .portrait, inline: [String: String] = [:]) -> String {
+        let width = layout == .landscape ? "max-width: none; margin: 1rem 1.5rem;" : "max-width: 48rem; margin: 2rem auto;"
+        let size = layout == .landscape ? "A4 landscape" : "A4"
+        var body = body(markdown)
+        for (source, markup) in inline {
+            // cmark-gfm writes an image as <img src="SOURCE" alt="..." />.
+            let pattern = "<img src=\"" + NSRegularExpression.escapedPattern(for: source) + "\"[^>]*/>"
+            if let expression = try? NSRegularExpression(pattern: pattern) {
+                body = expression.stringByReplacingMatches(
+                    in: body, range: NSRange(body.startIndex..., in: body), withTemplate: NSRegularExpression.escapedTemplate(for: markup))
+            }
+        }
         return """
             <!DOCTYPE html>
             <html lang="en-GB">
@@ -58,11 +73,18 @@ enum MarkdownHTML {
             table { border-collapse: collapse; margin: 1rem 0; }
             th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.75rem; vertical-align: top; }
             th { text-align: left; }
-            img { max-width: 100%; }\(print)
+            img, svg { max-width: 100%; height: auto; }
+            @page { size: \(size); margin: 12mm; }
+            @media print {
+              body { margin: 0; max-width: none; font-size: 10pt; }
+              table, tr, svg, li, blockquote { break-inside: avoid; }
+              h1, h2, h3 { break-after: avoid; }
+              a[href]::after { content: " (" attr(href) ")"; }
+            }
             </style>
             </head>
             <body>
-            \(body(markdown))</body>
+            \(body)</body>
             </html>
 
             """

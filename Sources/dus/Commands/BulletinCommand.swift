@@ -7,11 +7,12 @@ struct BulletinCommand: ParsableCommand {
         commandName: "bulletin",
         abstract: "A learning bulletin for a period: published reviews only, figures under disclosure control.",
         discussion: """
-            Covers the published reviews of drug-related deaths and near misses with the event in the period (whole months). Counts from 1 to min-count - 1 are shown as <min-count. Without --out or --html the Markdown goes to standard output; with them, the release-timing chart is written beside each file as SVG.
+            Covers the published reviews of drug-related deaths and near misses with the event in the period (whole months). Counts from 1 to min-count - 1 are shown as <min-count. It leads with the key messages (the learning points, by theme), then what the reviews found, then the figures; a table too small to show for the period is replaced by a sentence and the same figures over a rolling window of --context-years years. Without --out or --html the Markdown goes to standard output; --out writes the Markdown with its charts beside it as SVG files; --html writes one self-contained page (CSS and charts in it) that prints on A4.
 
             Examples:
               dus bulletin --period 2025-Q1
               dus bulletin --period FY2025-26 --out bulletin.md --html bulletin.html
+              dus bulletin --period 2025 --issuer "North West probation region" --marking OFFICIAL-SENSITIVE --html bulletin-2025.html
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -22,9 +23,22 @@ struct BulletinCommand: ParsableCommand {
     @Option(help: "Also write it as a standalone HTML page.", completion: .file()) var html: String?
     @Option(help: "A Mustache template instead of the built-in templates/bulletin.md.mustache.", completion: .file()) var template: String?
     @Option(help: "Counts below this are shown as <N.") var minCount = 5
+    @Option(help: "Who issues the bulletin, shown at its top and foot (e.g. \"North West probation region\").") var issuer: String?
+    @Option(help: "The handling marking, shown at its top and foot (e.g. OFFICIAL-SENSITIVE).") var marking: String?
+    @Option(help: "The date of issue (YYYY-MM-DD; default today); the bulletin shows its month only.") var issued: String?
+    @Option(help: "Years of the rolling window that stands in for a table too small for the period (0: none).") var contextYears = 3
 
     func validate() throws {
         if minCount < 2 { throw ValidationError("--min-count must be 2 or more: disclosure control hides counts from 1 to min-count - 1") }
+        if !(0...20).contains(contextYears) { throw ValidationError("--context-years must be 0 to 20") }
+        _ = try dateOption(issued, "--issued")
+        for (option, value) in [("--issuer", issuer), ("--marking", marking)] {
+            guard let value else { continue }
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.count > 200 || trimmed.contains(where: \.isNewline) {
+                throw ValidationError("\(option): give 1 to 200 characters on one line")
+            }
+        }
         _ = try bulletinPeriod()
     }
 
@@ -45,7 +59,11 @@ struct BulletinCommand: ParsableCommand {
         try reportingErrors {
             let templateText = try templateText(template, builtIn: BulletinRenderer.defaultTemplate)
             let store = try database.open()
-            let bulletin = try BulletinBuilder(store: store, control: DisclosureControl(minCount: minCount)).bulletin(for: period)
+            let bulletin = try BulletinBuilder(
+                store: store, control: DisclosureControl(minCount: minCount),
+                issuer: issuer?.trimmingCharacters(in: .whitespaces), marking: marking?.trimmingCharacters(in: .whitespaces),
+                issued: try dateOption(issued, "--issued") ?? .today(), contextYears: contextYears
+            ).bulletin(for: period)
             let renderer = BulletinRenderer(bulletin: bulletin, store: store)
             if out == nil && html == nil {
                 print(try naming(template) { try renderer.markdown(template: templateText) }, terminator: "")
