@@ -127,6 +127,10 @@ import Testing
         for chart in charts { #expect(chart.count == 2 && chart[0] > 200 && chart[1] > 100, "\(chart)") }
         // The console: no message at all (the bulletin runs no script and loads nothing).
         #expect(!log.contains("CONSOLE"), "\(log)")
+        // Printed, every page is A4 upright (595 by 842 points).
+        let pages = try ActionPlanCommandTests.printedPages(dus.path("q2.html"), in: dus.folder.path)
+        #expect(!pages.isEmpty)
+        for (width, height) in pages { #expect(abs(width - 595) < 2 && abs(height - 842) < 2, "\(width) x \(height)") }
     }
 
     @Test func bulletinRefusesPartMonthsAndWritesNothingWhenATextWouldDiscloseAnAge() throws {
