@@ -23,9 +23,16 @@ import Testing
         let table = control.protect([3, 12, 9], total: 24)
         #expect(table.cells.map(\.description) == ["<5", "12", "[c]"])
         #expect(table.total.description == "24")
-        // Two cells hidden already: nothing more to hide.
-        let two = control.protect([2, 2, 20], total: 24)
+        // Two cells hidden already, adding up to 5 (1 and 4, 2 and 3, ...): nothing more to hide.
+        let two = control.protect([2, 3, 20], total: 25)
         #expect(two.cells.map(\.description) == ["<5", "<5", "20"])
+        // Two hidden cells that add up to 2 can only be 1 and 1 (or to 8, 4 and 4): one more goes.
+        for cells in [[1, 1, 12], [4, 4, 12]] {
+            let forced = control.protect(cells, total: cells.reduce(0, +))
+            #expect(forced.cells.map(\.description) == ["<5", "<5", "[c]"], "\(cells)")
+        }
+        // 7 / <5 / <5 / 0 / 5 with a total of 14 (a bulletin of July 2018): the two add up to 2.
+        #expect(control.protect([7, 1, 1, 0, 5], total: 14).cells.map(\.description) == ["7", "<5", "<5", "0", "[c]"])
         // Zero is never hidden, and is not the "next smallest non-zero" cell.
         let zeros = control.protect([7, 0, 3], total: 10)
         #expect(zeros.cells.map(\.description) == ["[c]", "0", "<5"])
@@ -46,6 +53,24 @@ import Testing
         #expect(control.percentage(6, of: 9, shown: [.count(6)]) == nil)
         // The count is shown, but a count of its denominator is hidden.
         #expect(control.percentage(12, of: 15, shown: [.count(12), .suppressed(below: 5)]) == nil)
+    }
+
+    @Test func theRollingWindowsCountsAreRoundedToTheNearestFive() {
+        #expect([0, 3, 5, 7, 8, 12, 13, 390].map { control.rounded($0).description } == ["0", "<5", "5", "5", "10", "10", "15", "390"])
+    }
+
+    @Test func aShareIsWithheldWhenItWouldGiveAwayHowFewWereNotAnswered() throws {
+        // 13 at risk, 15 not: 46% of 28 answered; of 32 reviews, 4 were not answered.
+        let store = try Store(inMemory: .standard)
+        try store.write { db in
+            for number in 0..<32 {
+                var review = Self.review("U-\(number)")
+                review.factors = number < 13 ? ["in_treatment_at_event": .no] : number < 28 ? ["in_treatment_at_event": .yes] : [:]
+                try store.insert(review, db, now: "2026-01-01T00:00:00Z")
+            }
+        }
+        let row = try #require(try BulletinBuilder(store: store).bulletin(for: Self.quarter).factors.first { $0.id == "in_treatment_at_event" })
+        #expect(row.risk.description == "13" && row.share == nil)
     }
 
     // MARK: The period
@@ -168,7 +193,7 @@ import Testing
         let places = order.compactMap { markdown.range(of: $0)?.lowerBound }
         #expect(places.count == order.count && places == places.sorted())
         // 12 deaths and 3 near misses: both hidden (one beside the total), so a sentence.
-        #expect(!markdown.contains("| deaths |") && markdown.contains("The split between deaths and near misses in July to September 2025 is not shown: most of the counts are under 5"))
+        #expect(!markdown.contains("| deaths |") && markdown.contains("The split between deaths and near misses in July to September 2025 is not shown: too many of the counts are under 5"))
         #expect(markdown.contains("![Reviews by time from release to the event](bulletin-release-timing.svg)"))
         #expect(markdown.contains("15 published reviews of events in July to September 2025 are included.\n<5 reviews of the period are not yet published and are not included;\n<5 were classified not drug-related"))
         #expect(!markdown.contains("B-1") && !markdown.contains("draft's") && !markdown.contains("nil") && !markdown.contains("false"))
@@ -189,10 +214,11 @@ import Testing
         let bulletin = try BulletinBuilder(store: store).bulletin(for: Self.quarter)
         #expect(!bulletin.showsKinds && !bulletin.showsReleaseTiming && !bulletin.showsThemes)
         let window = try #require(bulletin.window)
-        #expect(window.period == "October 2022 to September 2025" && window.reviews.description == "24")
+        #expect(window.period == "October 2022 to September 2025" && window.reviews.description == "25")
         let markdown = try BulletinRenderer(bulletin: bulletin, store: store).markdown()
-        #expect(markdown.contains("Over October 2022 to September 2025 (a rolling window, for context):\n\n| | reviews |"))
-        #expect(markdown.contains("| 0–13 days | 24 | 100% |"))
+        #expect(markdown.contains("Over October 2022 to September 2025 (a rolling window, for context; counts rounded to the nearest 5):\n\n| | reviews |"))
+        // Rounded to the nearest 5: the window overlaps other periods' bulletins.
+        #expect(markdown.contains("| 0–13 days | 25 | 100% |") && markdown.contains("counts rounded to the nearest 5"))
         // Each table shows the period or the window, never both: one cannot be taken from the other.
         #expect(!markdown.contains("| 0–13 days | <5") && !markdown.contains("| deaths | <5"))
         // A window that is too small too is said, not drawn.
@@ -209,8 +235,25 @@ import Testing
         #expect(!bulletin.shownFactors.contains { $0.id == "homeless_on_release" })
         #expect(bulletin.factorsNotShown.contains { $0.id == "homeless_on_release" })
         #expect(bulletin.shownFactors.allSatisfy { if case .count(let value) = $0.risk { value >= 5 } else { false } })
+        #expect(bulletin.shownFactors.contains { $0.id == "opioid_use" } && bulletin.factorsAtZero.contains { $0.id == "injecting" })
         let markdown = try BulletinRenderer(bulletin: bulletin, store: try Self.fixture()).markdown()
-        #expect(markdown.contains("Not shown, too few reviews: ") && markdown.contains("no settled accommodation on the night of release"))
+        #expect(markdown.contains("Not shown (fewer than 5 reviews, or hidden so that a small count elsewhere cannot be worked out): ")
+            && markdown.contains("no settled accommodation on the night of release"))
+        #expect(markdown.contains("No review had the risk: ") && markdown.contains("injecting in the past year"))
+        // Under 10 reviews, no factor figure at all.
+        let small = try Store(inMemory: .standard)
+        try small.write { db in for number in 1...6 { try small.insert(Self.review("F-\(number)"), db, now: "2026-01-01T00:00:00Z") } }
+        let few = try BulletinBuilder(store: small).bulletin(for: Self.quarter)
+        #expect(few.shownFactors.isEmpty && few.factorsAtZero.isEmpty)
+        #expect(try BulletinRenderer(bulletin: few, store: small).markdown().contains("Risk factors in July to September 2025 are not shown: fewer than 10 published reviews"))
+    }
+
+    @Test func theIssuerAndMarkingAreShownAsTypedNotAsMarkup() throws {
+        let store = try Self.fixture()
+        let bulletin = try BulletinBuilder(store: store, issuer: "*Region* <b>", marking: "OFFICIAL_SENSITIVE").bulletin(for: Self.quarter)
+        let renderer = BulletinRenderer(bulletin: bulletin, store: store)
+        let html = renderer.html(markdown: try renderer.markdown(charts: BulletinRenderer.htmlCharts))
+        #expect(html.contains("*Region* &lt;b&gt;") && html.contains("OFFICIAL_SENSITIVE") && !html.contains("<em>Region"))
     }
 
     @Test func aLearningPointWithAnAgeOrATemplateWithADateIsRefused() throws {

@@ -90,6 +90,14 @@ import Testing
         let html = String(decoding: try #require(dus.data("out/q2.html")), as: UTF8.self)
         #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == 2 && !html.contains("src=") && !html.contains("url(http"))
         #expect(html.contains("OFFICIAL-SENSITIVE"))
+        // A bulletin of the same name that draws no chart takes the earlier charts away:
+        // they would be taken for its own.
+        #expect(try dus.run("bulletin", "--period", "2010", "--out", "out/q2.md").stdout == "wrote out/q2.md\n")
+        #expect(dus.data("out/q2-release-timing.svg") == nil && dus.data("out/q2-themes.svg") == nil)
+        // A bulletin is issued once its period is over.
+        let early = try dus.run("bulletin", "--period", "2026")
+        #expect(early.status == 64 && early.stderr.contains("today is not after the period, which ends on 2026-12-31"))
+        #expect(try dus.run("bulletin", "--period", "2025", "--issued", "2025-12-31").stderr.contains("--issued 2025-12-31 is not after the period"))
     }
 
     /// The HTML bulletin opened in a real browser (headless Chromium), as a reader would:

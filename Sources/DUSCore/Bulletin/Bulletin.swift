@@ -56,13 +56,26 @@ public struct Bulletin: Sendable {
     public var showsReleaseTiming: Bool { Self.canShow(releaseTiming.map(\.figure), total: reviews) }
     public var showsThemes: Bool { Self.canShow(themes.map(\.figure), total: reviews) }
     public var showsSubstances: Bool { Self.canShow(substances.map(\.figure), total: reviews) }
-    /// The factors whose count can be shown (5 or more, not hidden); the others are named.
-    public var shownFactors: [FactorRow] {
-        factors.filter { if case .count(let value) = $0.risk { value >= control.minCount } else { false } }
+    /// Whether the factors' figures can be shown at all: 10 reviews or more.
+    public var showsFactors: Bool {
+        if case .count(let value) = reviews { value >= 10 } else { false }
     }
+    /// The factors whose count can be shown (5 or more, not hidden), in a bulletin of 10
+    /// reviews or more.
+    public var shownFactors: [FactorRow] {
+        guard showsFactors else { return [] }
+        return factors.filter { if case .count(let value) = $0.risk { value >= control.minCount } else { false } }
+    }
+    /// The factors no review had at risk (zero is shown, as 0 always is), named.
+    public var factorsAtZero: [FactorRow] {
+        guard showsFactors else { return [] }
+        return factors.filter { $0.risk == .count(0) }
+    }
+    /// The rest, named: too few reviews, or hidden so that a small count elsewhere cannot
+    /// be worked out.
     public var factorsNotShown: [FactorRow] {
-        let shown = Set(shownFactors.map(\.id))
-        return factors.filter { !shown.contains($0.id) }
+        let named = Set((shownFactors + factorsAtZero).map(\.id))
+        return factors.filter { !named.contains($0.id) }
     }
 
     /// One line of a table: a label, its count, and a percentage where one may be shown.
@@ -95,8 +108,8 @@ public struct Bulletin: Sendable {
     }
 
     /// What each figure means, as the bulletin states it.
-    public static func definitions(_ control: DisclosureControl) -> [(String, String)] {
-        [
+    public static func definitions(_ control: DisclosureControl, window: Bool = false) -> [(String, String)] {
+        var definitions = [
             ("reviews", "published reviews of drug-related deaths and near misses with the event in the period (reviews classified not drug-related are left out)"),
             ("first fortnight", "the release day and the 13 days after it; the other bands are days 14-27, 28-83 and 84 or more after release"),
             ("% of released", "of the reviews with a release from custody recorded, however long before the event"),
@@ -105,9 +118,13 @@ public struct Bulletin: Sendable {
             ("<\(control.minCount)", "a count from 1 to \(control.minCount - 1), not shown so that no one can be recognised"),
             ("[c]", "a count not shown so that a count under \(control.minCount) cannot be worked out from it: beside a table's total, or (for factors that apply only after a release) from the release table"),
             ("–", "a percentage not shown: a count it rests on is not shown or is under \(control.minCount), or it would rest on fewer than 10 reviews"),
-            ("too few to show", "a table is replaced by a sentence when it covers fewer than 10 reviews or more than half its counts would not be shown; the figures over a rolling window of whole years ending with the period stand in for it, under the same rules"),
+            ("too few to show", "a table is replaced by a sentence when it covers fewer than 10 reviews or more than half its counts would not be shown"),
             ("not yet published", "reviews of events in the period that a panel has not yet published; they are left out until they are"),
         ]
+        if window {
+            definitions.append(("rolling window", "the same figures over whole years ending with the period, where the period's own are too few to show; each count rounded to the nearest 5 (each on its own, so they may not add up), since the window overlaps other periods' bulletins"))
+        }
+        return definitions
     }
 }
 
@@ -221,19 +238,31 @@ public struct BulletinBuilder {
         var substances: [Bulletin.Row]
     }
 
-    private func figures(_ filter: ReviewFilter, _ snapshot: StoreSnapshot) throws -> Figures {
+    /// The figures of the reviews `filter` selects. `rounding` (the rolling window, which
+    /// overlaps the bulletins of neighbouring periods) rounds every shown count to the
+    /// nearest 5 after suppression, and works percentages out from the rounded counts, so
+    /// that subtracting one published figure from another gives nothing exact.
+    private func figures(_ filter: ReviewFilter, _ snapshot: StoreSnapshot, rounding: Bool = false) throws -> Figures {
         let slice = try PatternEngine(store: store).report(snapshot, matching: filter).all
-        let kinds = control.protect([slice.deaths, slice.nearMisses], total: slice.reviews)
+        func round(_ figure: DisclosureControl.Figure) -> DisclosureControl.Figure {
+            guard rounding, case .count(let value) = figure else { return figure }
+            return control.rounded(value)
+        }
+        func value(_ figure: DisclosureControl.Figure) -> Int { if case .count(let value) = figure { value } else { 0 } }
+        let protectedKinds = control.protect([slice.deaths, slice.nearMisses], total: slice.reviews)
+        let kinds = (cells: protectedKinds.cells.map(round), total: round(protectedKinds.total))
         let bands = ReleaseBand.allCases
         let bandCounts = bands.map { slice.releaseBands[$0] ?? 0 }
-        let timing = control.protect(bandCounts, total: slice.reviews)
+        let protectedTiming = control.protect(bandCounts, total: slice.reviews)
+        let timing = (cells: protectedTiming.cells.map(round), total: round(protectedTiming.total))
         let releasedFigures = Array(timing.cells.prefix(4))
+        let released = rounding ? releasedFigures.reduce(0) { $0 + value($1) } : slice.released
         let releaseTiming = bands.enumerated().map { index, band in
             Bulletin.Row(
                 label: band == .notReleased ? "not released" : band.rawValue.replacingOccurrences(of: "-", with: "–") + " days",
                 figure: timing.cells[index],
                 percentage: band == .notReleased ? nil
-                    : control.percentage(bandCounts[index], of: slice.released, shown: releasedFigures))
+                    : control.percentage(rounding ? value(timing.cells[index]) : bandCounts[index], of: released, shown: releasedFigures))
         }
         return Figures(
             slice: slice,
@@ -241,7 +270,8 @@ public struct BulletinBuilder {
             reviews: timing.total.isSuppressed ? timing.total : kinds.total,
             deaths: kinds.cells[0], nearMisses: kinds.cells[1], releaseTiming: releaseTiming,
             timingHidesACount: timing.cells.contains(where: \.isSuppressed),
-            themes: ranked(slice.themeReviews), substances: ranked(slice.substances))
+            themes: ranked(slice.themeReviews).map { Bulletin.Row(label: $0.label, figure: round($0.figure), percentage: nil) },
+            substances: ranked(slice.substances))
     }
 
     private func bulletin(for period: BulletinPeriod, _ snapshot: StoreSnapshot) throws -> Bulletin {
@@ -258,9 +288,10 @@ public struct BulletinBuilder {
             let linked = factor?.applies == .released && figures.timingHidesACount
             // Zero bounds nothing, and is always shown as 0.
             let risk = linked && count.risk > 0 ? .hidden : control.figure(count.risk)
-            // The share is withheld when the count beside it, or the count of no risk that
-            // it would give away, is hidden.
-            let shown = [risk, control.figure(count.noRisk)]
+            // The share is withheld when the count beside it, the count of no risk that it
+            // would give away, or the count of reviews not answered (the reviews less those
+            // answered, which a shown count and share give) is hidden.
+            let shown = [risk, control.figure(count.noRisk), control.figure(slice.reviews - count.risk - count.noRisk)]
             return Bulletin.FactorRow(
                 id: count.id, question: factor?.question ?? count.id, riskAnswer: factor?.risk.rawValue ?? "yes", risk: risk,
                 share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: shown))
@@ -289,7 +320,7 @@ public struct BulletinBuilder {
         // The window stands in for the tables too small to show; it is gathered only then.
         if contextYears > 0 && (!bulletin.showsKinds || !bulletin.showsReleaseTiming || !bulletin.showsThemes) {
             let window = Self.window(ending: period, years: contextYears)
-            let wide = try self.figures(Self.filter(for: window), snapshot)
+            let wide = try self.figures(Self.filter(for: window), snapshot, rounding: true)
             bulletin.window = Bulletin.Window(
                 period: window.label, years: contextYears, reviews: wide.reviews, deaths: wide.deaths, nearMisses: wide.nearMisses,
                 releaseTiming: wide.releaseTiming, themes: wide.themes)

@@ -78,6 +78,8 @@ public struct BulletinRenderer {
         let row: Set<String> = ["label", "count", "percentage"]
         return [
             "": ["period", "issued", "issuer", "marking", "min_count", "min_count_less_one", "empty", "reviews", "deaths", "near_misses",
+                 "factors_at_zero", "has_factors_at_zero", "factors_shown", "factors_sentence", "substances_sentence", "substances_named",
+                 "has_substances_named",
                  "kinds_shown", "unpublished", "not_drug_related", "release_timing", "release_shown", "release_chart",
                  "factors", "has_factors", "factors_not_shown", "has_factors_not_shown",
                  "themes", "themes_shown", "themes_chart", "substances", "substances_shown", "has_learning", "learning",
@@ -97,7 +99,7 @@ public struct BulletinRenderer {
         func rows(_ rows: [Bulletin.Row]) -> [[String: Any]] {
             rows.map { ["label": $0.label, "count": $0.figure.description, "percentage": $0.percentage ?? "–"] }
         }
-        let definitions = Bulletin.definitions(bulletin.control)
+        let definitions = Bulletin.definitions(bulletin.control, window: bulletin.window != nil)
         let window = bulletin.window
         let windowShows = (
             kinds: window.map { Bulletin.canShow([$0.deaths, $0.nearMisses], total: $0.reviews) } ?? false,
@@ -108,7 +110,7 @@ public struct BulletinRenderer {
         func small(_ what: String, _ figures: [DisclosureControl.Figure], windowShows: Bool) -> String {
             var sentence: String
             if case .count(let reviews) = bulletin.reviews, reviews >= 10 {
-                sentence = "\(what.prefix(1).uppercased() + what.dropFirst()) in \(bulletin.period) \(figures.count == 2 ? "is" : "are") not shown: most of the counts are under \(minCount)"
+                sentence = "\(what.prefix(1).uppercased() + what.dropFirst()) in \(bulletin.period) \(figures.count == 2 ? "is" : "are") not shown: too many of the counts are under \(minCount), or hidden so that one under \(minCount) cannot be worked out"
             } else {
                 sentence = "\(what.prefix(1).uppercased() + what.dropFirst()) in \(bulletin.period) \(figures.count == 2 ? "is" : "are") not shown: fewer than 10 published reviews are too few to show without revealing small numbers"
             }
@@ -116,6 +118,16 @@ public struct BulletinRenderer {
             return sentence + "."
         }
         let unshownThemes = bulletin.themes.map(\.label).sorted()
+        // Issuer and marking are the user's words, not Markdown: `*` or `<` stay as typed.
+        func literal(_ text: String?) -> Any {
+            guard let text else { return false }
+            var out = ""
+            for character in text {
+                if "\\`*_[]<>|~".contains(character) { out.append("\\") }
+                out.append(character)
+            }
+            return out
+        }
         func chart(_ name: String?, shown: Bool) -> Any {
             // Escaped as a URL path, so that a name with a space is still one Markdown link.
             guard shown, let name else { return false }
@@ -124,8 +136,8 @@ public struct BulletinRenderer {
         let context: [String: Any] = [
             "period": bulletin.period,
             "issued": bulletin.issued,
-            "issuer": bulletin.issuer ?? false,
-            "marking": bulletin.marking ?? false,
+            "issuer": literal(bulletin.issuer),
+            "marking": literal(bulletin.marking),
             "min_count": minCount,
             "min_count_less_one": minCount - 1,
             "empty": bulletin.reviews == .count(0),
@@ -144,6 +156,13 @@ public struct BulletinRenderer {
             "has_factors": !bulletin.shownFactors.isEmpty,
             "factors_not_shown": bulletin.factorsNotShown.map(\.question).joined(separator: "; "),
             "has_factors_not_shown": !bulletin.factorsNotShown.isEmpty,
+            "factors_at_zero": bulletin.factorsAtZero.map(\.question).joined(separator: "; "),
+            "has_factors_at_zero": !bulletin.factorsAtZero.isEmpty,
+            "factors_shown": bulletin.showsFactors,
+            "factors_sentence": "Risk factors in \(bulletin.period) are not shown: fewer than 10 published reviews are too few to show without revealing small numbers.",
+            "substances_sentence": small("the counts of reviews by substance", bulletin.substances.map(\.figure), windowShows: true),
+            "substances_named": bulletin.substances.map(\.label).sorted().joined(separator: "; "),
+            "has_substances_named": !bulletin.substances.isEmpty,
             "themes": rows(bulletin.themes),
             "themes_shown": bulletin.showsThemes,
             "themes_chart": chart(charts.themes, shown: themesChart() != nil),

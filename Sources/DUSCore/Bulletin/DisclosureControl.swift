@@ -57,11 +57,17 @@ public struct DisclosureControl: Sendable, Equatable {
     /// Then, where the total is shown and exactly one cell is suppressed, the smallest
     /// non-zero cell still shown is suppressed too (ties: the first); where there is no
     /// such cell, the total is suppressed instead. Zero is always shown as 0.
+    ///
+    /// Going further than product.md's rule: where the total is shown and the cells it
+    /// hides can only add up as they do in one way (each 1, or each `minCount - 1`: two
+    /// `<5` cells making 2 are both 1), one more cell is hidden in the same way.
     public func protect(_ cells: [Int], total: Int) -> (cells: [Figure], total: Figure) {
         var figures = cells.map(figure)
         var totalFigure = figure(total)
         let suppressed = figures.indices.filter { figures[$0].isSuppressed }
-        if !totalFigure.isSuppressed && suppressed.count == 1 {
+        let hiddenSum = suppressed.reduce(0) { $0 + cells[$1] }
+        let forced = suppressed.count > 1 && (hiddenSum == suppressed.count || hiddenSum == suppressed.count * (minCount - 1))
+        if !totalFigure.isSuppressed && (suppressed.count == 1 || forced) {
             let candidates = figures.indices.filter { !figures[$0].isSuppressed && cells[$0] > 0 }
             if let next = candidates.min(by: { cells[$0] < cells[$1] }) {
                 figures[next] = .hidden
@@ -70,6 +76,15 @@ public struct DisclosureControl: Sendable, Equatable {
             }
         }
         return (figures, totalFigure)
+    }
+
+    /// A count rounded to the nearest 5 (after primary suppression: 1 to `minCount - 1`
+    /// stays hidden), for figures that overlap other published ones (the rolling window),
+    /// so that subtracting them gives nothing exact.
+    public func rounded(_ count: Int) -> Figure {
+        let shown = figure(count)
+        guard case .count(let value) = shown, value > 0 else { return shown }
+        return .count(max(minCount, Int((Double(value) / 5).rounded()) * 5))
     }
 
     /// A percentage, or nil when it is withheld: when its numerator is suppressed, when its

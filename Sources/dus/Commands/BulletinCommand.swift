@@ -31,7 +31,9 @@ struct BulletinCommand: ParsableCommand {
     func validate() throws {
         if minCount < 2 { throw ValidationError("--min-count must be 2 or more: disclosure control hides counts from 1 to min-count - 1") }
         if !(0...20).contains(contextYears) { throw ValidationError("--context-years must be 0 to 20") }
-        _ = try dateOption(issued, "--issued")
+        if let day = try dateOption(issued, "--issued") ?? Optional(Day.today()), let period = try? bulletinPeriod(), day <= period.to {
+            throw ValidationError("\(issued == nil ? "today" : "--issued \(day)") is not after the period, which ends on \(period.to): a bulletin is issued once its period is over (give --issued)")
+        }
         for (option, value) in [("--issuer", issuer), ("--marking", marking)] {
             guard let value else { continue }
             let trimmed = value.trimmingCharacters(in: .whitespaces)
@@ -72,6 +74,14 @@ struct BulletinCommand: ParsableCommand {
             // Everything is rendered and checked first: a refused bulletin writes nothing.
             let files = try naming(template) { try renderer.files(template: templateText, markdownPath: out, htmlPath: html) }
             try writeAll(files)
+            // Charts of an earlier bulletin of the same name that this one does not draw
+            // would be taken for its own.
+            if let out {
+                let base = (out as NSString).deletingPathExtension
+                for stale in [base + "-release-timing.svg", base + "-themes.svg"] where !files.contains(where: { $0.path == stale }) {
+                    try? FileManager.default.removeItem(atPath: stale)
+                }
+            }
             print("wrote " + files.map(\.path).joined(separator: ", "))
         }
     }
