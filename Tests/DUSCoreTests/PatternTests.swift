@@ -146,7 +146,7 @@ import Testing
         let report = try PatternEngine(store: Self.fixture()).report(matching: Self.drugRelated, by: .kind)
         let lines = PatternRenderer(report: report).csv().split(separator: "\r\n")
         #expect(lines.count == 1 + 2 * 45)
-        #expect(lines.contains("death,opioid_use,2,0,4,0,1.0000,0.3424,1.0000,0.3333,"))
+        #expect(lines.contains("death,opioid_use,2,0,4,0,1.0000,0.3424,1.0000,0.3333,,history of opioid use,yes"))
     }
 }
 

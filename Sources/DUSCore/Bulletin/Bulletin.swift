@@ -292,8 +292,9 @@ public struct BulletinBuilder {
             // would give away, or the count of reviews not answered (the reviews less those
             // answered, which a shown count and share give) is hidden.
             let shown = [risk, control.figure(count.noRisk), control.figure(slice.reviews - count.risk - count.noRisk)]
+            let words = catalogue.words(of: count.id)
             return Bulletin.FactorRow(
-                id: count.id, question: factor?.question ?? count.id, riskAnswer: factor?.risk.rawValue ?? "yes", risk: risk,
+                id: count.id, question: words.question, riskAnswer: words.riskWhen, risk: risk,
                 share: linked ? nil : control.percentage(count.risk, of: count.risk + count.noRisk, shown: shown))
         }
 

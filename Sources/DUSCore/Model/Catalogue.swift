@@ -101,6 +101,14 @@ public struct Catalogue: Sendable, Decodable {
     }
 
     /// The factor with this id, or nil.
+    /// A factor in words, as every report shows it (patterns, bulletins, the web pages):
+    /// its catalogue question and the answer that counts as the risk. An id the catalogue
+    /// does not know (stored under an older one) is shown as it is, its risk `yes`.
+    public func words(of id: String) -> (question: String, riskWhen: String, group: String) {
+        guard let factor = factor(id) else { return (id, Answer.yes.rawValue, "Other") }
+        return (factor.question, factor.risk.rawValue, factor.group)
+    }
+
     public func factor(_ id: String) -> Factor? {
         positions.position(of: id).map { factors[$0] }
     }

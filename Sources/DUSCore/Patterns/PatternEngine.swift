@@ -34,6 +34,15 @@ public struct PatternEngine {
         let (all, accumulators) = (counts.all, counts.byKey)
 
         var report = PatternReport(all: all.slice(key: nil, catalogue: catalogue), grouping: grouping)
+        report.filter = filter
+        // How many reviews the filter would have counted but for leaving out those
+        // classified not drug-related: the report says so.
+        if !filter.includesNotDrugRelated && filter.classification == nil {
+            var leftOut = filter
+            leftOut.classification = .notDrugRelated
+            leftOut.includesNotDrugRelated = true
+            report.notDrugRelatedLeftOut = try snapshot.count(matching: leftOut)
+        }
         if let grouping {
             let present = Set(accumulators.keys)
             let keys: [String]
@@ -61,7 +70,7 @@ struct Counts: @unchecked Sendable {
             batch.bytes.withUnsafeBufferPointer { bytes in
                 for record in batch.records {
                     let row = Accumulator.Row(
-                        isDeath: record.isDeath, days: record.days,
+                        isDeath: record.isDeath, status: record.status, days: record.days,
                         answers: UnsafeBufferPointer(rebasing: bytes[record.answers]),
                         substances: UnsafeBufferPointer(rebasing: bytes[record.substances]),
                         findingThemes: UnsafeBufferPointer(rebasing: bytes[record.findingThemes]))
@@ -135,6 +144,8 @@ struct Accumulator {
     /// One stored review, as the bytes of its columns (valid only while it is added).
     struct Row {
         var isDeath: Bool
+        /// By place in `Status.allCases`.
+        var status: Int
         var days: Int?
         var answers: UnsafeBufferPointer<UInt8>
         var substances: UnsafeBufferPointer<UInt8>
@@ -142,6 +153,8 @@ struct Accumulator {
     }
 
     var reviews = 0, deaths = 0, released = 0
+    /// Reviews per status, in `Status.allCases` order.
+    var statuses = Array(repeating: 0, count: Status.allCases.count)
     /// Reviews per release band, in `ReleaseBand.allCases` order.
     var bands = Array(repeating: 0, count: ReleaseBand.allCases.count)
     var days = Array(repeating: 0, count: 28)
@@ -191,6 +204,7 @@ struct Accumulator {
 
     mutating func add(_ row: Row) {
         reviews += 1
+        statuses[row.status] += 1
         if row.isDeath { deaths += 1 }
         if let daysSinceRelease = row.days {
             released += 1
@@ -262,6 +276,7 @@ struct Accumulator {
         slice.deaths = deaths
         slice.nearMisses = reviews - deaths
         slice.released = released
+        for (index, status) in Status.allCases.enumerated() { slice.byStatus[status] = statuses[index] }
         for (index, band) in ReleaseBand.allCases.enumerated() where bands[index] > 0 {
             slice.releaseBands[band] = bands[index]
         }

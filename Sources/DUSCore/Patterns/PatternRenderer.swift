@@ -43,6 +43,7 @@ public struct PatternRenderer {
             ("days_since_release", .array(slice.days.enumerated().map { .object([("day", .int($0.offset)), ("count", .int($0.element))]) })),
             ("factors", .array(slice.factors.enumerated().map { index, factor in
                 let interval = factor.share.interval
+                let words = catalogue.words(of: factor.id)
                 var fields: [(String, JSONValue)] = [
                     ("id", .string(factor.id)), ("risk", .int(factor.risk)), ("no_risk", .int(factor.noRisk)),
                     ("unknown", .int(factor.unknown)), ("not_applicable", .int(factor.notApplicable)),
@@ -52,6 +53,8 @@ public struct PatternRenderer {
                 if isSlice {
                     fields.append(("change", previous.flatMap { change(factor, $0.factors[index]) }.map(JSONValue.string) ?? .null))
                 }
+                // Added after the fields scripts already read: the factor in words.
+                fields += [("question", .string(words.question)), ("risk_when", .string(words.riskWhen))]
                 return .object(fields)
             })),
             ("completeness", Self.number(slice.overallCompleteness.share)),
@@ -82,24 +85,51 @@ public struct PatternRenderer {
 
     // MARK: CSV
 
-    /// One row per factor (per slice with `--by`).
+    /// The factor table: one row per factor (per slice with `--by`).
     public func csv() -> String {
-        var table = Table(headers: ["slice", "factor", "risk", "no_risk", "unknown", "not_applicable", "share", "ci_low", "ci_high", "completeness", "change"])
+        tables()[2].table.csv()
+    }
+
+    /// Every table of the report, for `--format csv --out DIR`: totals, release bands,
+    /// factors, substances, themes and pairs, each with a `slice` column (`all`, or the
+    /// slice's key with `--by`).
+    public func tables() -> [(name: String, table: Table)] {
         let slices = report.grouping == nil ? [report.all] : report.slices
+        var totals = Table(headers: ["slice", "reviews", "deaths", "near_misses", "released"]
+            + Status.allCases.map { "status_\($0.rawValue)" } + ["not_drug_related_left_out"])
+        var bands = Table(headers: ["slice", "band", "reviews", "share_of_released"])
+        var factors = Table(headers: ["slice", "factor", "risk", "no_risk", "unknown", "not_applicable",
+                                      "share", "ci_low", "ci_high", "completeness", "change", "question", "risk_when"])
+        var substances = Table(headers: ["slice", "substance", "reviews"])
+        var themes = Table(headers: ["slice", "theme", "findings", "reviews"])
+        var pairs = Table(headers: ["slice", "factor", "with", "reviews"])
         var previous: PatternSlice?
         for slice in slices {
+            let key = slice.key ?? "all"
+            totals.rows.append([key, String(slice.reviews), String(slice.deaths), String(slice.nearMisses), String(slice.released)]
+                + Status.allCases.map { String(slice.byStatus[$0] ?? 0) }
+                + [slice.key == nil ? report.notDrugRelatedLeftOut.map(String.init) ?? "" : ""])
+            for band in ReleaseBand.allCases {
+                let count = slice.releaseBands[band] ?? 0
+                bands.rows.append([key, band.rawValue, String(count),
+                                   band == .notReleased ? "" : Self.format(Proportion(count, of: slice.released).share)])
+            }
             for (index, factor) in slice.factors.enumerated() {
                 let interval = factor.share.interval
-                table.rows.append([
-                    slice.key ?? "all", factor.id, String(factor.risk), String(factor.noRisk), String(factor.unknown),
+                let words = catalogue.words(of: factor.id)
+                factors.rows.append([
+                    key, factor.id, String(factor.risk), String(factor.noRisk), String(factor.unknown),
                     String(factor.notApplicable), Self.format(factor.share.share), Self.format(interval?.low),
                     Self.format(interval?.high), Self.format(factor.completeness.share),
-                    previous.flatMap { change(factor, $0.factors[index]) } ?? "",
+                    previous.flatMap { change(factor, $0.factors[index]) } ?? "", words.question, words.riskWhen,
                 ])
             }
+            for (id, count) in self.substances(slice) { substances.rows.append([key, id, String(count)]) }
+            for (id, findings, reviews) in self.themes(slice) { themes.rows.append([key, id, String(findings), String(reviews)]) }
+            for pair in slice.pairs { pairs.rows.append([key, pair.a, pair.b, String(pair.count)]) }
             previous = slice
         }
-        return table.csv()
+        return [("totals", totals), ("release-bands", bands), ("factors", factors), ("substances", substances), ("themes", themes), ("pairs", pairs)]
     }
 
     private static func format(_ value: Double?) -> String {
@@ -108,8 +138,12 @@ public struct PatternRenderer {
 
     // MARK: Text
 
-    /// A report for a terminal; `colour` adds ANSI colour to headings and bars.
-    public func text(colour: Bool) -> String {
+    /// A report for a terminal, `width` columns wide (80 unless the terminal is wider):
+    /// what it counts first, then the definitions, totals, release timing, the factors in
+    /// words under their catalogue groups, substances, themes and pairs. `colour` adds ANSI
+    /// colour to headings and bars; `ids` shows each factor's id beside its question.
+    public func text(colour: Bool, width: Int = 80, ids: Bool = false) -> String {
+        let width = max(60, width)
         func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
         func bar(_ share: Double?, width: Int = 20) -> String {
             guard let share else { return "" }
@@ -118,12 +152,18 @@ public struct PatternRenderer {
             return colour ? "\u{1B}[36m\(text)\u{1B}[0m" : text
         }
         func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
+        func wrapped(_ text: String, _ first: String = "  ", _ rest: String = "    ") -> String {
+            TextWidth.wrap(text, width: width, first: first, rest: rest).joined(separator: "\n") + "\n"
+        }
 
         let slice = report.all
-        var out = bold("Patterns") + "\n\nDefinitions\n"
-        for (name, definition) in PatternReport.definitions { out += "  \(name): \(definition)\n" }
+        var out = bold("Patterns") + "\n"
+        out += wrapped("Slice: " + sliceDescription() + ".")
+        out += wrapped(countsDescription(slice) + ".")
+        out += "\n" + bold("Definitions") + "\n"
+        for (name, definition) in PatternReport.definitions { out += wrapped("\(name): \(definition)") }
         out += "\n" + bold("Totals") + "\n"
-        out += "  \(slice.reviews) reviews: \(slice.deaths) deaths, \(slice.nearMisses) near misses; \(slice.released) with a release date\n"
+        out += wrapped("\(slice.reviews) reviews: \(slice.deaths) deaths, \(slice.nearMisses) near misses; \(slice.released) with a release date")
         if slice.reviews == 0 { return out + "\nNo reviews match these filters.\n" }
 
         out += "\n" + bold("Release timing") + " (reviews by days from release to the event)\n"
@@ -134,48 +174,161 @@ public struct PatternRenderer {
             bands.rows.append([band.rawValue, String(count), band == .notReleased ? "" : percent(share), bar(share)])
         }
         out += indent(bands.text())
-        out += "  day 0–27: " + slice.days.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ") + "\n"
+        out += wrapped("day 0–27: " + slice.days.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " "))
 
         if report.grouping == nil {
-            out += "\n" + bold("Risk factors") + " (share = risk / (risk + no risk), 95% Wilson interval)\n"
-            var factors = Table(headers: ["factor", "risk", "no risk", "unknown", "n/a", "share", "95% CI", "complete", ""])
+            out += "\n" + bold("Risk factors") + "\n"
+            out += wrapped("share with the risk = risk / (risk + no risk), among the reviews where the factor was answered; 95% Wilson interval; * derived from dates and lists")
+            var group = ""
             for factor in slice.factors {
-                let interval = factor.share.interval
-                factors.rows.append([
-                    factor.id + (factor.isDerived ? "*" : ""), String(factor.risk), String(factor.noRisk), String(factor.unknown),
-                    String(factor.notApplicable), percent(factor.share.share),
-                    interval.map { "\(percent($0.low))–\(percent($0.high))" } ?? "–", percent(factor.completeness.share),
-                    bar(factor.share.share),
-                ])
-            }
-            out += indent(factors.text()) + "  * derived from dates and lists\n"
-        } else {
-            out += "\n" + bold("Risk factors by \(report.grouping!.rawValue)") + " (share, with ▲/▼ where the 95% intervals do not overlap the previous column)\n"
-            var table = Table(headers: ["factor"] + report.slices.map { "\($0.key ?? "") (n=\($0.reviews))" })
-            for (index, factor) in slice.factors.enumerated() {
-                var previous: PatternSlice?
-                let cells = report.slices.map { column -> String in
-                    defer { previous = column }
-                    let count = column.factors[index]
-                    let mark = previous.flatMap { change(count, $0.factors[index]) }.map { $0 == "up" ? " ▲" : " ▼" } ?? ""
-                    return "\(percent(count.share.share)) (\(count.risk)/\(count.risk + count.noRisk))\(mark)"
+                let words = catalogue.words(of: factor.id)
+                if words.group != group {
+                    group = words.group
+                    out += "\n" + wrapped(bold(group), "  ", "  ")
                 }
-                table.rows.append([factor.id] + cells)
+                let question = words.question + (factor.isDerived ? " *" : "") + (ids ? " [\(factor.id)]" : "")
+                out += wrapped(question, "    ", "      ")
+                let interval = factor.share.interval.map { " (\(percent($0.low))–\(percent($0.high)))" } ?? ""
+                let detail = [
+                    "risk when: \(words.riskWhen)",
+                    "\(factor.risk) of \(factor.risk + factor.noRisk) answered with the risk: \(percent(factor.share.share))\(interval)",
+                    "unknown \(factor.unknown)", "not applicable \(factor.notApplicable)",
+                    "complete \(percent(factor.completeness.share))" + (factor.share.share == nil ? "" : " " + bar(factor.share.share)),
+                ]
+                out += joinedWrapped(detail, width: width, indent: "      ")
             }
-            out += indent(table.text())
+        } else {
+            out += "\n" + bold("Risk factors by \(report.grouping!.rawValue)") + "\n"
+            out += wrapped("each cell: share with the risk (risk / answered); ▲ or ▼ where the 95% intervals do not overlap the previous slice's")
+            out += slicedFactors(width: width, ids: ids, percent: percent, bold: bold)
         }
-        out += "  recording completeness overall: \(percent(slice.overallCompleteness.share))\n"
+        out += wrapped("recording completeness overall: \(percent(slice.overallCompleteness.share))")
 
         out += "\n" + bold("Substances") + "\n"
         out += indent(Table(headers: ["substance", "reviews"], rows: substances(slice).map { [$0.0, String($0.1)] }).text())
         out += "\n" + bold("Themes of findings") + "\n"
         out += indent(Table(headers: ["theme", "findings", "reviews"], rows: themes(slice).map { [$0.0, String($0.1), String($0.2)] }).text())
         out += "\n" + bold("Factors most often at risk together") + "\n"
-        out += indent(Table(headers: ["factor", "with", "reviews"], rows: slice.pairs.map { [$0.a, $0.b, String($0.count)] }).text())
+        if slice.pairs.isEmpty { out += "  none\n" }
+        for pair in slice.pairs {
+            out += wrapped("\(pair.count) reviews: " + catalogue.words(of: pair.a).question + (ids ? " [\(pair.a)]" : ""), "  ", "      ")
+            out += wrapped("and " + catalogue.words(of: pair.b).question + (ids ? " [\(pair.b)]" : ""), "      ", "        ")
+        }
         return out
+    }
+
+    /// The filters in words: "event date 2025-01-01 to 2025-12-31; kind death".
+    func sliceDescription() -> String {
+        let filter = report.filter
+        var parts: [String] = []
+        switch (filter.from, filter.to) {
+        case let (from?, to?): parts.append("event date \(from) to \(to)")
+        case let (from?, nil): parts.append("event date from \(from)")
+        case let (nil, to?): parts.append("event date to \(to)")
+        default: break
+        }
+        if let kind = filter.kind { parts.append("kind \(kind.rawValue)") }
+        if let region = filter.region { parts.append("region \(region)") }
+        if let supervision = filter.supervision { parts.append("supervision \(supervision.rawValue)") }
+        if let status = filter.status { parts.append("status \(status.rawValue)") }
+        if let classification = filter.classification { parts.append("classification \(classification.rawValue)") }
+        for condition in filter.factors {
+            switch condition.expected {
+            case .risk: parts.append("\(catalogue.words(of: condition.factor).question) (the risk)")
+            case .answer(let answer): parts.append("\(catalogue.words(of: condition.factor).question): \(answer.rawValue)")
+            }
+        }
+        return parts.isEmpty ? "every review (no filter)" : parts.joined(separator: "; ")
+    }
+
+    /// "27 reviews: 12 published, 8 agreed, 7 draft; 2 classified not drug-related left out".
+    func countsDescription(_ slice: PatternSlice) -> String {
+        let statuses = Status.allCases.reversed().map { "\(slice.byStatus[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        var out = "\(slice.reviews) review\(slice.reviews == 1 ? "" : "s"): \(statuses)"
+        if let leftOut = report.notDrugRelatedLeftOut {
+            out += leftOut == 0
+                ? "; none classified not drug-related"
+                : "; \(leftOut) classified not drug-related left out (--include-not-drug-related counts them)"
+        } else if report.filter.includesNotDrugRelated && report.filter.classification == nil {
+            out += "; reviews classified not drug-related counted too"
+        }
+        return out
+    }
+
+    /// Parts joined by " · ", wrapped at the joins (a part longer than a line is wrapped
+    /// at its spaces).
+    private func joinedWrapped(_ parts: [String], width: Int, indent: String) -> String {
+        var lines: [String] = []
+        var line = indent
+        for part in parts {
+            let candidate = line == indent ? line + part : line + " · " + part
+            if TextWidth.of(candidate) <= width || line == indent {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = indent + part
+            }
+        }
+        lines.append(line)
+        return lines.flatMap { TextWidth.wrap($0.dropFirst(indent.count).description, width: width, first: indent, rest: indent + "  ") }
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// The factors by slice: a block of as many slices as fit the width, then the next.
+    private func slicedFactors(width: Int, ids: Bool, percent: (Double?) -> String, bold: (String) -> String) -> String {
+        let questionWidth = 30, cellWidth = 14
+        let perBlock = max(1, (width - 2 - questionWidth) / (cellWidth + 2))
+        let slices = report.slices
+        var out = ""
+        var start = 0
+        while start < slices.count {
+            let block = Array(slices[start..<min(start + perBlock, slices.count)])
+            if slices.count > perBlock { out += "\n  slices \(start + 1) to \(start + block.count) of \(slices.count)\n" }
+            var header1 = "  " + TextWidth.padded("", to: questionWidth)
+            var header2 = header1
+            for slice in block {
+                header1 += "  " + TextWidth.padded(String((slice.key ?? "").prefix(cellWidth)), to: cellWidth)
+                header2 += "  " + TextWidth.padded("n=\(slice.reviews)", to: cellWidth)
+            }
+            out += header1.trailingSpacesRemoved + "\n" + header2.trailingSpacesRemoved + "\n"
+            var group = ""
+            for (index, factor) in report.all.factors.enumerated() {
+                let words = catalogue.words(of: factor.id)
+                if words.group != group {
+                    group = words.group
+                    out += wrapped(bold(group), width: width)
+                }
+                let question = words.question + (factor.isDerived ? " *" : "") + " (risk when \(words.riskWhen))" + (ids ? " [\(factor.id)]" : "")
+                let lines = TextWidth.wrap(question, width: questionWidth + 2, first: "  ", rest: "    ")
+                var cells = ""
+                for (offset, slice) in block.enumerated() {
+                    let count = slice.factors[index]
+                    let previousSlice = start + offset > 0 ? slices[start + offset - 1] : nil
+                    let mark = previousSlice.flatMap { change(count, $0.factors[index]) }.map { $0 == "up" ? " ▲" : " ▼" } ?? ""
+                    cells += "  " + TextWidth.padded("\(percent(count.share.share)) (\(count.risk)/\(count.risk + count.noRisk))\(mark)", to: cellWidth)
+                }
+                out += (TextWidth.padded(lines[0], to: questionWidth + 2) + cells).trailingSpacesRemoved + "\n"
+                for line in lines.dropFirst() { out += line + "\n" }
+            }
+            start += perBlock
+        }
+        return out
+    }
+
+    private func wrapped(_ text: String, width: Int) -> String {
+        TextWidth.wrap(text, width: width, first: "  ", rest: "    ").joined(separator: "\n") + "\n"
     }
 
     private func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The string without spaces at its end.
+    var trailingSpacesRemoved: String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }

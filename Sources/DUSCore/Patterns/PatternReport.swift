@@ -7,6 +7,8 @@ public struct PatternSlice: Sendable {
     public var nearMisses = 0
     /// Reviews with a release date.
     public var released = 0
+    /// Reviews by status.
+    public var byStatus: [Status: Int] = [:]
     public var releaseBands: [ReleaseBand: Int] = [:]
     /// Reviews by days since release, for days 0–27.
     public var days: [Int] = Array(repeating: 0, count: 28)
@@ -48,10 +50,16 @@ public struct PatternReport: Sendable {
     public var all: PatternSlice
     public var grouping: Grouping?
     public var slices: [PatternSlice] = []
+    /// The filter the report counted.
+    public var filter = ReviewFilter()
+    /// Reviews the filter selects but for their classification, not drug-related, left
+    /// out (nil when they were counted, or the filter asked for a classification).
+    public var notDrugRelatedLeftOut: Int?
 
     /// The definitions every pattern output states once.
     public static let definitions: [(String, String)] = [
-        ("share", "risk / (risk + no risk): reviews with the risk answer among those where the factor was answered; unknown is never counted as no"),
+        ("share", "the share with the risk: risk / (risk + no risk), reviews with the risk among those where the factor was answered; unknown is never counted as no"),
+        ("risk when", "the answer that counts as the risk: yes, or no for a protective factor (naloxone handed over on release: the risk is no)"),
         ("95% CI", "Wilson score interval for the share"),
         ("not applicable", "a release-only factor where no release date is recorded"),
         ("completeness", "answered (risk or no risk) / reviews the factor applies to"),

@@ -49,6 +49,16 @@ public struct SearchQuery: Sendable, Equatable {
         self.expression = expression
     }
 
+    /// The single words looked for as they are (not in a phrase, not `word*`, not
+    /// `-word`), in the order typed: the words a suggestion can stand in for.
+    public var plainWords: [String] {
+        Self.tokens(of: text).compactMap { token in
+            guard case .term(let term) = token, !term.isPrefix, !term.isExcluded,
+                  term.words.allSatisfy({ $0.isLetter }) else { return nil }
+            return term.words
+        }
+    }
+
     struct Term {
         var words: String
         var isPrefix = false

@@ -17,9 +17,11 @@ public struct SearchRenderer {
             ("total", .int(results.matchingTexts)),
             ("reviews", .int(results.matchingReviews)),
             ("limit", results.limit.map(JSONValue.int) ?? .null),
+            ("suggestions", .array(results.suggestions.map { .object([("word", .string($0.word)), ("did_you_mean", .array($0.alternatives.map(JSONValue.string)))]) })),
             ("results", .array(results.hits.map { hit in
                 .object([
                     ("reference", .string(hit.reference)),
+                    ("status", .string(hit.status.rawValue)),
                     ("source", .string(hit.source)),
                     ("item", .string(hit.item)),
                     ("text", .string(hit.text)),
@@ -35,7 +37,18 @@ public struct SearchRenderer {
     /// best first. `colour` shows matched words in bold instead of between `**`.
     public func text(colour: Bool) -> String {
         let hits = results.hits
-        guard !hits.isEmpty else { return "No text matches \(results.query).\n" }
+        guard !hits.isEmpty else {
+            guard !results.suggestions.isEmpty else { return "No text matches \(results.query).\n" }
+            // The query again, each word with no match in its best suggestion's place.
+            var words = results.query.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            for suggestion in results.suggestions {
+                if let place = words.firstIndex(of: suggestion.word), let best = suggestion.alternatives.first { words[place] = best }
+            }
+            var out = "No text matches \(results.query); did you mean \(words.joined(separator: " "))?"
+            let others = results.suggestions.flatMap { $0.alternatives.dropFirst() }
+            if !others.isEmpty { out += " (or: \(others.joined(separator: ", ")))" }
+            return out + "\n"
+        }
         let verb = results.matchingTexts == 1 ? "matches" : "match"
         var out = TextBytes(capacity: hits.count * 160 + 256)
         out.append("\(counted(results.matchingTexts, "text")) in \(counted(results.matchingReviews, "review")) \(verb) \(results.query)")
@@ -51,19 +64,45 @@ public struct SearchRenderer {
         for reference in order {
             let group = groups[reference] ?? []
             let first = hits[group[0]]
-            let heading = "\(reference)  \(first.kind.rawValue), \(first.eventDate), \(first.region)"
+            let heading = "\(reference) (\(first.status.rawValue))  \(first.kind.rawValue), \(Self.month(first.eventDate)), \(first.region)"
             out.append("\n")
             out.append(colour ? "\u{1B}[1m\(heading)\u{1B}[0m" : heading)
             out.append("\n")
             for index in group {
                 out.append("  ")
-                out.append(hits[index].item)
+                out.append(Self.place(of: hits[index]))
                 out.append(": ")
                 out.append(display(hits[index].snippet, colour: colour))
                 out.append("\n")
             }
         }
         return out.text
+    }
+
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// "November 2024".
+    static func month(_ day: Day) -> String { "\(months[day.month - 1]) \(day.year)" }
+
+    /// Where a hit is, in words: "summary", "finding 2", "learning point 1",
+    /// "recommendation R2", "action A1 of recommendation R2", "action A1 of recommendation
+    /// R2, update of 2026-02-03".
+    static func place(of hit: SearchHit) -> String {
+        let parts = hit.item.split(separator: ".").map { part -> (name: Substring, index: Substring?) in
+            guard let open = part.firstIndex(of: "["), part.last == "]" else { return (part, nil) }
+            return (part[..<open], part[part.index(after: open)..<part.index(before: part.endIndex)])
+        }
+        switch parts.map(\.name) {
+        case ["summary"]: return "summary"
+        case ["findings"]: return "finding \(parts[0].index ?? "")"
+        case ["learning"]: return "learning point \(parts[0].index ?? "")"
+        case ["recommendations"]: return "recommendation \(parts[0].index ?? "")"
+        case ["recommendations", "actions"]: return "action \(parts[1].index ?? "") of recommendation \(parts[0].index ?? "")"
+        case ["recommendations", "actions", "updates"]:
+            let update = hit.date.map { "update of \($0)" } ?? "update \(parts[2].index ?? "")"
+            return "action \(parts[1].index ?? "") of recommendation \(parts[0].index ?? ""), \(update)"
+        default: return hit.item
+        }
     }
 
     /// Whether the text is already as `display` would make it: no white space but single

@@ -8,6 +8,8 @@ import GRDB
 public struct PatternRows: Sendable {
     public struct Record: Sendable {
         public var isDeath: Bool
+        /// The review's status, by its place in `Status.allCases`.
+        public var status: Int
         public var days: Int?
         /// `YYYY-MM-DD`.
         public var eventDate: Range<Int>
@@ -34,14 +36,14 @@ public struct PatternRows: Sendable {
         bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
-    fileprivate mutating func append(_ rows: RawStatement, isDeath: Bool) {
+    fileprivate mutating func append(_ rows: RawStatement, isDeath: Bool, status: Int) {
         func copy(_ column: Int32) -> Range<Int> {
             let start = bytes.count
             bytes.append(contentsOf: rows.bytes(column))
             return start..<bytes.count
         }
         records.append(Record(
-            isDeath: isDeath, days: rows.isNull(5) ? nil : rows.integer(5), eventDate: copy(2), region: copy(3),
+            isDeath: isDeath, status: status, days: rows.isNull(5) ? nil : rows.integer(5), eventDate: copy(2), region: copy(3),
             supervision: copy(4), answers: copy(6), substances: copy(7), findingThemes: copy(8)))
     }
 }
@@ -55,11 +57,12 @@ extension StoreSnapshot {
         let (clause, arguments) = store.sqlCondition(for: filter)
         let catalogue = store.catalogue
         let rows = try RawStatement(db, sql: """
-            SELECT id, kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes
+            SELECT id, kind, event_date, region, supervision, days_since_release, answers, substances, finding_themes, status
             FROM review WHERE \(clause)
             """)
         try rows.start(arguments: StatementArguments(arguments))
         let supervisions = Supervision.allCases.map { Array($0.rawValue.utf8) }
+        let statuses = Status.allCases.map { Array($0.rawValue.utf8) }
         let regions = catalogue.regions.map { Array($0.name.utf8) }
         var batch = PatternRows()
         while try rows.step() {
@@ -92,7 +95,10 @@ extension StoreSnapshot {
                     try damaged(column, field, "not a JSON list")
                 }
             }
-            batch.append(rows, isDeath: isDeath)
+            guard rows.isText(9), let status = statuses.firstIndex(where: { rows.bytes(9).elementsEqual($0) }) else {
+                try damaged(9, "status", "not a value dus knows")
+            }
+            batch.append(rows, isDeath: isDeath, status: status)
             if batch.isFull {
                 try body(batch)
                 batch = PatternRows()

@@ -135,6 +135,13 @@ enum Schema {
     /// `r` is row `r * 2^20 + k` (`searchTexts(ofReviewsWhere:)`).
     static let searchTextIDs: Int64 = 1 << DUS_SEARCH_TEXT_ID_BITS
 
+    /// The search index's vocabulary (FTS5's `fts5vocab`, one row a word) as a table of the
+    /// connection's own temporary schema: made as each connection opens, since a read
+    /// transaction may not create it, and nothing of it is written to the file.
+    static func prepareSearchVocabulary(_ db: Database) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary USING fts5vocab(main, search, row)")
+    }
+
     /// How search splits texts into words: stemmed (Porter), without diacritics.
     static let searchTokenizer = "porter unicode61 remove_diacritics 2"
 

@@ -73,6 +73,7 @@ public struct DueDates: Sendable, Equatable {
 /// One text that matched a search, with its review and its rank.
 public struct StoredHit: Sendable, Equatable {
     public var reference: String
+    public var status: Status
     public var kind: Kind
     public var eventDate: Day
     public var region: String
@@ -81,6 +82,8 @@ public struct StoredHit: Sendable, Equatable {
     /// Where the text sits in the review, spelled like a field path: `findings[2]`.
     public var item: String
     public var text: String
+    /// An action update's date.
+    public var date: Day?
     /// BM25 as FTS5 works it out: lower is better.
     public var rank: Double
 }
@@ -221,6 +224,11 @@ extension Store {
         func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
         let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
         return (1...12).contains(month) && day >= 1 && day <= Day.daysIn(month: month, year: year)
+    }
+
+    /// See `StoreSnapshot.searchVocabulary`.
+    public func searchVocabulary(lengths: ClosedRange<Int>) throws -> [(term: String, texts: Int)] {
+        try snapshot { try $0.searchVocabulary(lengths: lengths) }
     }
 
     /// See `StoreSnapshot.searchHits`.
@@ -390,7 +398,7 @@ extension StoreSnapshot {
         texts.reserveCapacity(ranked.count)
         // Read through the SQLite C API: the JSON columns are walked where SQLite holds them.
         let rows = try RawStatement(db, sql: """
-            SELECT id, reference, kind, event_date, region, summary, findings, learning, recommendations
+            SELECT id, reference, kind, event_date, region, summary, findings, learning, recommendations, status
             FROM review WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
             """)
         try rows.start(arguments: [reviewList])
@@ -398,17 +406,18 @@ extension StoreSnapshot {
         while try rows.step() {
             let reviewID = Int64(rows.integer(0))
             // Types first: reading a value's bytes converts it to text.
-            let isWellTyped = (1...4).allSatisfy { rows.isText(Int32($0)) } && (rows.isNull(5) || rows.isText(5)) && (6...8).allSatisfy { rows.isText(Int32($0)) }
+            let isWellTyped = (1...4).allSatisfy { rows.isText(Int32($0)) } && (rows.isNull(5) || rows.isText(5)) && (6...9).allSatisfy { rows.isText(Int32($0)) }
             let reference = rows.isText(1) ? rows.text(1) : "review row \(reviewID)"
             let kind = isWellTyped ? Kind(rawValue: rows.text(2)) : nil
             let eventDate = isWellTyped ? Day(rows.text(3)) : nil
             let region = isWellTyped ? rows.text(4) : ""
-            let read = isWellTyped && kind != nil && eventDate != nil && catalogue.regions.contains(where: { $0.name == region })
+            let status = isWellTyped ? Status(rawValue: rows.text(9)) : nil
+            let read = isWellTyped && kind != nil && eventDate != nil && status != nil && catalogue.regions.contains(where: { $0.name == region })
                 ? StoredTexts.numberedTexts(
                     summary: rows.isNull(5) ? nil : rows.text(5), findings: rows.bytes(6), learning: rows.bytes(7), recommendations: rows.bytes(8),
                     wanted: { wanted.contains(reviewID << shift | Int64($0)) })
                 : nil
-            guard let found = read, let kind, let eventDate else {
+            guard let found = read, let kind, let eventDate, let status else {
                 // Reading the whole review names the value that is not what dus writes.
                 if let whole = try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [reviewID]) {
                     _ = try store.review(from: whole)
@@ -417,8 +426,8 @@ extension StoreSnapshot {
             }
             for (number, text) in found {
                 texts[reviewID << shift | Int64(number)] = StoredHit(
-                    reference: reference, kind: kind, eventDate: eventDate, region: region, source: text.source, item: text.item,
-                    text: text.text, rank: 0)
+                    reference: reference, status: status, kind: kind, eventDate: eventDate, region: region, source: text.source, item: text.item,
+                    text: text.text, date: text.date.flatMap(Day.init), rank: 0)
             }
         }
         let hits = try ranked.map { hit in
@@ -430,6 +439,23 @@ extension StoreSnapshot {
             return found
         }
         return StoredHits(hits: hits, matchingTexts: counts.texts, matchingReviews: counts.reviews)
+    }
+
+    /// The words of the search index (FTS5 keeps them stemmed: `naloxon`, `releas`) with
+    /// how many texts hold each, read through FTS5's `fts5vocab`; only those whose length
+    /// is within `lengths`.
+    public func searchVocabulary(lengths: ClosedRange<Int>) throws -> [(term: String, texts: Int)] {
+        // `Schema.prepareSearchVocabulary` made the table as the connection opened.
+        return try Row.fetchAll(
+            db, sql: "SELECT term, doc FROM temp.search_vocabulary WHERE length(term) BETWEEN ? AND ?",
+            arguments: [lengths.lowerBound, lengths.upperBound]
+        ).compactMap { row in (row[0] as String?).map { ($0, row[1] as Int? ?? 0) } }
+    }
+
+    /// How many reviews the filter selects.
+    public func count(matching filter: ReviewFilter) throws -> Int {
+        let (clause, arguments) = store.sqlCondition(for: filter)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM review WHERE \(clause)", arguments: StatementArguments(arguments)) ?? 0
     }
 
     /// The learning points of the reviews the filter selects, by event date, reference

@@ -106,6 +106,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try words.prepare(db)
             auditDoor.prepare(db)
+            try Schema.prepareSearchVocabulary(db)
         }
         do {
             writer = try DatabaseQueue(path: openPath, configuration: configuration)
@@ -140,6 +141,7 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             try words.prepare(db)
             auditDoor.prepare(db)
+            try Schema.prepareSearchVocabulary(db)
         }
         writer = try DatabaseQueue(configuration: configuration)
         try Schema.migrator(words: words).migrate(writer)

@@ -12,6 +12,8 @@ enum StoredTexts {
         var source: String
         var item: String
         var text: String
+        /// An action update's date, `YYYY-MM-DD`.
+        var date: String? = nil
     }
 
     /// Every text; with `wanted`, only the texts whose numbers (from 0) it accepts are
@@ -57,7 +59,7 @@ enum StoredTexts {
         var walker = JSONWalker(recommendations)
         let read = walker.items { walker in
             var id: String?, text: String?
-            var actions: [(id: String, text: String, notes: [String])] = []
+            var actions: [(id: String, text: String, notes: [(date: String?, note: String)])] = []
             let members = walker.members { key, walker in
                 switch key {
                 case "id": id = walker.string(); return id != nil
@@ -65,7 +67,7 @@ enum StoredTexts {
                 case "actions":
                     return walker.items { walker in
                         var actionID: String?, actionText: String?
-                        var notes: [String] = []
+                        var notes: [(date: String?, note: String)] = []
                         let read = walker.members { key, walker in
                             switch key {
                             case "id": actionID = walker.string(); return actionID != nil
@@ -73,13 +75,15 @@ enum StoredTexts {
                             case "updates":
                                 // Every update has a note: one without is not what dus writes.
                                 return walker.items { walker in
-                                    var note: String?
+                                    var note: String?, date: String?
                                     guard walker.members({ key, walker in
-                                        guard key == "note" else { return walker.skip() }
-                                        note = walker.string()
-                                        return note != nil
+                                        switch key {
+                                        case "note": note = walker.string(); return note != nil
+                                        case "date": date = walker.string(); return date != nil
+                                        default: return walker.skip()
+                                        }
                                     }), let note else { return false }
-                                    notes.append(note)
+                                    notes.append((date, note))
                                     return true
                                 }
                             default: return walker.skip()
@@ -97,8 +101,8 @@ enum StoredTexts {
             add(Text(source: "recommendation", item: place, text: text))
             for action in actions {
                 add(Text(source: "action", item: place + ".actions[" + action.id + "]", text: action.text))
-                for (index, note) in action.notes.enumerated() {
-                    add(Text(source: "action", item: place + ".actions[" + action.id + "].updates[" + String(index + 1) + "]", text: note))
+                for (index, update) in action.notes.enumerated() {
+                    add(Text(source: "action", item: place + ".actions[" + action.id + "].updates[" + String(index + 1) + "]", text: update.note, date: update.date))
                 }
             }
             return true

@@ -246,3 +246,12 @@ func writeAll(_ files: [(path: String, contents: String)]) throws {
         throw FileWriteError(path: file.path, reason: String(cString: strerror(errno)))
     }
 }
+
+/// The width text reports fit: `COLUMNS` when set (40 or more), else the terminal's width
+/// when standard output is a terminal wider than 80 columns, else 80.
+func terminalWidth(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    if let columns = environment["COLUMNS"].flatMap(Int.init), columns >= 40 { return columns }
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, Int(size.ws_col) > 80 { return Int(size.ws_col) }
+    return 80
+}
