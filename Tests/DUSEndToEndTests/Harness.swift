@@ -79,12 +79,13 @@ final class Harness {
     @discardableResult
     func run(_ arguments: String...) throws -> Result { try run(arguments) }
 
-    /// Runs dus with `input` as its standard input (nothing when nil).
-    func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    /// Runs dus with `input` as its standard input (nothing when nil), and `environment`
+    /// added to the harness's.
+    func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         process.currentDirectoryURL = folder
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
