@@ -119,4 +119,16 @@ import Testing
         #expect(text.contains("  last update 2026-01-05: Awaiting sign-off."))
         #expect(text.contains("overdue = open, with the target date before 2026-03-01"))
     }
+
+    @Test func theStreamedListIsTheListOfTheActionsByteForByte() throws {
+        let tracker = ActionTracker(store: try Self.fixture())
+        for change in [{ (_: inout ActionQuery) in }, { $0.overdue = true }, { $0.dueWithin = 30 }, { $0.overdue = true; $0.dueWithin = 45 },
+                       { $0.owner = "temporary" }, { $0.status = .complete }, { $0.theme = "naloxone" }, { $0.dueFrom = Day("2026-01-01"); $0.dueTo = Day("2026-03-31") }] {
+            let query = query(change)
+            var streamed: [UInt8] = []
+            try tracker.writeText(query) { streamed.append(contentsOf: $0) }
+            let listed = ActionRenderer.textBytes(try tracker.actions(query), asOf: query.asOf, dueWithin: query.dueWithin)
+            #expect(streamed == listed, "\(query)")
+        }
+    }
 }

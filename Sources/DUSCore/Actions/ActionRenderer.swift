@@ -85,25 +85,31 @@ public enum ActionRenderer {
         var out = TextBytes(capacity: 80 * 1024)
         // Read in place: copying each action would retain and release its every string.
         try actions.withUnsafeBufferPointer { actions in
-            let overdue = actions.count(where: \.isOverdue)
-            out.append("\(counted(actions.count, "action")), as of \(asOf): \(overdue) overdue")
-            if let dueWithin {
-                let dueSoon = actions.count { $0.isDue(within: dueWithin) }
-                out.append(", \(dueSoon) due within \(counted(dueWithin, "day"))")
-            }
-            out.append(".\n")
+            let dueSoon = dueWithin.map { days in actions.count { $0.isDue(within: days) } }
+            out.append(heading(count: actions.count, overdue: actions.count(where: \.isOverdue), dueSoon: dueSoon, asOf: asOf, dueWithin: dueWithin))
             for index in actions.indices {
                 entry(actions[index], into: &out)
                 if out.bytes.count >= 64 * 1024 { try out.flush(to: write) }
             }
         }
-        out.append("\n")
-        out.append(definitionsText(asOf: asOf, dueWithin: dueWithin))
+        out.append(footing(asOf: asOf, dueWithin: dueWithin))
         try out.flush(to: write)
     }
 
+    /// The first line of the list: "80 actions, as of 2026-11-22: 12 overdue, 3 due within 30 days."
+    static func heading(count: Int, overdue: Int, dueSoon: Int?, asOf: Day, dueWithin: Int?) -> String {
+        var out = "\(counted(count, "action")), as of \(asOf): \(overdue) overdue"
+        if let dueWithin, let dueSoon { out += ", \(dueSoon) due within \(counted(dueWithin, "day"))" }
+        return out + ".\n"
+    }
+
+    /// The end of the list: its definitions.
+    static func footing(asOf: Day, dueWithin: Int?) -> String {
+        "\n" + definitionsText(asOf: asOf, dueWithin: dueWithin)
+    }
+
     /// One action of the list: its address and state, owner, text and latest update.
-    private static func entry(_ action: TrackedAction, into out: inout TextBytes) {
+    static func entry(_ action: TrackedAction, into out: inout TextBytes) {
         out.append("\n")
         out.append(action.reference)
         out.append("/")

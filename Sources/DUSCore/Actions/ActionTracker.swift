@@ -126,6 +126,46 @@ public struct ActionTracker {
         return actions
     }
 
+    /// The text list of the actions the query selects (as `ActionRenderer.writeText` would
+    /// write `actions(query)`), handed to `write` in pieces of about 64 KB. Each action's
+    /// entry is written into one buffer as it is read, and only small keys are sorted: a
+    /// list of 80,000 actions never holds them all as values.
+    public func writeText(_ query: ActionQuery, to write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        struct Key {
+            var target: Day, reference: String, recommendation: Int, position: Int
+            var bytes: Range<Int>
+        }
+        var entries = TextBytes(capacity: 1 << 20)
+        var keys: [Key] = []
+        var (overdue, dueSoon) = (0, 0)
+        try store.forEachAction(matching: query.filter, status: storeStatus(query), due: storeDue(query)) { stored in
+            guard let action = tracked(stored, query) else { return }
+            if action.isOverdue { overdue += 1 }
+            if let days = query.dueWithin, action.isDue(within: days) { dueSoon += 1 }
+            let start = entries.bytes.count
+            ActionRenderer.entry(action, into: &entries)
+            keys.append(Key(target: action.targetDate, reference: action.reference, recommendation: stored.recommendationPosition,
+                            position: stored.position, bytes: start..<entries.bytes.count))
+        }
+        // The order of `actions(_:)`: current target date, reference, recommendation, action.
+        keys.sort { a, b in
+            if a.target != b.target { return a.target < b.target }
+            if a.reference != b.reference { return a.reference < b.reference }
+            return (a.recommendation, a.position) < (b.recommendation, b.position)
+        }
+        var out = TextBytes(capacity: 80 * 1024)
+        out.append(ActionRenderer.heading(
+            count: keys.count, overdue: overdue, dueSoon: query.dueWithin.map { _ in dueSoon }, asOf: query.asOf, dueWithin: query.dueWithin))
+        try entries.bytes.withUnsafeBufferPointer { bytes in
+            for key in keys {
+                out.append(bytes: UnsafeBufferPointer(rebasing: bytes[key.bytes]))
+                if out.bytes.count >= 64 * 1024 { try out.flush(to: write) }
+            }
+        }
+        out.append(ActionRenderer.footing(asOf: query.asOf, dueWithin: query.dueWithin))
+        try out.flush(to: write)
+    }
+
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`
     /// narrowing them: those two are counted instead.
     public func summary(_ query: ActionQuery) throws -> ActionSummary {

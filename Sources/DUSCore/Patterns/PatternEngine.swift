@@ -42,6 +42,10 @@ public struct PatternEngine {
             leftOut.classification = .notDrugRelated
             leftOut.includesNotDrugRelated = true
             report.notDrugRelatedLeftOut = try snapshot.count(matching: leftOut)
+        } else if filter.classification == nil {
+            var counted = filter
+            counted.classification = .notDrugRelated
+            report.notDrugRelatedCounted = try snapshot.count(matching: counted)
         }
         if let grouping {
             let present = Set(accumulators.keys)

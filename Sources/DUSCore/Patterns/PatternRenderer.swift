@@ -96,7 +96,15 @@ public struct PatternRenderer {
     public func tables() -> [(name: String, table: Table)] {
         let slices = report.grouping == nil ? [report.all] : report.slices
         var totals = Table(headers: ["slice", "reviews", "deaths", "near_misses", "released"]
-            + Status.allCases.map { "status_\($0.rawValue)" } + ["not_drug_related_left_out"])
+            + Status.allCases.map { "status_\($0.rawValue)" } + ["not_drug_related", "not_drug_related_reviews"])
+        // The whole report first (with --by too): what was left out, or counted, is the report's.
+        let notDrugRelated: [String] = report.notDrugRelatedLeftOut.map { ["left out", String($0)] }
+            ?? report.notDrugRelatedCounted.map { ["counted", String($0)] } ?? ["", ""]
+        if report.grouping != nil {
+            let all = report.all
+            totals.rows.append(["all", String(all.reviews), String(all.deaths), String(all.nearMisses), String(all.released)]
+                + Status.allCases.map { String(all.byStatus[$0] ?? 0) } + notDrugRelated)
+        }
         var bands = Table(headers: ["slice", "band", "reviews", "share_of_released"])
         var factors = Table(headers: ["slice", "factor", "risk", "no_risk", "unknown", "not_applicable",
                                       "share", "ci_low", "ci_high", "completeness", "change", "question", "risk_when"])
@@ -108,7 +116,7 @@ public struct PatternRenderer {
             let key = slice.key ?? "all"
             totals.rows.append([key, String(slice.reviews), String(slice.deaths), String(slice.nearMisses), String(slice.released)]
                 + Status.allCases.map { String(slice.byStatus[$0] ?? 0) }
-                + [slice.key == nil ? report.notDrugRelatedLeftOut.map(String.init) ?? "" : ""])
+                + (slice.key == nil ? notDrugRelated : ["", ""]))
             for band in ReleaseBand.allCases {
                 let count = slice.releaseBands[band] ?? 0
                 bands.rows.append([key, band.rawValue, String(count),
@@ -166,7 +174,9 @@ public struct PatternRenderer {
         out += wrapped("\(slice.reviews) reviews: \(slice.deaths) deaths, \(slice.nearMisses) near misses; \(slice.released) with a release date")
         if slice.reviews == 0 { return out + "\nNo reviews match these filters.\n" }
 
-        out += "\n" + bold("Release timing") + " (reviews by days from release to the event)\n"
+        // With --by, only the factors are sliced in the text; the CSV slices every table.
+        let whole = report.grouping == nil ? "" : "; all slices together"
+        out += "\n" + bold("Release timing") + " (reviews by days from release to the event\(whole))\n"
         var bands = Table(headers: ["band", "reviews", "share of released", ""])
         for band in ReleaseBand.allCases {
             let count = slice.releaseBands[band] ?? 0
@@ -189,11 +199,13 @@ public struct PatternRenderer {
                 let question = words.question + (factor.isDerived ? " *" : "") + (ids ? " [\(factor.id)]" : "")
                 out += wrapped(question, "    ", "      ")
                 let interval = factor.share.interval.map { " (\(percent($0.low))–\(percent($0.high)))" } ?? ""
+                // The bar beside the share it draws, not beside completeness.
                 let detail = [
                     "risk when: \(words.riskWhen)",
-                    "\(factor.risk) of \(factor.risk + factor.noRisk) answered with the risk: \(percent(factor.share.share))\(interval)",
+                    "\(factor.risk) of \(factor.risk + factor.noRisk) answered with the risk: \(percent(factor.share.share))\(interval)"
+                        + (factor.share.share == nil ? "" : " " + bar(factor.share.share, width: 10)),
                     "unknown \(factor.unknown)", "not applicable \(factor.notApplicable)",
-                    "complete \(percent(factor.completeness.share))" + (factor.share.share == nil ? "" : " " + bar(factor.share.share)),
+                    "complete \(percent(factor.completeness.share))",
                 ]
                 out += joinedWrapped(detail, width: width, indent: "      ")
             }
@@ -204,15 +216,17 @@ public struct PatternRenderer {
         }
         out += wrapped("recording completeness overall: \(percent(slice.overallCompleteness.share))")
 
-        out += "\n" + bold("Substances") + "\n"
+        out += "\n" + bold("Substances") + (whole.isEmpty ? "" : " (all slices together)") + "\n"
         out += indent(Table(headers: ["substance", "reviews"], rows: substances(slice).map { [$0.0, String($0.1)] }).text())
-        out += "\n" + bold("Themes of findings") + "\n"
+        out += "\n" + bold("Themes of findings") + (whole.isEmpty ? "" : " (all slices together)") + "\n"
         out += indent(Table(headers: ["theme", "findings", "reviews"], rows: themes(slice).map { [$0.0, String($0.1), String($0.2)] }).text())
-        out += "\n" + bold("Factors most often at risk together") + "\n"
+        out += "\n" + bold("Factors most often at risk together") + (whole.isEmpty ? "" : " (all slices together)") + "\n"
         if slice.pairs.isEmpty { out += "  none\n" }
+        if !slice.pairs.isEmpty { out += wrapped("both at risk: each factor with the answer that counts as its risk") }
         for pair in slice.pairs {
-            out += wrapped("\(pair.count) reviews: " + catalogue.words(of: pair.a).question + (ids ? " [\(pair.a)]" : ""), "  ", "      ")
-            out += wrapped("and " + catalogue.words(of: pair.b).question + (ids ? " [\(pair.b)]" : ""), "      ", "        ")
+            let (a, b) = (catalogue.words(of: pair.a), catalogue.words(of: pair.b))
+            out += wrapped("\(pair.count) reviews: " + a.question + ": \(a.riskWhen)" + (ids ? " [\(pair.a)]" : ""), "  ", "      ")
+            out += wrapped("and " + b.question + ": \(b.riskWhen)" + (ids ? " [\(pair.b)]" : ""), "      ", "        ")
         }
         return out
     }
@@ -234,7 +248,9 @@ public struct PatternRenderer {
         if let classification = filter.classification { parts.append("classification \(classification.rawValue)") }
         for condition in filter.factors {
             switch condition.expected {
-            case .risk: parts.append("\(catalogue.words(of: condition.factor).question) (the risk)")
+            case .risk:
+                let words = catalogue.words(of: condition.factor)
+                parts.append("\(words.question): \(words.riskWhen) (the risk)")
             case .answer(let answer): parts.append("\(catalogue.words(of: condition.factor).question): \(answer.rawValue)")
             }
         }
@@ -250,7 +266,7 @@ public struct PatternRenderer {
                 ? "; none classified not drug-related"
                 : "; \(leftOut) classified not drug-related left out (--include-not-drug-related counts them)"
         } else if report.filter.includesNotDrugRelated && report.filter.classification == nil {
-            out += "; reviews classified not drug-related counted too"
+            out += "; \(report.notDrugRelatedCounted ?? 0) classified not drug-related counted too"
         }
         return out
     }
@@ -276,21 +292,29 @@ public struct PatternRenderer {
 
     /// The factors by slice: a block of as many slices as fit the width, then the next.
     private func slicedFactors(width: Int, ids: Bool, percent: (Double?) -> String, bold: (String) -> String) -> String {
-        let questionWidth = 30, cellWidth = 14
-        let perBlock = max(1, (width - 2 - questionWidth) / (cellWidth + 2))
         let slices = report.slices
+        let questionWidth = 30
+        let cellWidth = 14
+        let perBlock = max(1, (width - 2 - questionWidth) / (cellWidth + 2))
         var out = ""
         var start = 0
         while start < slices.count {
             let block = Array(slices[start..<min(start + perBlock, slices.count)])
             if slices.count > perBlock { out += "\n  slices \(start + 1) to \(start + block.count) of \(slices.count)\n" }
-            var header1 = "  " + TextWidth.padded("", to: questionWidth)
-            var header2 = header1
-            for slice in block {
-                header1 += "  " + TextWidth.padded(String((slice.key ?? "").prefix(cellWidth)), to: cellWidth)
-                header2 += "  " + TextWidth.padded("n=\(slice.reviews)", to: cellWidth)
+            // Names wrap at spaces and after hyphens (`post-sentence-supervision`).
+            let names = block.map { slice in
+                TextWidth.wrap((slice.key ?? "").replacingOccurrences(of: "-", with: "- "), width: cellWidth)
+                    .map { $0.replacingOccurrences(of: "- ", with: "-") }
             }
-            out += header1.trailingSpacesRemoved + "\n" + header2.trailingSpacesRemoved + "\n"
+            let nameLines = names.map(\.count).max() ?? 1
+            for line in 0..<nameLines {
+                var header = "  " + TextWidth.padded("", to: questionWidth)
+                for name in names { header += "  " + TextWidth.padded(line < name.count ? name[line] : "", to: cellWidth) }
+                out += header.trailingSpacesRemoved + "\n"
+            }
+            var counts = "  " + TextWidth.padded("", to: questionWidth)
+            for slice in block { counts += "  " + TextWidth.padded("n=\(slice.reviews)", to: cellWidth) }
+            out += counts.trailingSpacesRemoved + "\n"
             var group = ""
             for (index, factor) in report.all.factors.enumerated() {
                 let words = catalogue.words(of: factor.id)
@@ -298,8 +322,9 @@ public struct PatternRenderer {
                     group = words.group
                     out += wrapped(bold(group), width: width)
                 }
-                let question = words.question + (factor.isDerived ? " *" : "") + " (risk when \(words.riskWhen))" + (ids ? " [\(factor.id)]" : "")
-                let lines = TextWidth.wrap(question, width: questionWidth + 2, first: "  ", rest: "    ")
+                let question = words.question + (factor.isDerived ? " *" : "") + " (risk when \(words.riskWhen))"
+                // An id is a word that cannot be broken: it gets a line of its own.
+                let lines = TextWidth.wrap(question, width: questionWidth + 2, first: "  ", rest: "    ") + (ids ? ["    [\(factor.id)]"] : [])
                 var cells = ""
                 for (offset, slice) in block.enumerated() {
                     let count = slice.factors[index]

@@ -55,6 +55,9 @@ public struct PatternReport: Sendable {
     /// Reviews the filter selects but for their classification, not drug-related, left
     /// out (nil when they were counted, or the filter asked for a classification).
     public var notDrugRelatedLeftOut: Int?
+    /// Reviews classified not drug-related among those counted, when they were counted
+    /// (nil when left out, or the filter asked for a classification).
+    public var notDrugRelatedCounted: Int?
 
     /// The definitions every pattern output states once.
     public static let definitions: [(String, String)] = [

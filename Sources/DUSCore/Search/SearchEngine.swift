@@ -45,6 +45,19 @@ public struct SearchResults: Sendable, Equatable {
     /// With no hit, the words of the index closest to each word of the query that
     /// matches nothing (`SearchEngine.suggestions`).
     public var suggestions: [Suggestion] = []
+    /// Whether filters narrowed the search (a message with no hit says so).
+    public var isFiltered = false
+    /// Whether the query with each best suggestion in place finds a text.
+    public var correctedMatches = true
+
+    /// The query as typed, each suggested-for word replaced by its best suggestion.
+    public static func corrected(_ query: String, _ suggestions: [Suggestion]) -> String {
+        var words = query.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for suggestion in suggestions {
+            if let place = words.firstIndex(of: suggestion.word), let best = suggestion.alternatives.first { words[place] = best }
+        }
+        return words.joined(separator: " ")
+    }
 
     public struct Suggestion: Sendable, Equatable {
         public var word: String
@@ -72,15 +85,21 @@ public struct SearchEngine {
                 highlighted: marked[index].highlighted)
         }
         var results = SearchResults(query: query.text, hits: hits, matchingTexts: found.matchingTexts, matchingReviews: found.matchingReviews, limit: limit)
+        results.isFiltered = filter != ReviewFilter()
         if hits.isEmpty {
-            results.suggestions = try suggestions(for: query, matching: filter).map { SearchResults.Suggestion(word: $0.word, alternatives: $0.suggestions) }
+            let suggestions = try suggestions(for: query, matching: filter).map { SearchResults.Suggestion(word: $0.word, alternatives: $0.suggestions) }
+            results.suggestions = suggestions
+            // Each word suggested has hits; whether they are found together is said.
+            if let corrected = try? SearchQuery(SearchResults.corrected(query.text, suggestions)), !suggestions.isEmpty {
+                results.correctedMatches = try store.searchHits(corrected.expression, matching: filter, limit: 1).matchingTexts > 0
+            }
         }
         return results
     }
 
     /// For each plain word of the query that matches no text under the filter, the
-    /// closest words of the index's own vocabulary that do (edit distance 1 or 2: those
-    /// at the smallest distance found), most frequent first, at most three. The index keeps stems (`naloxon`); each is shown as
+    /// closest words of the index's own vocabulary that do (edit distance 1 or 2), most
+    /// frequent first, at most three. The index keeps stems (`naloxon`); each is shown as
     /// the full word its texts use most (`naloxone`), and only words with hits under the
     /// same filter are suggested (decisions #10).
     public func suggestions(for query: SearchQuery, matching filter: ReviewFilter = ReviewFilter()) throws -> [(word: String, suggestions: [String])] {
@@ -89,32 +108,39 @@ public struct SearchEngine {
             let single = try SearchQuery("\"" + word + "\"")
             guard try store.searchHits(single.expression, matching: filter, limit: 1).matchingTexts == 0 else { continue }
             let lower = word.lowercased()
-            let vocabulary = try store.searchVocabulary(lengths: max(1, lower.count - 3)...(lower.count + 2))
-            // Stems near the word, the nearest and most used first; a few are looked up.
+            let vocabulary = try store.searchVocabulary(lengths: max(1, lower.count - 6)...(lower.count + 2))
+            // Stems near the word, the nearest and most used first; a few are looked up. A
+            // stem is shorter than its words (`safeguard` for `safeguarding`): it is also
+            // compared with the word's beginning.
             let near = vocabulary.compactMap { entry -> (term: String, texts: Int, distance: Int)? in
-                let distance = Self.editDistance(lower, entry.term)
-                return distance <= 3 ? (entry.term, entry.texts, distance) : nil
-            }.sorted { ($0.distance, -$0.texts, $0.term) < ($1.distance, -$1.texts, $1.term) }.prefix(8)
+                var distance = Self.editDistance(lower, entry.term)
+                if entry.term.count >= 4 {
+                    for length in (entry.term.count - 1)...(entry.term.count + 1) where length < lower.count {
+                        distance = min(distance, Self.editDistance(String(lower.prefix(length)), entry.term))
+                    }
+                }
+                return distance <= 2 || Self.editDistance(lower, entry.term) <= 3 ? (entry.term, entry.texts, distance) : nil
+            }.sorted { ($0.distance, -$0.texts, $0.term) < ($1.distance, -$1.texts, $1.term) }.prefix(12)
             var found: [(word: String, hits: Int, distance: Int)] = []
             for stem in near {
-                guard let full = try fullWord(of: stem.term, near: lower, matching: filter) else { continue }
-                let distance = Self.editDistance(lower, full.word)
-                guard distance <= 2, full.word != lower, !found.contains(where: { $0.word == full.word }) else { continue }
-                found.append((full.word, full.hits, distance))
+                guard let full = try fullWords(of: stem.term, matching: filter) else { continue }
+                // The stem's most used full word that is within 2 edits of what was typed.
+                guard let word = full.words.first(where: { Self.editDistance(lower, $0) <= 2 && $0 != lower }),
+                      !found.contains(where: { $0.word == word }) else { continue }
+                found.append((word, full.hits, Self.editDistance(lower, word)))
             }
-            // The nearest words only, the most used first.
-            let nearest = found.map(\.distance).min()
-            let best = found.filter { $0.distance == nearest }.sorted { ($0.hits, $1.word) > ($1.hits, $0.word) }.prefix(3).map(\.word)
+            // Most used first (then the nearer).
+            let best = found.sorted { ($0.hits, -$0.distance, $1.word) > ($1.hits, -$1.distance, $0.word) }.prefix(3).map(\.word)
             if !best.isEmpty { result.append((word, best)) }
         }
         return result
     }
 
-    /// The word the texts holding `stem` use for it (a word that begins with the stem, or
-    /// with all of it but its last letter, as Porter's stems do): of those, the nearest to
-    /// `typed`, then the most used; with how many texts under the filter hold the stem;
-    /// nil when none does.
-    private func fullWord(of stem: String, near typed: String, matching filter: ReviewFilter) throws -> (word: String, hits: Int)? {
+    /// The full words the texts holding `stem` use for it, most used first (decisions #10):
+    /// words that begin with the stem (else with all of it but its last letter, as some
+    /// of Porter's stems end otherwise than their words); with how many texts under the
+    /// filter hold the stem; nil when none does.
+    private func fullWords(of stem: String, matching filter: ReviewFilter) throws -> (words: [String], hits: Int)? {
         // As a prefix: FTS5 would stem a whole word again (`releas` to `relea`), not a prefix.
         guard let query = try? SearchQuery("\"" + stem + "\"*") else { return nil }
         let found = try store.searchHits(query.expression, matching: filter, limit: 50)
@@ -126,9 +152,9 @@ public struct SearchEngine {
                 counts[String(word), default: 0] += 1
             }
         }
-        let word = counts.map { (word: $0.key, count: $0.value, distance: Self.editDistance(typed, $0.key)) }
-            .min { ($0.distance, -$0.count, $0.word) < ($1.distance, -$1.count, $1.word) }?.word ?? stem
-        return (word, found.matchingTexts)
+        let whole = counts.filter { $0.key.hasPrefix(stem) }
+        let words = (whole.isEmpty ? counts : whole).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+        return (words.isEmpty ? [stem] : words, found.matchingTexts)
     }
 
     /// The optimal string alignment distance: insertions, deletions, substitutions and

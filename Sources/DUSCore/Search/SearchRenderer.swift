@@ -38,15 +38,12 @@ public struct SearchRenderer {
     public func text(colour: Bool) -> String {
         let hits = results.hits
         guard !hits.isEmpty else {
-            guard !results.suggestions.isEmpty else { return "No text matches \(results.query).\n" }
+            let scope = results.isFiltered ? " in the reviews these filters select" : ""
+            guard !results.suggestions.isEmpty else { return "No text matches \(results.query)\(scope).\n" }
             // The query again, each word with no match in its best suggestion's place.
-            var words = results.query.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            for suggestion in results.suggestions {
-                if let place = words.firstIndex(of: suggestion.word), let best = suggestion.alternatives.first { words[place] = best }
-            }
-            var out = "No text matches \(results.query); did you mean \(words.joined(separator: " "))?"
-            let others = results.suggestions.flatMap { $0.alternatives.dropFirst() }
-            if !others.isEmpty { out += " (or: \(others.joined(separator: ", ")))" }
+            var out = "No text matches \(results.query)\(scope); did you mean \(SearchResults.corrected(results.query, results.suggestions))?"
+            if !results.correctedMatches { out += " (each word is found, but not in one text together)" }
+            // The best suggestion only; JSON lists up to three for each word.
             return out + "\n"
         }
         let verb = results.matchingTexts == 1 ? "matches" : "match"

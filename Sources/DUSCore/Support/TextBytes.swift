@@ -24,6 +24,10 @@ struct TextBytes {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes.append(contentsOf: bytes)
+    }
+
     mutating func append(_ number: Int) {
         append(String(number))
     }

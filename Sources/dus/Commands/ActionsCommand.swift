@@ -122,6 +122,10 @@ struct ActionsCommand: ParsableCommand {
             return
         }
         query.withDetails = format == .csv || out != nil
+        if format == .text && groupBy == nil {
+            try reportingErrors { try tracker.writeText(query) { FileHandle.standardOutput.write(Data($0)) } }
+            return
+        }
         let actions = try reportingErrors { try tracker.actions(query) }
         if groupBy != nil {
             try chase(actions, query)
@@ -130,9 +134,8 @@ struct ActionsCommand: ParsableCommand {
         switch format {
         case .json: print(ActionRenderer.json(actions, asOf: query.asOf, dueWithin: query.dueWithin).serialized(pretty: true))
         case .csv: print(ActionRenderer.table(actions).csv(), terminator: "")
-        case .md, .html: break
-        case .text:
-            ActionRenderer.writeText(actions, asOf: query.asOf, dueWithin: query.dueWithin) { FileHandle.standardOutput.write(Data($0)) }
+        // Text went out above as it was read; md and html are chase lists.
+        case .text, .md, .html: break
         }
     }
 
