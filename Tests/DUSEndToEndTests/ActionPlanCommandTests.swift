@@ -7,18 +7,8 @@ import Testing
 @Suite struct ActionPlanCommandTests {
     /// CSV read back as Python's csv module reads it (as a spreadsheet would): rows of cells.
     static func readCSV(_ text: String) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))"]
-        let (input, output) = (Pipe(), Pipe())
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [[String]])
+        let json = try Harness.python("import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))", input: text)
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String]])
     }
 
     @Test func theActionPlanOfAReviewMatchesItsGoldenFile() throws {

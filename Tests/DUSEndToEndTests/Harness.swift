@@ -43,6 +43,23 @@ final class Harness {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
+    /// What a Python script prints, given `input` on its standard input: how another
+    /// program (a spreadsheet's CSV reader, wcwidth) reads what dus wrote.
+    static func python(_ script: String, input: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let (stdin, stdout) = (Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Runs SQL on a database with the `sqlite3` shell, as another SQLite client would.
     static func sqlite3(_ database: String, _ sql: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()

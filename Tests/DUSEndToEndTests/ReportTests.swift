@@ -7,24 +7,14 @@ import Testing
     /// The lines wider than `width` columns, measured as wcwidth does (Python's
     /// east_asian_width: wide and full-width characters take two; colour codes none).
     static func linesWiderThan(_ width: Int, in text: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let wide = try Harness.python("""
             import sys, unicodedata, re
             for line in sys.stdin.read().split("\\n"):
                 plain = re.sub(r"\\x1b\\[[0-9;]*m", "", line)
                 width = sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in plain)
                 if width > \(width): print(line)
-            """]
-        let (input, output) = (Pipe(), Pipe())
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+            """, input: text)
+        return wide.split(separator: "\n").map(String.init)
     }
 
     @Test func factorsReadInWordsWithTheAnswerThatCountsAsTheRisk() throws {

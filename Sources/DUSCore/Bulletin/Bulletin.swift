@@ -164,7 +164,6 @@ public enum BulletinError: LocalizedError, Equatable {
     case partMonth(String)
     case disclosure([String])
     case template(String)
-    case cannotWrite(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -174,8 +173,6 @@ public enum BulletinError: LocalizedError, Equatable {
             return "the bulletin was not written: it would show what a bulletin never shows\n" + problems.map { "  " + $0 }.joined(separator: "\n")
         case .template(let message):
             return message
-        case .cannotWrite(let path, let reason):
-            return "\(path): could not be written (\(reason)); no file of the bulletin was written"
         }
     }
 }

@@ -95,26 +95,4 @@ struct BulletinCommand: ParsableCommand {
             throw BulletinError.template(templateProblems(message, in: template!))
         }
     }
-
-    /// Writes every file or none: each goes to a temporary file beside its place first,
-    /// and only when all are written do they take their places.
-    private func writeAll(_ files: [(path: String, contents: String)]) throws {
-        var written: [(temporary: String, path: String)] = []
-        do {
-            for file in files {
-                let url = URL(fileURLWithPath: file.path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let temporary = file.path + ".dus-partial"
-                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: temporary))
-                written.append((temporary, file.path))
-            }
-        } catch {
-            for file in written { try? FileManager.default.removeItem(atPath: file.temporary) }
-            let path = files[written.count].path
-            throw BulletinError.cannotWrite(path: path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
-        }
-        for file in written where rename(file.temporary, file.path) != 0 {
-            throw BulletinError.cannotWrite(path: file.path, reason: String(cString: strerror(errno)))
-        }
-    }
 }
