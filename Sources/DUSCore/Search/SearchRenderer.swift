@@ -85,20 +85,24 @@ public struct SearchRenderer {
     /// "recommendation R2", "action A1 of recommendation R2", "action A1 of recommendation
     /// R2, update of 2026-02-03".
     static func place(of hit: SearchHit) -> String {
-        let parts = hit.item.split(separator: ".").map { part -> (name: Substring, index: Substring?) in
-            guard let open = part.firstIndex(of: "["), part.last == "]" else { return (part, nil) }
-            return (part[..<open], part[part.index(after: open)..<part.index(before: part.endIndex)])
+        // The ids between brackets, in order: `recommendations[R2].actions[A1].updates[3]`
+        // gives R2, A1, 3. Read off the bytes: a search can have 160,000 hits.
+        var ids: [Substring] = []
+        let item = hit.item
+        var index = item.startIndex
+        while let open = item[index...].firstIndex(of: "["), let close = item[open...].firstIndex(of: "]") {
+            ids.append(item[item.index(after: open)..<close])
+            index = item.index(after: close)
         }
-        switch parts.map(\.name) {
-        case ["summary"]: return "summary"
-        case ["findings"]: return "finding \(parts[0].index ?? "")"
-        case ["learning"]: return "learning point \(parts[0].index ?? "")"
-        case ["recommendations"]: return "recommendation \(parts[0].index ?? "")"
-        case ["recommendations", "actions"]: return "action \(parts[1].index ?? "") of recommendation \(parts[0].index ?? "")"
-        case ["recommendations", "actions", "updates"]:
-            let update = hit.date.map { "update of \($0)" } ?? "update \(parts[2].index ?? "")"
-            return "action \(parts[1].index ?? "") of recommendation \(parts[0].index ?? ""), \(update)"
-        default: return hit.item
+        switch (hit.source, ids.count) {
+        case ("summary", _): return "summary"
+        case ("finding", 1): return "finding " + ids[0]
+        case ("learning", 1): return "learning point " + ids[0]
+        case ("recommendation", 1): return "recommendation " + ids[0]
+        case ("action", 2): return "action " + ids[1] + " of recommendation " + ids[0]
+        case ("action", 3):
+            return "action " + ids[1] + " of recommendation " + ids[0] + ", " + (hit.date.map { "update of \($0)" } ?? "update " + ids[2])
+        default: return item
         }
     }
 
