@@ -57,6 +57,16 @@ import Testing
 
     @Test func theRollingWindowsCountsAreRoundedToTheNearestFive() {
         #expect([0, 3, 5, 7, 8, 12, 13, 390].map { control.rounded($0).description } == ["0", "<5", "5", "5", "10", "10", "15", "390"])
+        // With a minimum of 7, the smallest count shown (7) is not shown as itself.
+        #expect([7, 8, 12].map { DisclosureControl(minCount: 7).rounded($0).description } == ["10", "10", "10"])
+    }
+
+    @Test func aWindowThatWouldStartBeforeTheCalendarIsLeftOut() throws {
+        let period = try BulletinPeriod(from: Day("0002-01-01")!, to: Day("0002-12-31")!)
+        #expect(BulletinBuilder.window(ending: period, years: 3) == nil)
+        #expect(BulletinBuilder.window(ending: period, years: 1)?.label == "January to December 2")
+        let bulletin = try BulletinBuilder(store: Self.fixture()).bulletin(for: period)
+        #expect(bulletin.window == nil && bulletin.reviews == .count(0))
     }
 
     @Test func aShareIsWithheldWhenItWouldGiveAwayHowFewWereNotAnswered() throws {
@@ -254,6 +264,10 @@ import Testing
         let renderer = BulletinRenderer(bulletin: bulletin, store: store)
         let html = renderer.html(markdown: try renderer.markdown(charts: BulletinRenderer.htmlCharts))
         #expect(html.contains("*Region* &lt;b&gt;") && html.contains("OFFICIAL_SENSITIVE") && !html.contains("<em>Region"))
+        // At the start of the footer's line, a # stays a #, not a heading.
+        let hashed = BulletinRenderer(bulletin: try BulletinBuilder(store: store, issuer: "# North West & Wales").bulletin(for: Self.quarter), store: store)
+        let footer = hashed.html(markdown: try hashed.markdown(charts: BulletinRenderer.htmlCharts))
+        #expect(footer.contains("<p># North West &amp; Wales · Issued") && !footer.contains("<h1>North West"))
     }
 
     @Test func aLearningPointWithAnAgeOrATemplateWithADateIsRefused() throws {
@@ -332,6 +346,13 @@ import Testing
         let renderer = try renderer(store)
         let html = renderer.html(markdown: try renderer.markdown())
         #expect(!html.contains("<script>"))
+        // An image written in a text is shown as its words: the page fetches nothing.
+        try store.write { db in
+            try store.insert(Self.review("H-2", learning: ["See ![the leaflet](https://example.org/beacon.png) for more."]), db, now: "2026-01-01T00:00:00Z")
+        }
+        let imaged = try self.renderer(store)
+        let page = imaged.html(markdown: try imaged.markdown(charts: BulletinRenderer.htmlCharts))
+        #expect(!page.contains("example.org/beacon.png\"") && !page.contains("<img") && page.contains("See the leaflet for more."))
     }
 
     @Test func theChartDrawsAHatchedMarkOfOneSizeForAHiddenCountAndSaysWhatItShows() throws {

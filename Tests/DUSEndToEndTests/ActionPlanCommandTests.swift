@@ -114,6 +114,9 @@ import Testing
         #expect(byEvent != due2026)
         let help = try dus.run("actions", "--help").stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.contains("--due-from, --due-to and --due-period select actions by their current target date (when they are due); the review filters (--from, --to, --period and the rest) select the reviews by their event date"))
+        // The calendar's last day bounds nothing away.
+        let everything = try ids("--due-to", "9999-12-31")
+        #expect(everything == Set(all.dropFirst().map { $0[0] }))
         let both = try dus.run("actions", "--due-period", "2026", "--due-from", "2026-01-01")
         #expect(both.status != 0 && both.stderr.contains("--due-period cannot be combined with --due-from or --due-to"))
         // The CSV keeps its columns and adds the ones managers asked for.
@@ -188,5 +191,6 @@ import Testing
         #expect(try dus.run("export", "--format", "csv", "--out", "csv").status == 0)
         let exported = try Self.readCSV(String(decoding: try #require(dus.data("csv/actions.csv")), as: UTF8.self))
         #expect(exported.flatMap { $0 }.contains("'=HYPERLINK(\"http://x.invalid\")"))
+        #expect(exported.first?.last == "evidence")
     }
 }

@@ -201,7 +201,7 @@ public enum ActionPlanRenderer {
 
     static func definitions(_ plan: ActionPlan) -> [(String, String)] {
         [
-            ("current target date", "the newest revised target date, else the original target date"),
+            ("current target date", "the newest revised target date, else the original target date; revisions are not dated, so a plan as of an earlier date shows the target as it is now"),
             ("overdue", "open as of \(plan.asOf), with the current target date before it"),
             ("due within \(plan.dueSoonDays) days", "open, with the current target date from \(plan.asOf) to \(plan.asOf.adding(days: plan.dueSoonDays))"),
             ("latest update", "the newest update dated on or before \(plan.asOf)"),

@@ -179,7 +179,9 @@ public struct ActionTracker {
         // Counted by SQL, by owner and status; the owner filter (any case, any accents) is
         // applied to the owners counted.
         let counts = try store.actionCounts(
-            matching: query.filter, asOf: query.asOf, dueSoonUntil: query.dueWithin.map { query.asOf.adding(days: $0) },
+            matching: query.filter, asOf: query.asOf,
+            // Not past the calendar's last day: every stored date is on or before it.
+            dueSoonUntil: query.dueWithin.map { days in min(query.asOf.adding(days: days), Day(year: 9999, month: 12, day: 31) ?? query.asOf) },
             status: query.status, response: query.response, theme: query.theme, due: storeDue(counted))
         for count in counts {
             if let owner = query.owner, count.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { continue }
@@ -230,12 +232,16 @@ public struct ActionTracker {
     /// The store's target-date condition: the due dates asked for; overdue and due soon are
     /// also due before a day, so the store leaves out the other actions as it reads.
     private func storeDue(_ query: ActionQuery) -> DueDates {
-        var before = query.dueTo.map { $0.adding(days: 1) }
-        if query.overdue || query.dueWithin != nil {
-            let soon = query.asOf.adding(days: (query.dueWithin ?? -1) + 1)
-            before = min(before ?? soon, soon)
+        var due = DueDates(from: query.dueFrom, through: query.dueTo)
+        if let dueWithin = query.dueWithin {
+            // Open and due up to the last day due soon (overdue ones too). A day past the
+            // calendar's end (year 9999) bounds nothing.
+            let last = query.asOf.adding(days: dueWithin)
+            if last.year <= 9999 { due.through = min(due.through ?? last, last) }
+        } else if query.overdue {
+            due.before = query.asOf
         }
-        return DueDates(from: query.dueFrom, before: before)
+        return due
     }
 
     /// The stored action as `dus actions` shows it, if the query selects it.

@@ -209,12 +209,12 @@ public struct BulletinBuilder {
     }
 
     /// The rolling window: `years` whole years (12 months each) ending with the period's
-    /// last month.
-    public static func window(ending period: BulletinPeriod, years: Int) -> BulletinPeriod {
+    /// last month; nil when it would begin before the calendar does (year 1).
+    public static func window(ending period: BulletinPeriod, years: Int) -> BulletinPeriod? {
         let last = period.to
         let firstMonth = last.year * 12 + (last.month - 1) - years * 12 + 1
-        let from = Day(year: firstMonth / 12, month: firstMonth % 12 + 1, day: 1)!
-        return try! BulletinPeriod(from: from, to: last)
+        guard firstMonth >= 12, let from = Day(year: firstMonth / 12, month: firstMonth % 12 + 1, day: 1) else { return nil }
+        return try? BulletinPeriod(from: from, to: last)
     }
 
     public func bulletin(for period: BulletinPeriod) throws -> Bulletin {
@@ -316,8 +316,8 @@ public struct BulletinBuilder {
             learning: try learning(matching: filter, snapshot),
             unpublished: control.figure(unpublished), notDrugRelated: control.figure(notDrugRelated), window: nil)
         // The window stands in for the tables too small to show; it is gathered only then.
-        if contextYears > 0 && (!bulletin.showsKinds || !bulletin.showsReleaseTiming || !bulletin.showsThemes) {
-            let window = Self.window(ending: period, years: contextYears)
+        if contextYears > 0 && (!bulletin.showsKinds || !bulletin.showsReleaseTiming || !bulletin.showsThemes),
+           let window = Self.window(ending: period, years: contextYears) {
             let wide = try self.figures(Self.filter(for: window), snapshot, rounding: true)
             bulletin.window = Bulletin.Window(
                 period: window.label, years: contextYears, reviews: wide.reviews, deaths: wide.deaths, nearMisses: wide.nearMisses,

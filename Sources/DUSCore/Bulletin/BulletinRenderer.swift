@@ -122,8 +122,11 @@ public struct BulletinRenderer {
         func literal(_ text: String?) -> Any {
             guard let text else { return false }
             var out = ""
-            for character in text {
-                if "\\`*_[]<>|~".contains(character) { out.append("\\") }
+            for (index, character) in text.enumerated() {
+                // `&` would start an entity; `#`, `+`, `-` or a number and `.` at the start
+                // of a line (the footer's) would make a heading or a list.
+                let atStart = index == 0 && "#+-0123456789".contains(character)
+                if "\\`*_[]<>|~&".contains(character) || atStart { out.append("\\") }
                 out.append(character)
             }
             return out

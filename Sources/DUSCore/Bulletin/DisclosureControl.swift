@@ -84,7 +84,9 @@ public struct DisclosureControl: Sendable, Equatable {
     public func rounded(_ count: Int) -> Figure {
         let shown = figure(count)
         guard case .count(let value) = shown, value > 0 else { return shown }
-        return .count(max(minCount, Int((Double(value) / 5).rounded()) * 5))
+        // Never below the smallest multiple of 5 that may be shown: rounding up to the
+        // minimum itself (7, say) would show that count exactly.
+        return .count(max((minCount + 4) / 5 * 5, Int((Double(value) / 5).rounded()) * 5))
     }
 
     /// A percentage, or nil when it is withheld: when its numerator is suppressed, when its

@@ -23,7 +23,7 @@ public struct CSVExport: Sendable {
             ["reference", "position", "text", "themes"],
             ["reference", "position", "text", "themes"],
             ["reference", "recommendation", "text", "to", "response", "reason_category", "reason", "themes"],
-            ["reference", "recommendation", "action", "text", "owner", "target_date", "current_target_date", "status", "completed_date", "withdrawn_reason"],
+            ["reference", "recommendation", "action", "text", "owner", "target_date", "current_target_date", "status", "completed_date", "withdrawn_reason", "evidence"],
             ["reference", "recommendation", "action", "position", "target_date"],
             ["reference", "recommendation", "action", "position", "date", "note"],
         ]
@@ -102,7 +102,7 @@ public struct CSVExport: Sendable {
             for act in rec.actions {
                 add(4, [item.reference, rec.id, act.id, act.text, act.owner, act.targetDate.description,
                         act.currentTargetDate.description, act.status.rawValue, act.completedDate?.description ?? "",
-                        act.withdrawnReason ?? ""])
+                        act.withdrawnReason ?? "", act.evidence ?? ""])
                 for (index, day) in act.revisedTargetDates.enumerated() {
                     add(5, [item.reference, rec.id, act.id, String(index + 1), day.description])
                 }

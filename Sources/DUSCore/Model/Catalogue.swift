@@ -100,7 +100,6 @@ public struct Catalogue: Sendable, Decodable {
         listIDs[list]
     }
 
-    /// The factor with this id, or nil.
     /// A factor in words, as every report shows it (patterns, bulletins, the web pages):
     /// its catalogue question and the answer that counts as the risk. An id the catalogue
     /// does not know (stored under an older one) is shown as it is, its risk `yes`.
@@ -109,6 +108,7 @@ public struct Catalogue: Sendable, Decodable {
         return (factor.question, factor.risk.rawValue, factor.group)
     }
 
+    /// The factor with this id, or nil.
     public func factor(_ id: String) -> Factor? {
         positions.position(of: id).map { factors[$0] }
     }

@@ -58,15 +58,17 @@ public struct ActionCount: Sendable, Equatable {
     public var completedWithEvidence: Int = 0
 }
 
-/// The current target dates an action read selects: from `from` (inclusive) and before
-/// `before` (exclusive); nil for no bound.
+/// The current target dates an action read selects: from `from` (inclusive), before
+/// `before` (exclusive) and up to `through` (inclusive); nil for no bound.
 public struct DueDates: Sendable, Equatable {
     public var from: Day?
     public var before: Day?
+    public var through: Day?
 
-    public init(from: Day? = nil, before: Day? = nil) {
+    public init(from: Day? = nil, before: Day? = nil, through: Day? = nil) {
         self.from = from
         self.before = before
+        self.through = through
     }
 }
 
@@ -214,6 +216,7 @@ extension Store {
         if let status { terms.append("status = ?"); arguments.append(status.rawValue) }
         if let from = due.from { terms.append("current_target_date >= ?"); arguments.append(from.description) }
         if let before = due.before { terms.append("current_target_date < ?"); arguments.append(before.description) }
+        if let through = due.through { terms.append("current_target_date <= ?"); arguments.append(through.description) }
         return (terms, arguments)
     }
 

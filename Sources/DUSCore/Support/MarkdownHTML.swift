@@ -61,6 +61,11 @@ enum MarkdownHTML {
                     in: body, range: NSRange(body.startIndex..., in: body), withTemplate: NSRegularExpression.escapedTemplate(for: markup))
             }
         }
+        // Any other image came from a text (`![x](https://...)` in a note): shown as its
+        // words, so that the page fetches nothing from anywhere.
+        if let image = try? NSRegularExpression(pattern: #"<img src="[^"]*" alt="([^"]*)"[^>]*/>"#) {
+            body = image.stringByReplacingMatches(in: body, range: NSRange(body.startIndex..., in: body), withTemplate: "$1")
+        }
         return """
             <!DOCTYPE html>
             <html lang="en-GB">
