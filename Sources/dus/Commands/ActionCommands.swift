@@ -39,45 +39,55 @@ func recommendationAddress(_ text: String) throws -> ActionAddress {
     return address
 }
 
-/// Makes `change` on the action at `address` and says what was recorded.
-func change(
-    _ change: ActionChange, at address: ActionAddress, database: DatabaseOptions, actor: ActorOptions, today: Day
-) throws {
-    var before: Action?
-    let outcome = try reportingErrors {
-        try database.open(.write, actor: actor).change(address.reference, event: change.event, detail: address.description, today: today) {
-            before = $0.recommendations.first { $0.id == address.recommendation }?.actions.first { $0.id == address.action }
-            try change.apply(to: &$0, at: address, today: today)
+/// What each `dus action` command on one action takes: the database, the actor and the
+/// action's address.
+struct OneAction: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var actor: ActorOptions
+    @Argument(help: "The action: REF/R1/A1.") var address: String
+
+    func validate() throws {
+        _ = try actionAddress(address)
+    }
+
+    /// Makes `change` on the action and says what was recorded.
+    func apply(_ change: ActionChange, today: Day) throws {
+        let address = try actionAddress(address)
+        var before: Action?
+        let outcome = try reportingErrors {
+            try database.open(.write, actor: actor).change(address.reference, event: change.event, detail: address.description, today: today) {
+                before = $0.recommendations.first { $0.id == address.recommendation }?.actions.first { $0.id == address.action }
+                try change.apply(to: &$0, at: address, today: today)
+            }
         }
+        guard let action = outcome.review.recommendations.first(where: { $0.id == address.recommendation })?.actions.first(where: { $0.id == address.action }) else { return }
+        if case .evidence = change, outcome.event != nil, before?.evidence != nil {
+            print("\(address): the earlier evidence is replaced (dus history \(address.reference) keeps it)")
+        }
+        var state = action.status.rawValue
+        if let completed = action.completedDate { state += " on \(completed)" }
+        if action.status == .open { state += ", target \(action.currentTargetDate)" }
+        print("\(address): \(outcome.event ?? "unchanged; nothing was written") (\(state))")
     }
-    guard let action = outcome.review.recommendations.first(where: { $0.id == address.recommendation })?.actions.first(where: { $0.id == address.action }) else { return }
-    if case .evidence = change, outcome.event != nil, let before = before, before.evidence != nil {
-        print("\(address): the earlier evidence is replaced (dus history \(address.reference) keeps it)")
-    }
-    var state = action.status.rawValue
-    if let completed = action.completedDate { state += " on \(completed)" }
-    if action.status == .open { state += ", target \(action.currentTargetDate)" }
-    print("\(address): \(outcome.event ?? "unchanged; nothing was written") (\(state))")
+}
+
+/// A date option that must be given, read strictly as `YYYY-MM-DD`.
+func requiredDate(_ text: String, _ option: String) throws -> Day {
+    guard let day = Day(text) else { throw ValidationError("\(option) '\(text)' is not a real date YYYY-MM-DD") }
+    return day
 }
 
 struct ActionUpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update", abstract: "Record progress on an action: a dated note.")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOptions
-    @Argument(help: "The action: REF/R1/A1.") var address: String
+    @OptionGroup var action: OneAction
     @Option(help: "What was done or found.") var note: String
     @Option(help: "The date of the progress (YYYY-MM-DD; default today, never in the future).") var date: String?
 
-    func validate() throws {
-        _ = try actionAddress(address)
-    }
-
     func run() throws {
         let today = Day.today()
-        let date = try dateOption(date, "--date") ?? today
-        try change(.update(note: note, date: date), at: try actionAddress(address), database: database, actor: actor, today: today)
+        try action.apply(.update(note: note, date: try dateOption(date, "--date") ?? today), today: today)
     }
 }
 
@@ -86,20 +96,13 @@ struct ActionReviseCommand: ParsableCommand {
         commandName: "revise",
         abstract: "Give an action a new target date; the earlier dates are kept.")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOptions
-    @Argument(help: "The action: REF/R1/A1.") var address: String
+    @OptionGroup var action: OneAction
     @Option(help: "The new target date (YYYY-MM-DD), later or earlier than the current one.") var target: String
     @Option(help: "Why, recorded as an update of today.") var note: String?
 
-    func validate() throws {
-        _ = try actionAddress(address)
-    }
-
     func run() throws {
         let today = Day.today()
-        let target = try dateOption(target, "--target")!
-        try change(.revise(target: target, note: note, date: today), at: try actionAddress(address), database: database, actor: actor, today: today)
+        try action.apply(.revise(target: try requiredDate(target, "--target"), note: note, date: today), today: today)
     }
 }
 
@@ -107,20 +110,13 @@ struct ActionCompleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complete", abstract: "Mark an action complete, with evidence that it worked.")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOptions
-    @Argument(help: "The action: REF/R1/A1.") var address: String
+    @OptionGroup var action: OneAction
     @Option(help: "The date it was completed (YYYY-MM-DD; default today; not in the future nor before the event).") var date: String?
     @Option(help: "What shows that the action worked (an audit, a measure, a changed process).") var evidence: String?
 
-    func validate() throws {
-        _ = try actionAddress(address)
-    }
-
     func run() throws {
         let today = Day.today()
-        let date = try dateOption(date, "--date") ?? today
-        try change(.complete(date: date, evidence: evidence), at: try actionAddress(address), database: database, actor: actor, today: today)
+        try action.apply(.complete(date: try dateOption(date, "--date") ?? today, evidence: evidence), today: today)
     }
 }
 
@@ -128,35 +124,23 @@ struct ActionWithdrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "withdraw", abstract: "Withdraw an action that will not be carried out, saying why.")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOptions
-    @Argument(help: "The action: REF/R1/A1.") var address: String
+    @OptionGroup var action: OneAction
     @Option(help: "Why the action is withdrawn (kept with the action).") var withdrawnReason: String
 
-    func validate() throws {
-        _ = try actionAddress(address)
-    }
-
     func run() throws {
-        try change(.withdraw(reason: withdrawnReason), at: try actionAddress(address), database: database, actor: actor, today: .today())
+        try action.apply(.withdraw(reason: withdrawnReason), today: .today())
     }
 }
 
 struct ActionEvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evidence", abstract: "Record evidence that a completed action worked.")
+        commandName: "evidence", abstract: "Record evidence that a completed action worked (it replaces earlier evidence).")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOptions
-    @Argument(help: "The completed action: REF/R1/A1.") var address: String
+    @OptionGroup var action: OneAction
     @Option(help: "What shows that the action worked.") var evidence: String
 
-    func validate() throws {
-        _ = try actionAddress(address)
-    }
-
     func run() throws {
-        try change(.evidence(evidence), at: try actionAddress(address), database: database, actor: actor, today: .today())
+        try action.apply(.evidence(evidence), today: .today())
     }
 }
 
@@ -178,7 +162,7 @@ struct ActionAddCommand: ParsableCommand {
     func run() throws {
         let today = Day.today()
         let address = try recommendationAddress(address)
-        let target = try dateOption(target, "--target")!
+        let target = try requiredDate(target, "--target")
         var added = address
         let outcome = try reportingErrors {
             try database.open(.write, actor: actor).change(address.reference, event: "action added", detail: address.description, today: today) {
