@@ -253,6 +253,17 @@ extension StoreSnapshot {
         matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
         _ body: (StoredAction) throws -> Void
     ) throws {
+        var decoder = ActionDecoder()
+        try forEachActionBatch(matching: filter, status: status, due: due, withRegion: withRegion) { try decoder.forEach(in: $0, body) }
+    }
+
+    /// Calls `body` with the actions of the reviews the filter selects (as `forEachAction`)
+    /// in batches of rows copied out of SQLite, not yet made into actions: another thread
+    /// can make them (`ActionDecoder`) while this one reads on.
+    public func forEachActionBatch(
+        matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
+        _ body: (ActionBatch) throws -> Void
+    ) throws {
         let (terms, arguments) = store.actionConditions(filter, status: status, due: due)
         let rows = try RawStatement(db, sql: """
             SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
@@ -263,22 +274,17 @@ extension StoreSnapshot {
             FROM action WHERE \(terms.joined(separator: " AND "))
             """)
         try rows.start(arguments: StatementArguments(arguments))
-        // Owners and themes repeat across thousands of actions: each spelling is made into
-        // a string once and shared.
-        var shared = SharedTexts()
+        var batch = ActionBatch()
         while try rows.step() {
-            let reference = rows.isText(0) ? rows.text(0) : try Self.reference(ofReview: rows.integer(14), db)
-            let action: StoredAction
-            do throws(DamagedValue) {
-                if !rows.isText(0) {
-                    throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: rows.storedType(0), problem: "not text")
-                }
-                action = try Self.action(rows, reference: reference, shared: &shared)
-            } catch {
-                throw StoreError.damaged(error, reference: reference)
+            // A reference that is not text is named by its review's row, looked up here,
+            // where the database is.
+            batch.append(rows, reference: rows.isText(0) ? nil : try Self.reference(ofReview: rows.integer(14), db))
+            if batch.count == ActionBatch.capacity {
+                try body(batch)
+                batch = ActionBatch()
             }
-            try body(action)
         }
+        if batch.count > 0 { try body(batch) }
     }
 
     /// The reference of the review with this id, to name it in an error.
@@ -287,7 +293,7 @@ extension StoreSnapshot {
     }
 
     /// One row of `action`, each value checked.
-    private static func action(_ rows: RawStatement, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
+    fileprivate static func action<Row: ActionColumns>(_ rows: Row, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
         func text(_ column: Int32) -> String? { rows.isText(column) ? rows.text(column) : nil }
         let recommendation = text(1) ?? "?"
         let label = text(4) ?? "?"
@@ -564,6 +570,130 @@ extension Store {
                 marked[row[0]] = (row[1], row[2])
             }
             return marked
+        }
+    }
+}
+
+/// What reading an action row needs of it: `RawStatement`'s reading methods, for a row
+/// still in SQLite or one copied out (`ActionBatch`).
+protocol ActionColumns {
+    func isText(_ column: Int32) -> Bool
+    func isInteger(_ column: Int32) -> Bool
+    func isNull(_ column: Int32) -> Bool
+    func integer(_ column: Int32) -> Int
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>
+    func text(_ column: Int32) -> String
+    func storedType(_ column: Int32) -> String
+}
+
+extension RawStatement: ActionColumns {}
+
+/// Rows of the action table copied out of SQLite, each value with how it was stored, so
+/// that another thread can make them into actions (`ActionDecoder`).
+public struct ActionBatch: Sendable {
+    static let capacity = 512
+    static let columns: Int32 = 21
+
+    struct Cell: Sendable {
+        var type: Int32
+        var start: Int
+        var count: Int
+        var integer: Int
+    }
+
+    fileprivate var bytes: [UInt8] = []
+    fileprivate var cells: [Cell] = []
+    /// Per row: the review's reference when the row's own is not text (looked up).
+    fileprivate var references: [String?] = []
+
+    var count: Int { references.count }
+
+    init() {
+        bytes.reserveCapacity(Self.capacity * 256)
+        cells.reserveCapacity(Self.capacity * Int(Self.columns))
+    }
+
+    fileprivate mutating func append(_ rows: RawStatement, reference: String?) {
+        for column in 0..<Self.columns {
+            let type: Int32 = rows.isNull(column) ? 0 : rows.isInteger(column) ? 1 : rows.isText(column) ? 3 : 4
+            // Types first: reading a value's bytes converts it to text.
+            let stored = type == 4 ? rows.storedType(column) : ""
+            if type == 1 {
+                cells.append(Cell(type: type, start: 0, count: 0, integer: rows.integer(column)))
+            } else if type == 3 {
+                let value = rows.bytes(column)
+                cells.append(Cell(type: type, start: bytes.count, count: value.count, integer: 0))
+                bytes.append(contentsOf: value)
+            } else if type == 4 {
+                // Anything else (a blob, a real number): only how it is stored is kept, for
+                // naming it.
+                let name = Array(stored.utf8)
+                cells.append(Cell(type: type, start: bytes.count, count: name.count, integer: 0))
+                bytes.append(contentsOf: name)
+            } else {
+                cells.append(Cell(type: 0, start: 0, count: 0, integer: 0))
+            }
+        }
+        references.append(reference)
+    }
+}
+
+/// Makes the rows of `ActionBatch`es into actions, checking each value, on whatever thread
+/// calls it. Owners and themes repeat across thousands of actions: each spelling is made
+/// into a string once and shared, batch after batch.
+public struct ActionDecoder {
+    fileprivate var shared = StoreSnapshot.SharedTexts()
+
+    public init() {}
+
+    /// Calls `body` with each action of the batch, in order; a damaged value throws
+    /// `StoreError.damaged`, naming the review and the field.
+    public mutating func forEach(in batch: ActionBatch, _ body: (StoredAction) throws -> Void) throws {
+        try batch.bytes.withUnsafeBufferPointer { all in
+            try batch.cells.withUnsafeBufferPointer { cells in
+                for index in 0..<batch.count {
+                    let row = CopiedActionRow(bytes: all, cells: UnsafeBufferPointer(rebasing: cells[(index * Int(ActionBatch.columns))...].prefix(Int(ActionBatch.columns))))
+                    let reference = batch.references[index] ?? row.text(0)
+                    let action: StoredAction
+                    do throws(DamagedValue) {
+                        if !row.isText(0) {
+                            throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: row.storedType(0), problem: "not text")
+                        }
+                        action = try StoreSnapshot.action(row, reference: reference, shared: &shared)
+                    } catch {
+                        throw StoreError.damaged(error, reference: reference)
+                    }
+                    try body(action)
+                }
+            }
+        }
+    }
+}
+
+/// One copied row, read as `RawStatement` reads a row in SQLite.
+private struct CopiedActionRow: ActionColumns {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let cells: UnsafeBufferPointer<ActionBatch.Cell>
+
+    func isText(_ column: Int32) -> Bool { cells[Int(column)].type == 3 }
+    func isInteger(_ column: Int32) -> Bool { cells[Int(column)].type == 1 }
+    func isNull(_ column: Int32) -> Bool { cells[Int(column)].type == 0 }
+    func integer(_ column: Int32) -> Int { cells[Int(column)].integer }
+
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        let cell = cells[Int(column)]
+        return cell.type == 3 ? UnsafeBufferPointer(rebasing: bytes[cell.start..<(cell.start + cell.count)]) : UnsafeBufferPointer(start: nil, count: 0)
+    }
+
+    func text(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
+
+    func storedType(_ column: Int32) -> String {
+        let cell = cells[Int(column)]
+        switch cell.type {
+        case 0: return "NULL"
+        case 1: return "an integer"
+        case 3: return "text of \(cell.count) byte\(cell.count == 1 ? "" : "s")"
+        default: return String(decoding: UnsafeBufferPointer(rebasing: bytes[cell.start..<(cell.start + cell.count)]), as: UTF8.self)
         }
     }
 }
