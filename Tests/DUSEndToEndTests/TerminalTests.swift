@@ -68,14 +68,21 @@ final class TerminalSession {
 
     /// Types `text` (tmux key names such as `Enter`, `Escape`, `C-c` when `keys`).
     func type(_ text: String) throws { try tmux("send-keys", "-l", text) }
-    func press(_ keys: String...) throws { for key in keys { try tmux("send-keys", key) } }
+    /// Presses each key. After Escape it pauses, as a person does: Escape and a key right
+    /// after it can reach vim as one key (Alt with the key) while it waits to tell them apart.
+    func press(_ keys: String...) throws {
+        for key in keys {
+            try tmux("send-keys", key)
+            if key == "Escape" { Thread.sleep(forTimeInterval: 0.5) }
+        }
+    }
     func line(_ text: String) throws { try type(text); try press("Enter") }
 
     /// What the screen shows now, lines joined as tmux prints them.
     func screen() throws -> String { try tmux("capture-pane", "-p", "-J") }
 
-    /// Waits (at most 30 s: the whole suite may be running beside it) until the screen shows `text`; fails the test with the screen
-    /// when it never does.
+    /// Waits (at most 60 s: the whole suite may be running beside it) until the screen shows
+    /// `text`; fails the test with the screen when it never does.
     @discardableResult
     func waitFor(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let deadline = Date().addingTimeInterval(60)
