@@ -58,19 +58,23 @@ public struct SearchRenderer {
             if groups[hit.reference] == nil { order.append(hit.reference) }
             groups[hit.reference, default: []].append(index)
         }
-        for reference in order {
-            let group = groups[reference] ?? []
-            let first = hits[group[0]]
-            let heading = "\(reference) (\(first.status.rawValue))  \(first.kind.rawValue), \(Self.month(first.eventDate)), \(first.region)"
-            out.append("\n")
-            out.append(colour ? "\u{1B}[1m\(heading)\u{1B}[0m" : heading)
-            out.append("\n")
-            for index in group {
-                out.append("  ")
-                out.append(Self.place(of: hits[index]))
-                out.append(": ")
-                out.append(display(hits[index].snippet, colour: colour))
+        // Read in place: copying a hit would retain and release its every string, and a
+        // search can have 160,000 hits.
+        hits.withUnsafeBufferPointer { hits in
+            for reference in order {
+                let group = groups[reference] ?? []
                 out.append("\n")
+                if colour { out.append("\u{1B}[1m") }
+                Self.appendHeading(hits[group[0]], to: &out)
+                if colour { out.append("\u{1B}[0m") }
+                out.append("\n")
+                for index in group {
+                    out.append("  ")
+                    Self.appendPlace(of: hits[index], to: &out)
+                    out.append(": ")
+                    out.append(display(hits[index].snippet, colour: colour))
+                    out.append("\n")
+                }
             }
         }
         return out.text
@@ -78,15 +82,34 @@ public struct SearchRenderer {
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
-    /// "November 2024".
-    static func month(_ day: Day) -> String { "\(months[day.month - 1]) \(day.year)" }
+    /// "LDN-2024-0021 (published)  death, November 2024, London", written into `out`.
+    static func appendHeading(_ hit: SearchHit, to out: inout TextBytes) {
+        out.append(hit.reference)
+        out.append(" (")
+        out.append(hit.status.rawValue)
+        out.append(")  ")
+        out.append(hit.kind.rawValue)
+        out.append(", ")
+        out.append(months[hit.eventDate.month - 1])
+        out.append(" ")
+        out.append(hit.eventDate.year)
+        out.append(", ")
+        out.append(hit.region)
+    }
 
     /// Where a hit is, in words: "summary", "finding 2", "learning point 1",
     /// "recommendation R2", "action A1 of recommendation R2", "action A1 of recommendation
     /// R2, update of 2026-02-03".
     static func place(of hit: SearchHit) -> String {
+        var out = TextBytes(capacity: 64)
+        appendPlace(of: hit, to: &out)
+        return out.text
+    }
+
+    /// `place(of:)` written straight into `out`: a search can have 160,000 hits.
+    static func appendPlace(of hit: SearchHit, to out: inout TextBytes) {
         // The ids between brackets, in order: `recommendations[R2].actions[A1].updates[3]`
-        // gives R2, A1, 3. Read off the bytes: a search can have 160,000 hits.
+        // gives R2, A1, 3.
         var ids: [Substring] = []
         let item = hit.item
         var index = item.startIndex
@@ -95,14 +118,25 @@ public struct SearchRenderer {
             index = item.index(after: close)
         }
         switch (hit.source, ids.count) {
-        case ("summary", _): return "summary"
-        case ("finding", 1): return "finding " + ids[0]
-        case ("learning", 1): return "learning point " + ids[0]
-        case ("recommendation", 1): return "recommendation " + ids[0]
-        case ("action", 2): return "action " + ids[1] + " of recommendation " + ids[0]
-        case ("action", 3):
-            return "action " + ids[1] + " of recommendation " + ids[0] + ", " + (hit.date.map { "update of \($0)" } ?? "update " + ids[2])
-        default: return item
+        case ("summary", _): out.append("summary")
+        case ("finding", 1): out.append("finding "); out.append(ids[0])
+        case ("learning", 1): out.append("learning point "); out.append(ids[0])
+        case ("recommendation", 1): out.append("recommendation "); out.append(ids[0])
+        case ("action", 2), ("action", 3):
+            out.append("action ")
+            out.append(ids[1])
+            out.append(" of recommendation ")
+            out.append(ids[0])
+            if ids.count == 3 {
+                if let date = hit.date {
+                    out.append(", update of ")
+                    out.append(date.description)
+                } else {
+                    out.append(", update ")
+                    out.append(ids[2])
+                }
+            }
+        default: out.append(item)
         }
     }
 

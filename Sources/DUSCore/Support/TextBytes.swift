@@ -24,6 +24,11 @@ struct TextBytes {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(_ text: Substring) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes.append(contentsOf: bytes)
     }
