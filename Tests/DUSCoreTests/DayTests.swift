@@ -33,4 +33,10 @@ import Testing
         #expect(throws: FilterError.badPeriod("FY2025-27")) { try ReviewFilter.period("FY2025-27") }
         #expect(throws: FilterError.badPeriod("2025-Q5")) { try ReviewFilter.period("2025-Q5") }
     }
+
+    @Test func arithmeticStaysWithinTheYearsADateIsWrittenIn() {
+        #expect(Day("9999-12-30")!.adding(days: 30).description == "9999-12-31")
+        #expect(Day("0001-01-02")!.adding(days: -5).description == "0001-01-01")
+        #expect(Day("2026-11-22")!.adding(days: 36_500).year == 2126)
+    }
 }

@@ -1,40 +1,29 @@
 import Foundation
 
-/// One action of a recommendation, as a manager chasing it sees it.
+/// One action of a recommendation, as a manager chasing it sees it: the stored action
+/// (its fields read through, `action.text`) with where it stands on the as-of date.
+@dynamicMemberLookup
 public struct TrackedAction: Sendable, Equatable {
-    public var reference: String
-    /// The recommendation's id in its review (`R1`) and the action's in it (`A1`).
-    public var recommendationID: String
-    public var actionID: String
-    /// `REF/R1/A1`.
-    public var id: String { reference + "/" + recommendationID + "/" + actionID }
-    /// The recommendation's address, `REF/R1`.
-    public var recommendation: String { reference + "/" + recommendationID }
-    public var response: Response
-    public var themes: [String]
-    public var text: String
-    public var owner: String
-    /// The current target date: the newest revised target date, else the target date.
-    public var targetDate: Day
-    public var originalTargetDate: Day
-    /// Oldest first; the last is the current target date.
-    public var revisedTargetDates: [Day]
-    public var status: ActionStatus
-    public var completedDate: Day?
-    public var withdrawnReason: String?
-    public var lastUpdate: ActionUpdate?
-    /// What shows that the completed action worked.
-    public var evidence: String?
-    /// The review's region and the recommendation's text, when the query asked for them
-    /// (`withDetails`).
-    public var region: String?
-    public var recommendationText: String?
+    public var stored: StoredAction
     /// Open, and the current target date is before the as-of date.
     public var isOverdue: Bool
     /// Days from the current target date to the as-of date, while overdue.
     public var daysOverdue: Int?
     /// Days from the as-of date to the current target date, while open and not overdue.
     public var daysUntilDue: Int?
+
+    public subscript<Value>(dynamicMember field: KeyPath<StoredAction, Value>) -> Value { stored[keyPath: field] }
+
+    /// `REF/R1/A1`.
+    public var id: String { stored.reference + "/" + stored.recommendation + "/" + stored.id }
+    /// The recommendation's address, `REF/R1`.
+    public var recommendation: String { stored.reference + "/" + stored.recommendation }
+    /// The recommendation's id in its review (`R1`) and the action's in it (`A1`).
+    public var recommendationID: String { stored.recommendation }
+    public var actionID: String { stored.id }
+    /// The current target date: the newest revised target date, else the target date.
+    public var targetDate: Day { stored.currentTargetDate }
+    public var originalTargetDate: Day { stored.targetDate }
 
     /// Due soon: open, not overdue, and due within `days` of the as-of date.
     public func isDue(within days: Int) -> Bool {
@@ -108,22 +97,29 @@ public struct ActionTracker {
     /// The actions the query selects, by current target date, then address.
     public func actions(_ query: ActionQuery) throws -> [TrackedAction] {
         var actions: [TrackedAction] = []
-        var places: [(recommendation: Int, position: Int)] = []
         try store.forEachAction(matching: query.filter, status: storeStatus(query), due: storeDue(query), withRegion: query.withDetails) { stored in
             guard let action = Self.tracked(stored, query) else { return }
             actions.append(action)
-            places.append((stored.recommendationPosition, stored.position))
         }
-        // By current target date, reference, recommendation and action: an order of the
-        // places, so that the actions themselves are moved once.
-        let keys = actions.map { (target: $0.targetDate, reference: $0.reference) }
-        let order = actions.indices.sorted { a, b in
-            if keys[a].target != keys[b].target { return keys[a].target < keys[b].target }
-            if keys[a].reference != keys[b].reference { return keys[a].reference < keys[b].reference }
-            return (places[a].recommendation, places[a].position) < (places[b].recommendation, places[b].position)
-        }
-        actions.reorder(by: order)
+        // An order of the places, so that the actions themselves are moved once.
+        let keys = actions.map { ListingKey($0.stored) }
+        actions.reorder(by: actions.indices.sorted { keys[$0] < keys[$1] })
         return actions
+    }
+
+    /// The order of the list: current target date, reference, recommendation, action.
+    struct ListingKey: Comparable {
+        var target: Day, reference: String, recommendation: Int, position: Int
+
+        init(_ stored: StoredAction) {
+            (target, reference, recommendation, position) = (stored.currentTargetDate, stored.reference, stored.recommendationPosition, stored.position)
+        }
+
+        static func < (a: Self, b: Self) -> Bool {
+            if a.target != b.target { return a.target < b.target }
+            if a.reference != b.reference { return a.reference < b.reference }
+            return (a.recommendation, a.position) < (b.recommendation, b.position)
+        }
     }
 
     /// The text list of the actions the query selects (as `ActionRenderer.writeText` would
@@ -134,7 +130,7 @@ public struct ActionTracker {
     /// the time of one.)
     public func writeText(_ query: ActionQuery, to write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         struct Key {
-            var target: Day, reference: String, recommendation: Int, position: Int
+            var order: ListingKey
             var bytes: Range<Int>
         }
         struct Listing: @unchecked Sendable {
@@ -154,8 +150,7 @@ public struct ActionTracker {
                         if let days = query.dueWithin, action.isDue(within: days) { listing.dueSoon += 1 }
                         let start = listing.entries.bytes.count
                         ActionRenderer.entry(action, into: &listing.entries)
-                        listing.keys.append(Key(target: action.targetDate, reference: action.reference, recommendation: stored.recommendationPosition,
-                                                position: stored.position, bytes: start..<listing.entries.bytes.count))
+                        listing.keys.append(Key(order: ListingKey(stored), bytes: start..<listing.entries.bytes.count))
                     }
                 }
                 return .success(listing)
@@ -176,12 +171,7 @@ public struct ActionTracker {
         }
         batches.finish()
         var result = try listing.wait().get()
-        // The order of `actions(_:)`: current target date, reference, recommendation, action.
-        result.keys.sort { a, b in
-            if a.target != b.target { return a.target < b.target }
-            if a.reference != b.reference { return a.reference < b.reference }
-            return (a.recommendation, a.position) < (b.recommendation, b.position)
-        }
+        result.keys.sort { $0.order < $1.order }
         var out = TextBytes(capacity: 80 * 1024)
         out.append(ActionRenderer.heading(
             count: result.keys.count, overdue: result.overdue, dueSoon: query.dueWithin.map { _ in result.dueSoon },
@@ -209,9 +199,7 @@ public struct ActionTracker {
         // Counted by SQL, by owner and status; the owner filter (any case, any accents) is
         // applied to the owners counted.
         let counts = try store.actionCounts(
-            matching: query.filter, asOf: query.asOf,
-            // Not past the calendar's last day: every stored date is on or before it.
-            dueSoonUntil: query.dueWithin.map { days in min(query.asOf.adding(days: days), Day(year: 9999, month: 12, day: 31) ?? query.asOf) },
+            matching: query.filter, asOf: query.asOf, dueSoonUntil: query.dueWithin.map { query.asOf.adding(days: $0) },
             status: query.status, response: query.response, theme: query.theme, due: storeDue(counted))
         for count in counts {
             if let owner = query.owner, count.owner.range(of: owner, options: [.caseInsensitive, .diacriticInsensitive]) == nil { continue }
@@ -264,10 +252,9 @@ public struct ActionTracker {
     private func storeDue(_ query: ActionQuery) -> DueDates {
         var due = DueDates(from: query.dueFrom, through: query.dueTo)
         if let dueWithin = query.dueWithin {
-            // Open and due up to the last day due soon (overdue ones too). A day past the
-            // calendar's end (year 9999) bounds nothing.
+            // Open and due up to the last day due soon (overdue ones too).
             let last = query.asOf.adding(days: dueWithin)
-            if last.year <= 9999 { due.through = min(due.through ?? last, last) }
+            due.through = min(due.through ?? last, last)
         } else if query.overdue {
             due.before = query.asOf
         }
@@ -279,16 +266,7 @@ public struct ActionTracker {
         let target = stored.currentTargetDate
         let isOverdue = stored.status == .open && target < query.asOf
         let action = TrackedAction(
-            reference: stored.reference, recommendationID: stored.recommendation, actionID: stored.id,
-            response: stored.response, themes: stored.themes,
-            text: stored.text, owner: stored.owner, targetDate: target,
-            originalTargetDate: stored.targetDate,
-            revisedTargetDates: stored.revisedTargetDates,
-            status: stored.status, completedDate: stored.completedDate,
-            withdrawnReason: stored.withdrawnReason,
-            lastUpdate: stored.lastUpdate,
-            evidence: stored.evidence, region: stored.region, recommendationText: stored.recommendationText,
-            isOverdue: isOverdue,
+            stored: stored, isOverdue: isOverdue,
             daysOverdue: isOverdue ? query.asOf.days(since: target) : nil,
             daysUntilDue: stored.status == .open && !isOverdue ? target.days(since: query.asOf) : nil)
         return Self.selects(action, query) ? action : nil

@@ -96,7 +96,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = d
     }
 
-    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+    /// The day `days` later (earlier when negative), kept within the years a date is
+    /// written in (1 to 9999): beyond them `description` could not spell it.
+    public func adding(days: Int) -> Day {
+        Day(ordinal: min(max(ordinal + days, Self.firstOrdinal), Self.lastOrdinal))
+    }
+
+    private static let firstOrdinal = Day(year: 1, month: 1, day: 1)!.ordinal
+    private static let lastOrdinal = Day(year: 9999, month: 12, day: 31)!.ordinal
 
     public func days(since other: Day) -> Int { ordinal - other.ordinal }
 
