@@ -301,13 +301,13 @@ public struct BulletinBuilder {
         for status in Status.allCases where status != .published {
             var other = filter
             other.status = status
-            unpublished += try PatternEngine(store: store).report(snapshot, matching: other).all.reviews
+            unpublished += try snapshot.count(matching: other)
         }
         var notRelated = filter
         notRelated.status = nil
         notRelated.classification = .notDrugRelated
         notRelated.includesNotDrugRelated = true
-        let notDrugRelated = try PatternEngine(store: store).report(snapshot, matching: notRelated).all.reviews
+        let notDrugRelated = try snapshot.count(matching: notRelated)
 
         var bulletin = Bulletin(
             period: period.label, issuer: issuer, marking: marking, issued: BulletinPeriod.monthLabel(issued), control: control,

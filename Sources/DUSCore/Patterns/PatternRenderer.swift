@@ -161,7 +161,7 @@ public struct PatternRenderer {
         }
         func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         func wrapped(_ text: String, _ first: String = "  ", _ rest: String = "    ") -> String {
-            TextWidth.wrap(text, width: width, first: first, rest: rest).joined(separator: "\n") + "\n"
+            Self.wrapped(text, width: width, first: first, rest: rest)
         }
 
         let slice = report.all
@@ -320,7 +320,7 @@ public struct PatternRenderer {
                 let words = catalogue.words(of: factor.id)
                 if words.group != group {
                     group = words.group
-                    out += wrapped(bold(group), width: width)
+                    out += Self.wrapped(bold(group), width: width)
                 }
                 let question = words.question + (factor.isDerived ? " *" : "") + " (risk when \(words.riskWhen))"
                 // An id is a word that cannot be broken: it gets a line of its own.
@@ -340,8 +340,9 @@ public struct PatternRenderer {
         return out
     }
 
-    private func wrapped(_ text: String, width: Int) -> String {
-        TextWidth.wrap(text, width: width, first: "  ", rest: "    ").joined(separator: "\n") + "\n"
+    /// `text` wrapped to `width`, each line ended: the first after `first`, the rest after `rest`.
+    private static func wrapped(_ text: String, width: Int, first: String = "  ", rest: String = "    ") -> String {
+        TextWidth.wrap(text, width: width, first: first, rest: rest).joined(separator: "\n") + "\n"
     }
 
     private func indent(_ text: String) -> String {

@@ -97,16 +97,9 @@ public struct SearchRenderer {
         out.append(hit.region)
     }
 
-    /// Where a hit is, in words: "summary", "finding 2", "learning point 1",
-    /// "recommendation R2", "action A1 of recommendation R2", "action A1 of recommendation
-    /// R2, update of 2026-02-03".
-    static func place(of hit: SearchHit) -> String {
-        var out = TextBytes(capacity: 64)
-        appendPlace(of: hit, to: &out)
-        return out.text
-    }
-
-    /// `place(of:)` written straight into `out`: a search can have 160,000 hits.
+    /// Where a hit is, in words, written into `out` (a search can have 160,000 hits):
+    /// "summary", "finding 2", "learning point 1", "recommendation R2", "action A1 of
+    /// recommendation R2", "action A1 of recommendation R2, update of 2026-02-03".
     static func appendPlace(of hit: SearchHit, to out: inout TextBytes) {
         // The ids between brackets, in order: `recommendations[R2].actions[A1].updates[3]`
         // gives R2, A1, 3.

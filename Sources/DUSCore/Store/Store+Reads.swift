@@ -467,12 +467,6 @@ extension StoreSnapshot {
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM review WHERE \(clause)", arguments: StatementArguments(arguments)) ?? 0
     }
 
-    /// The learning points of the reviews the filter selects, by event date, reference
-    /// and place in the review.
-    public func learningPoints(matching filter: ReviewFilter) throws -> [Note] {
-        try learningByReview(matching: filter).flatMap { $0 }
-    }
-
     /// The learning points of each review the filter selects that has any, a list a
     /// review, by event date and reference.
     public func learningByReview(matching filter: ReviewFilter) throws -> [[Note]] {
