@@ -1,36 +1,17 @@
 import Foundation
 
-/// One text that matched a search.
-public struct SearchHit: Sendable, Equatable {
-    public var reference: String
-    /// The review's status: a hit in a draft may change before it is published.
-    public var status: Status
-    public var kind: Kind
-    public var eventDate: Day
-    public var region: String
-    /// `summary`, `finding`, `learning`, `recommendation` or `action` (an action's text
-    /// or one of its updates).
-    public var source: String
-    /// Where the text sits in the review, spelled like a field path in an error message:
-    /// `summary`, `findings[2]`, `recommendations[R1].actions[A1].updates[1]`.
-    public var item: String
-    public var text: String
-    /// An action update's date.
-    public var date: Day?
-    /// A few words around the best match, matched words between `**`.
-    public var snippet: String
-    /// BM25 as FTS5 works it out: lower is better.
-    public var rank: Double
-    /// The whole text with the matched words between the marker characters.
-    var highlighted: String
+/// One text that matched a search: its review, place, text, snippet and rank, as the
+/// store found it.
+public typealias SearchHit = StoredHit
 
+extension SearchHit {
     /// Higher is better: FTS5's BM25 rank negated, to six significant digits. A word found
     /// in more than half of all texts adds almost nothing (BM25 gives it no weight).
     /// Worked out when asked for (text output shows neither this nor `matches`).
     public var score: Double { Double(String(format: "%.6g", -rank)) ?? -rank }
 
     /// The matched words as ranges of Unicode code points in `text`, end exclusive
-    /// (Python's `text[start:end]`).
+    /// (Python's `text[start:end]`); empty when the search was asked without matches.
     public var matches: [Range<Int>] { SearchEngine.ranges(in: highlighted, of: text) }
 }
 
@@ -74,16 +55,13 @@ public struct SearchEngine {
     }
 
     /// The texts matching `query` in reviews matching `filter`, best first, at most
-    /// `limit` of them (nil for all).
-    public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil) throws -> SearchResults {
-        let found = try store.searchHits(query.expression, matching: filter, limit: limit)
-        let marked = try Store.marked(found.hits.map(\.text), matching: query.expression, start: Self.start, end: Self.end, snippetMarker: "**")
-        let hits = found.hits.enumerated().map { index, hit in
-            SearchHit(
-                reference: hit.reference, status: hit.status, kind: hit.kind, eventDate: hit.eventDate, region: hit.region, source: hit.source,
-                item: hit.item, text: hit.text, date: hit.date, snippet: marked[index].snippet, rank: hit.rank,
-                highlighted: marked[index].highlighted)
-        }
+    /// `limit` of them (nil for all). Without `matches`, the hits' `matches` are left
+    /// empty (text output shows only snippets; working matches out is a third of the
+    /// marking's work).
+    public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil, matches: Bool = true) throws -> SearchResults {
+        let marking = HitMarking(start: Self.start, end: Self.end, snippetMarker: "**", highlights: matches)
+        let found = try store.searchHits(query.expression, matching: filter, limit: limit, marking: marking)
+        let hits = found.hits
         var results = SearchResults(query: query.text, hits: hits, matchingTexts: found.matchingTexts, matchingReviews: found.matchingReviews, limit: limit)
         results.isFiltered = filter != ReviewFilter()
         if hits.isEmpty {

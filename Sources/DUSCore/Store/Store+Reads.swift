@@ -72,22 +72,49 @@ public struct DueDates: Sendable, Equatable {
     }
 }
 
-/// One text that matched a search, with its review and its rank.
+/// One text that matched a search, with its review and its rank (the search's
+/// `SearchHit`).
 public struct StoredHit: Sendable, Equatable {
     public var reference: String
+    /// The review's status: a hit in a draft may change before it is published.
     public var status: Status
     public var kind: Kind
     public var eventDate: Day
     public var region: String
-    /// `summary`, `finding`, `learning`, `recommendation` or `action`.
+    /// `summary`, `finding`, `learning`, `recommendation` or `action` (an action's text
+    /// or one of its updates).
     public var source: String
-    /// Where the text sits in the review, spelled like a field path: `findings[2]`.
+    /// Where the text sits in the review, spelled like a field path in an error message:
+    /// `summary`, `findings[2]`, `recommendations[R1].actions[A1].updates[1]`.
     public var item: String
     public var text: String
     /// An action update's date.
     public var date: Day?
     /// BM25 as FTS5 works it out: lower is better.
     public var rank: Double
+    /// A few words around the best match, matched words between the marker of
+    /// `HitMarking` (empty when the search did not ask for marks).
+    public var snippet = ""
+    /// The whole text with the matched words between `HitMarking`'s markers (empty unless
+    /// it asked for highlights).
+    public var highlighted = ""
+}
+
+/// How a search marks its hits' texts: matches in the snippet between two
+/// `snippetMarker`s and, with `highlights`, in the whole text between `start` and `end`
+/// (a third of the marking's work, which a search that shows only snippets spares).
+public struct HitMarking: Sendable, Equatable {
+    public var start: String
+    public var end: String
+    public var snippetMarker: String
+    public var highlights: Bool
+
+    public init(start: String, end: String, snippetMarker: String, highlights: Bool = true) {
+        self.start = start
+        self.end = end
+        self.snippetMarker = snippetMarker
+        self.highlights = highlights
+    }
 }
 
 /// What a search found: the best texts, and how many texts and reviews matched in all.
@@ -235,8 +262,8 @@ extension Store {
     }
 
     /// See `StoreSnapshot.searchHits`.
-    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
-        try snapshot { try $0.searchHits(expression, matching: filter, limit: limit) }
+    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?, marking: HitMarking? = nil) throws -> StoredHits {
+        try snapshot { try $0.searchHits(expression, matching: filter, limit: limit, marking: marking) }
     }
 }
 
@@ -370,8 +397,9 @@ extension StoreSnapshot {
     }
 
     /// The texts matching the FTS5 `expression` in the reviews the filter selects, best
-    /// first, at most `limit` of them (nil for all), with how many texts and reviews match.
-    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?) throws -> StoredHits {
+    /// first, at most `limit` of them (nil for all), with how many texts and reviews match;
+    /// with `marking`, each with its snippet and highlight.
+    public func searchHits(_ expression: String, matching filter: ReviewFilter, limit: Int?, marking: HitMarking? = nil) throws -> StoredHits {
         let (clause, filterArguments) = store.sqlCondition(for: filter)
         let arguments = StatementArguments([expression] + filterArguments)
         // A text's review is its row id shifted right by 20 (`Schema.createContentlessSearch`):
@@ -402,9 +430,14 @@ extension StoreSnapshot {
                 .map { (texts: $0[0] as Int? ?? 0, reviews: $0[1] as Int? ?? 0) } ?? (0, 0)
         // JSON lists of ids, for json_each (an array's description is slow for long ones).
         let reviewList = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
-        var texts: [Int64: StoredHit] = [:]
-        let wanted = Set(ranked.map(\.id))
-        texts.reserveCapacity(ranked.count)
+        // Each hit goes straight to its place in the ranking.
+        var places: [Int64: Int] = [:]
+        places.reserveCapacity(ranked.count)
+        for (place, hit) in ranked.enumerated() { places[hit.id] = place }
+        let unread = StoredHit(reference: "", status: .draft, kind: .death, eventDate: Day(ordinal: 0), region: "", source: "", item: "",
+                               text: "", rank: 0)
+        var hits = [StoredHit](repeating: unread, count: ranked.count)
+        var isRead = [Bool](repeating: false, count: ranked.count)
         // Read through the SQLite C API: the JSON columns are walked where SQLite holds them.
         let rows = try RawStatement(db, sql: """
             SELECT id, reference, kind, event_date, region, summary, findings, learning, recommendations, status
@@ -412,6 +445,8 @@ extension StoreSnapshot {
             """)
         try rows.start(arguments: [reviewList])
         let catalogue = store.catalogue
+        let marker = marking.map { HitMarker(expression: expression, marking: $0) }
+        defer { marker?.stop() }
         while try rows.step() {
             let reviewID = Int64(rows.integer(0))
             // Types first: reading a value's bytes converts it to text.
@@ -424,7 +459,7 @@ extension StoreSnapshot {
             let read = isWellTyped && kind != nil && eventDate != nil && status != nil && catalogue.regions.contains(where: { $0.name == region })
                 ? StoredTexts.numberedTexts(
                     summary: rows.isNull(5) ? nil : rows.text(5), findings: rows.bytes(6), learning: rows.bytes(7), recommendations: rows.bytes(8),
-                    wanted: { wanted.contains(reviewID << shift | Int64($0)) })
+                    wanted: { places[reviewID << shift | Int64($0)] != nil })
                 : nil
             guard let found = read, let kind, let eventDate, let status else {
                 // Reading the whole review names the value that is not what dus writes.
@@ -434,18 +469,21 @@ extension StoreSnapshot {
                 throw StoreError.damaged(reference: reference, field: "recommendations", stored: "text", problem: "not what dus writes")
             }
             for (number, text) in found {
-                texts[reviewID << shift | Int64(number)] = StoredHit(
+                guard let place = places[reviewID << shift | Int64(number)] else { continue }
+                hits[place] = StoredHit(
                     reference: reference, status: status, kind: kind, eventDate: eventDate, region: region, source: text.source, item: text.item,
-                    text: text.text, date: text.date.flatMap(Day.init), rank: 0)
+                    text: text.text, date: text.date.flatMap(Day.init), rank: ranked[place].rank)
+                isRead[place] = true
+                marker?.add(place, text.text)
             }
         }
-        let hits = try ranked.map { hit in
-            guard var found = texts[hit.id] else {
-                throw StoreError.damaged(reference: "review row \(hit.id >> shift)", field: "search index", stored: "an entry",
-                                         problem: "it holds a text the review does not have")
-            }
-            found.rank = hit.rank
-            return found
+        if let missing = isRead.firstIndex(of: false) {
+            throw StoreError.damaged(reference: "review row \(ranked[missing].id >> shift)", field: "search index", stored: "an entry",
+                                     problem: "it holds a text the review does not have")
+        }
+        try marker?.finish { place, marks in
+            hits[place].snippet = marks.snippet
+            hits[place].highlighted = marks.highlighted
         }
         return StoredHits(hits: hits, matchingTexts: counts.texts, matchingReviews: counts.reviews)
     }
@@ -529,37 +567,25 @@ extension StoreSnapshot {
 
 extension Store {
     /// FTS5's snippet (a few words around the best match, matches between two
-    /// `snippetMarker`s) and highlight (the whole text, matches between `start` and `end`)
-    /// of each text.
+    /// `snippetMarker`s) and highlight (the whole text, matches between `start` and `end`;
+    /// empty unless `marking.highlights`) of each text.
     ///
     /// The store's index keeps no copy of its texts, so FTS5 cannot make these from it:
     /// the texts are indexed again, alone, in a private in-memory table with the same
     /// tokenizer, and the same query marks them there as it would have in the store.
-    public static func marked(_ texts: [String], matching expression: String, start: String, end: String, snippetMarker: String) throws -> [(snippet: String, highlighted: String)] {
+    static func marked(_ texts: [String], matching expression: String, marking: HitMarking) throws -> [(snippet: String, highlighted: String)] {
         guard !texts.isEmpty else { return [] }
-        // Many texts are marked in two halves at once, each in its own index (indexing is
-        // most of the work, and this machine has two cores).
-        guard texts.count >= 20_000 else { return try markedTogether(texts, matching: expression, start: start, end: end, snippetMarker: snippetMarker) }
-        let half = texts.count / 2
-        let second = Array(texts[half...])
-        let other = BackgroundWork { Result { try markedTogether(second, matching: expression, start: start, end: end, snippetMarker: snippetMarker) } }
-        let first = Result { try markedTogether(Array(texts[..<half]), matching: expression, start: start, end: end, snippetMarker: snippetMarker) }
-        return try first.get() + other.wait().get()
-    }
-
-    private static func markedTogether(
-        _ texts: [String], matching expression: String, start: String, end: String, snippetMarker: String
-    ) throws -> [(snippet: String, highlighted: String)] {
         let scratch = try DatabaseQueue()
         return try scratch.write { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE hit USING fts5 (text, tokenize = '\(Schema.searchTokenizer)')")
             try db.execute(sql: "INSERT INTO hit (rowid, text) SELECT key, value FROM json_each(?)",
                            arguments: [StoredParts.list(texts)])
-            var marked = texts.map { (snippet: $0, highlighted: $0) }
+            var marked = texts.map { (snippet: $0, highlighted: marking.highlights ? $0 : "") }
+            let highlight = marking.highlights ? "highlight(hit, 0, ?1, ?2)" : "''"
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT rowid, snippet(hit, 0, ?4, ?4, '…', 20), highlight(hit, 0, ?1, ?2)
+                SELECT rowid, snippet(hit, 0, ?4, ?4, '…', 20), \(highlight)
                 FROM hit WHERE hit MATCH ?3
-                """, arguments: [start, end, expression, snippetMarker])
+                """, arguments: [marking.start, marking.end, expression, marking.snippetMarker])
             while let row = try rows.next() {
                 marked[row[0]] = (row[1], row[2])
             }

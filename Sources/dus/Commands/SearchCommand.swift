@@ -50,7 +50,8 @@ struct SearchCommand: ParsableCommand {
             // The best 20 unless told otherwise, as JSON too: a common word matches a text in
             // every few reviews, and all of them at once would take minutes and gigabytes.
             let most = limit ?? 20
-            return try SearchEngine(store: try database.open()).search(query, matching: try filters.makeFilter(), limit: most == 0 ? nil : most)
+            return try SearchEngine(store: try database.open()).search(
+                query, matching: try filters.makeFilter(), limit: most == 0 ? nil : most, matches: format == .json)
         }
         let renderer = SearchRenderer(results: results)
         switch format {
