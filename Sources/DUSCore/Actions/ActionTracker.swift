@@ -139,11 +139,17 @@ public struct ActionTracker {
             var overdue = 0, dueSoon = 0
         }
         let batches = Channel<ActionBatch>()
+        // Batches made into actions go back to be filled again.
+        let spent = Channel<ActionBatch>(capacity: 4)
         let listing = BackgroundWork { () -> Result<Listing, any Error> in
             var decoder = ActionDecoder()
             var listing = Listing()
             do {
-                while let batch = batches.take() {
+                while var batch = batches.take() {
+                    defer {
+                        batch.clear()
+                        spent.offer(batch)
+                    }
                     try decoder.forEach(in: batch) { stored in
                         guard let action = Self.tracked(stored, query) else { return }
                         if action.isOverdue { listing.overdue += 1 }
@@ -162,7 +168,9 @@ public struct ActionTracker {
         }
         do {
             try store.snapshot { snapshot in
-                try snapshot.forEachActionBatch(matching: query.filter, status: storeStatus(query), due: storeDue(query)) { batches.put($0) }
+                try snapshot.forEachActionBatch(matching: query.filter, status: storeStatus(query), due: storeDue(query), reused: { spent.poll() }) {
+                    batches.put($0)
+                }
             }
         } catch {
             batches.close()

@@ -166,6 +166,16 @@ struct RawStatement {
         }
     }
 
+    /// How the value is stored, in one call: 0 NULL, 1 integer, 3 text, 4 anything else.
+    func storage(_ column: Int32) -> Int32 {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: 0
+        case SQLITE_INTEGER: 1
+        case SQLITE3_TEXT: 3
+        default: 4
+        }
+    }
+
     func isText(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE3_TEXT
     }

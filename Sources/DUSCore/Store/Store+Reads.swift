@@ -286,10 +286,12 @@ extension StoreSnapshot {
 
     /// Calls `body` with the actions of the reviews the filter selects (as `forEachAction`)
     /// in batches of rows copied out of SQLite, not yet made into actions: another thread
-    /// can make them (`ActionDecoder`) while this one reads on.
+    /// can make them (`ActionDecoder`) while this one reads on. A batch that `reused`
+    /// gives back (emptied by `ActionBatch.clear`) is filled again rather than a new one
+    /// made: fresh memory costs a page fault for every page.
     public func forEachActionBatch(
         matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
-        _ body: (ActionBatch) throws -> Void
+        reused: () -> ActionBatch? = { nil }, _ body: (ActionBatch) throws -> Void
     ) throws {
         let (terms, arguments) = store.actionConditions(filter, status: status, due: due)
         let rows = try RawStatement(db, sql: """
@@ -308,7 +310,7 @@ extension StoreSnapshot {
             batch.append(rows, reference: rows.isText(0) ? nil : try Self.reference(ofReview: rows.integer(14), db))
             if batch.count == ActionBatch.capacity {
                 try body(batch)
-                batch = ActionBatch()
+                batch = reused() ?? ActionBatch()
             }
         }
         if batch.count > 0 { try body(batch) }
@@ -615,10 +617,10 @@ public struct ActionBatch: Sendable {
     static let columns: Int32 = 21
 
     struct Cell: Sendable {
-        var type: Int32
-        var start: Int
-        var count: Int
         var integer: Int
+        var start: UInt32
+        var count: UInt32
+        var type: Int32
     }
 
     fileprivate var bytes: [UInt8] = []
@@ -633,25 +635,32 @@ public struct ActionBatch: Sendable {
         cells.reserveCapacity(Self.capacity * Int(Self.columns))
     }
 
+    /// Empties the batch, keeping its memory, to be filled again.
+    public mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
+        references.removeAll(keepingCapacity: true)
+    }
+
     fileprivate mutating func append(_ rows: RawStatement, reference: String?) {
         for column in 0..<Self.columns {
-            let type: Int32 = rows.isNull(column) ? 0 : rows.isInteger(column) ? 1 : rows.isText(column) ? 3 : 4
+            let type = rows.storage(column)
             // Types first: reading a value's bytes converts it to text.
             let stored = type == 4 ? rows.storedType(column) : ""
             if type == 1 {
-                cells.append(Cell(type: type, start: 0, count: 0, integer: rows.integer(column)))
+                cells.append(Cell(integer: rows.integer(column), start: 0, count: 0, type: type))
             } else if type == 3 {
                 let value = rows.bytes(column)
-                cells.append(Cell(type: type, start: bytes.count, count: value.count, integer: 0))
+                cells.append(Cell(integer: 0, start: UInt32(bytes.count), count: UInt32(value.count), type: type))
                 bytes.append(contentsOf: value)
             } else if type == 4 {
                 // Anything else (a blob, a real number): only how it is stored is kept, for
                 // naming it.
                 let name = Array(stored.utf8)
-                cells.append(Cell(type: type, start: bytes.count, count: name.count, integer: 0))
+                cells.append(Cell(integer: 0, start: UInt32(bytes.count), count: UInt32(name.count), type: type))
                 bytes.append(contentsOf: name)
             } else {
-                cells.append(Cell(type: 0, start: 0, count: 0, integer: 0))
+                cells.append(Cell(integer: 0, start: 0, count: 0, type: 0))
             }
         }
         references.append(reference)
@@ -702,7 +711,7 @@ private struct CopiedActionRow: ActionColumns {
 
     func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
         let cell = cells[Int(column)]
-        return cell.type == 3 ? UnsafeBufferPointer(rebasing: bytes[cell.start..<(cell.start + cell.count)]) : UnsafeBufferPointer(start: nil, count: 0)
+        return cell.type == 3 ? UnsafeBufferPointer(rebasing: bytes[Int(cell.start)..<Int(cell.start + cell.count)]) : UnsafeBufferPointer(start: nil, count: 0)
     }
 
     func text(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
@@ -713,7 +722,7 @@ private struct CopiedActionRow: ActionColumns {
         case 0: return "NULL"
         case 1: return "an integer"
         case 3: return "text of \(cell.count) byte\(cell.count == 1 ? "" : "s")"
-        default: return String(decoding: UnsafeBufferPointer(rebasing: bytes[cell.start..<(cell.start + cell.count)]), as: UTF8.self)
+        default: return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(cell.start)..<Int(cell.start + cell.count)]), as: UTF8.self)
         }
     }
 }

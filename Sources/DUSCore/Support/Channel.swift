@@ -41,6 +41,16 @@ final class Channel<Value: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// The next value waiting now, without waiting for one.
+    func poll() -> Value? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !waiting.isEmpty else { return nil }
+        let value = waiting.removeFirst()
+        condition.broadcast()
+        return value
+    }
+
     /// Takes every value waiting now, without waiting for more.
     func drain() -> [Value] {
         condition.lock()
