@@ -122,45 +122,23 @@ extension Store {
     /// like `recommendations[R1].actions[A1].status (table action)`; a row too many or too
     /// few is named by its place.
     private static func actionDifferences(_ review: Review, id: Int64, stored: [Row]) -> [String] {
-        var expected: [[String: DatabaseValue]] = []
-        for (recommendationIndex, recommendation) in review.recommendations.enumerated() {
-            for (actionIndex, action) in recommendation.actions.enumerated() {
-                func text(_ value: String?) -> DatabaseValue { value.map { $0.databaseValue } ?? .null }
-                expected.append([
-                    "review_id": id.databaseValue, "reference": review.reference.databaseValue,
-                    "recommendation_position": (recommendationIndex + 1).databaseValue, "recommendation": recommendation.id.databaseValue,
-                    "position": (actionIndex + 1).databaseValue, "label": action.id.databaseValue, "text": action.text.databaseValue,
-                    "owner": action.owner.databaseValue, "target_date": action.targetDate.description.databaseValue,
-                    "current_target_date": action.currentTargetDate.description.databaseValue, "status": action.status.rawValue.databaseValue,
-                    "completed_date": text(action.completedDate?.description), "withdrawn_reason": text(action.withdrawnReason),
-                    "response": recommendation.response.rawValue.databaseValue,
-                    "themes": (recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)).databaseValue,
-                    "revised_target_dates": (action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description))).databaseValue,
-                    "last_update_date": text(action.updates.last?.date.description), "last_update_note": text(action.updates.last?.note),
-                    "evidence": text(action.evidence),
-                ])
-            }
-        }
         // Rows are matched by their place: recommendation and action positions.
-        func place(_ row: [String: DatabaseValue]) -> String {
-            "\(row["recommendation_position"] ?? .null)/\(row["position"] ?? .null)"
-        }
         var rows: [String: Row] = [:]
         for row in stored {
-            rows[place(Dictionary(uniqueKeysWithValues: row.columnNames.enumerated().map { ($1, row[$0] as DatabaseValue? ?? .null) }))] = row
+            let place = (row[ActionRecord.Columns.recommendationPosition.name] as DatabaseValue? ?? .null, row[ActionRecord.Columns.position.name] as DatabaseValue? ?? .null)
+            rows["\(place.0)/\(place.1)"] = row
         }
         var differences: [String] = []
-        for row in expected {
-            func label(_ key: String) -> String {
-                if case .string(let text)? = row[key]?.storage { text } else { "?" }
-            }
-            let name = "recommendations[\(label("recommendation"))].actions[\(label("label"))]"
-            guard let found = rows.removeValue(forKey: place(row)) else {
+        for var record in ActionRecord.records(of: review) {
+            record.reviewID = id
+            let name = "recommendations[\(record.recommendation)].actions[\(record.label)]"
+            let place = "\(record.value(.recommendationPosition).databaseValue)/\(record.value(.position).databaseValue)"
+            guard let found = rows.removeValue(forKey: place) else {
                 differences.append("\(name) (table action) is missing")
                 continue
             }
-            for (index, column) in found.columnNames.enumerated() where found[index] as DatabaseValue? != row[column] {
-                differences.append("\(name).\(column) (table action)")
+            for column in ActionRecord.Columns.allCases where found[column.name] as DatabaseValue? != record.value(column).databaseValue {
+                differences.append("\(name).\(column.name) (table action)")
             }
         }
         if !rows.isEmpty {
@@ -286,7 +264,7 @@ extension Store {
                 if columns == nil { columns = StoredRow.columns(of: row) }
                 // A damaged review keeps no rows; the stored-values check names it.
                 guard let review = try? review(from: row, columns: columns), let id = row["id"] as Int64? else { continue }
-                try inserter.insertActions(StoredColumns(review, catalogue: catalogue).actions, reviewID: id, reference: review.reference)
+                try inserter.insertActions(ActionRecord.records(of: review), reviewID: id)
             }
             return try SearchIndexWriter.rebuild(db, counter: words)
         }

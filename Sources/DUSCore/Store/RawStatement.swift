@@ -11,6 +11,16 @@ enum SQLValue {
 
     init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
     init(_ integer: Int?) { self = integer.map(SQLValue.integer) ?? .null }
+
+    /// The value as GRDB holds it, to compare with a value read back.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .text(let text): text.databaseValue
+        case .integer(let number): number.databaseValue
+        case .blob(let data): data.databaseValue
+        case .null: .null
+        }
+    }
 }
 
 /// A GRDB statement driven through the SQLite C API, for the two hot loops: writing
@@ -39,7 +49,7 @@ struct RawStatement {
     /// the bindings are cleared there, before any of those closures returns. (A bind that
     /// fails part way leaves earlier bindings to the `defer`, and nothing reads them.)
     @discardableResult
-    func execute(_ values: SQLValue...) throws -> Int64 {
+    func execute(_ values: [SQLValue]) throws -> Int64 {
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)

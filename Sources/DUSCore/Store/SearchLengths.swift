@@ -41,7 +41,8 @@ final class SearchIndexWriter {
 
     init(_ db: Database, counter: WordCounter) throws {
         index = try RawStatement(db, sql: "INSERT INTO search (rowid, text) VALUES (?, ?)")
-        lengths = try RawStatement(db, sql: "INSERT INTO search_size (review_id, sizes) VALUES (?, ?)")
+        // Bound in `SearchSizeTable.Columns` order: the review's id, then the lengths.
+        lengths = try RawStatement(db, sql: SearchSizeTable.insertSQL)
         self.counter = counter
         sizes.reserveCapacity(64)
     }

@@ -294,10 +294,10 @@ extension StoreSnapshot {
         reused: () -> ActionBatch? = { nil }, _ body: (ActionBatch) throws -> Void
     ) throws {
         let (terms, arguments) = store.actionConditions(filter, status: status, due: due)
+        // Every column in `ActionRecord.Columns` order, then the region and the
+        // recommendation's text (`ActionBatch.region`, `.recommendationText`).
         let rows = try RawStatement(db, sql: """
-            SELECT reference, recommendation, response, themes, label, text, owner, target_date, status, completed_date,
-              withdrawn_reason, revised_target_dates, last_update_date, last_update_note, review_id,
-              recommendation_position, position, current_target_date, evidence,
+            SELECT \(ActionRecord.Columns.allCases.map(\.name).joined(separator: ", ")),
               \(withRegion ? "(SELECT CAST(region AS TEXT) FROM review WHERE review.id = review_id)" : "NULL"),
               \(withRegion ? "(SELECT CASE WHEN json_valid(recommendations) THEN json_extract(recommendations, '$[' || (recommendation_position - 1) || '].text') END FROM review WHERE review.id = review_id)" : "NULL")
             FROM action WHERE \(terms.joined(separator: " AND "))
@@ -307,7 +307,7 @@ extension StoreSnapshot {
         while try rows.step() {
             // A reference that is not text is named by its review's row, looked up here,
             // where the database is.
-            batch.append(rows, reference: rows.isText(0) ? nil : try Self.reference(ofReview: rows.integer(14), db))
+            batch.append(rows, reference: rows.isText(C.reference.rawValue) ? nil : try Self.reference(ofReview: rows.integer(C.reviewID.rawValue), db))
             if batch.count == ActionBatch.capacity {
                 try body(batch)
                 batch = reused() ?? ActionBatch()
@@ -323,50 +323,62 @@ extension StoreSnapshot {
 
     /// One row of `action`, each value checked.
     fileprivate static func action<Row: ActionColumns>(_ rows: Row, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
-        func text(_ column: Int32) -> String? { rows.isText(column) ? rows.text(column) : nil }
-        let recommendation = text(1) ?? "?"
-        let label = text(4) ?? "?"
-        func damaged(_ column: Int32, _ name: String, _ problem: String) -> DamagedValue {
-            DamagedValue(field: "recommendations[\(recommendation)].actions[\(label)].\(name)", stored: rows.storedType(column), problem: problem)
+        func text(_ column: C) -> String? { rows.isText(column.rawValue) ? rows.text(column.rawValue) : nil }
+        let recommendation = text(.recommendation) ?? "?"
+        let label = text(.label) ?? "?"
+        func damaged(_ column: C, _ name: String, _ problem: String) -> DamagedValue {
+            DamagedValue(field: "recommendations[\(recommendation)].actions[\(label)].\(name)", stored: rows.storedType(column.rawValue), problem: problem)
         }
-        func required(_ column: Int32, _ name: String) throws(DamagedValue) -> String {
+        func required(_ column: C, _ name: String) throws(DamagedValue) -> String {
             guard let value = text(column) else { throw damaged(column, name, "not text") }
             return value
         }
-        func day(_ column: Int32, _ name: String) throws(DamagedValue) -> Day? {
-            if rows.isNull(column) { return nil }
-            guard rows.isText(column), let day = Day(utf8: rows.bytes(column)) else { throw damaged(column, name, "not a date") }
+        func day(_ column: C, _ name: String) throws(DamagedValue) -> Day? {
+            if rows.isNull(column.rawValue) { return nil }
+            guard rows.isText(column.rawValue), let day = Day(utf8: rows.bytes(column.rawValue)) else { throw damaged(column, name, "not a date") }
             return day
         }
-        guard text(1) != nil, text(4) != nil else { throw damaged(text(1) == nil ? 1 : 4, "id", "not text") }
-        guard let response = text(2).flatMap(Response.init(rawValue:)) else { throw damaged(2, "response", "not a value dus knows") }
-        guard let status = text(8).flatMap(ActionStatus.init(rawValue:)) else { throw damaged(8, "status", "not a value dus knows") }
-        guard let target = try day(7, "target_date") else { throw damaged(7, "target_date", "not a date") }
-        guard rows.isText(11), let revised = StoredParts.texts(inList: rows.bytes(11)) else {
-            throw damaged(11, "revised_target_dates", "not a JSON list of texts")
+        guard text(.recommendation) != nil, text(.label) != nil else { throw damaged(text(.recommendation) == nil ? .recommendation : .label, "id", "not text") }
+        guard let response = text(.response).flatMap(Response.init(rawValue:)) else { throw damaged(.response, "response", "not a value dus knows") }
+        guard let status = text(.status).flatMap(ActionStatus.init(rawValue:)) else { throw damaged(.status, "status", "not a value dus knows") }
+        guard let target = try day(.targetDate, "target_date") else { throw damaged(.targetDate, "target_date", "not a date") }
+        guard rows.isText(C.revisedTargetDates.rawValue), let revised = StoredParts.texts(inList: rows.bytes(C.revisedTargetDates.rawValue)) else {
+            throw damaged(.revisedTargetDates, "revised_target_dates", "not a JSON list of texts")
         }
         var revisedDates: [Day] = []
         for text in revised {
-            guard let date = Day(text) else { throw damaged(11, "revised_target_dates", "a JSON list with an item that is not a date") }
+            guard let date = Day(text) else { throw damaged(.revisedTargetDates, "revised_target_dates", "a JSON list with an item that is not a date") }
             revisedDates.append(date)
         }
-        guard rows.isText(3), let themes = shared.themes(rows.bytes(3)) else { throw damaged(3, "themes", "not a JSON list of texts") }
+        guard rows.isText(C.themes.rawValue), let themes = shared.themes(rows.bytes(C.themes.rawValue)) else {
+            throw damaged(.themes, "themes", "not a JSON list of texts")
+        }
         var lastUpdate: ActionUpdate?
-        if let date = try day(12, "updates.date") {
-            guard let note = text(13) else { throw damaged(13, "updates.note", "not text") }
+        if let date = try day(.lastUpdateDate, "updates.date") {
+            guard let note = text(.lastUpdateNote) else { throw damaged(.lastUpdateNote, "updates.note", "not text") }
             lastUpdate = ActionUpdate(date: date, note: note)
         }
-        if !rows.isNull(10) && text(10) == nil { throw damaged(10, "withdrawn_reason", "not text") }
-        if !rows.isNull(18) && text(18) == nil { throw damaged(18, "evidence", "not text") }
-        guard rows.isText(17), Day(utf8: rows.bytes(17)) != nil else { throw damaged(17, "current_target_date", "not a date") }
-        guard rows.isInteger(15), rows.isInteger(16) else { throw damaged(rows.isInteger(15) ? 16 : 15, "position", "not a whole number") }
+        if !rows.isNull(C.withdrawnReason.rawValue) && text(.withdrawnReason) == nil { throw damaged(.withdrawnReason, "withdrawn_reason", "not text") }
+        if !rows.isNull(C.evidence.rawValue) && text(.evidence) == nil { throw damaged(.evidence, "evidence", "not text") }
+        guard rows.isText(C.currentTargetDate.rawValue), Day(utf8: rows.bytes(C.currentTargetDate.rawValue)) != nil else {
+            throw damaged(.currentTargetDate, "current_target_date", "not a date")
+        }
+        let (recommendationPosition, position) = (C.recommendationPosition.rawValue, C.position.rawValue)
+        guard rows.isInteger(recommendationPosition), rows.isInteger(position) else {
+            throw damaged(rows.isInteger(recommendationPosition) ? .position : .recommendationPosition, "position", "not a whole number")
+        }
+        func extra(_ column: Int32) -> String? { rows.isText(column) ? rows.text(column) : nil }
         return StoredAction(
-            reference: reference, recommendationPosition: rows.integer(15), position: rows.integer(16), recommendation: recommendation, response: response, themes: themes, id: label,
-            text: try required(5, "text"), owner: rows.isText(6) ? shared.owner(rows.bytes(6)) : try required(6, "owner"),
+            reference: reference, recommendationPosition: rows.integer(recommendationPosition), position: rows.integer(position),
+            recommendation: recommendation, response: response, themes: themes, id: label,
+            text: try required(.text, "text"), owner: rows.isText(C.owner.rawValue) ? shared.owner(rows.bytes(C.owner.rawValue)) : try required(.owner, "owner"),
             targetDate: target, revisedTargetDates: revisedDates,
-            status: status, completedDate: try day(9, "completed_date"), withdrawnReason: text(10), lastUpdate: lastUpdate,
-            evidence: text(18), region: text(19), recommendationText: text(20))
+            status: status, completedDate: try day(.completedDate, "completed_date"), withdrawnReason: text(.withdrawnReason), lastUpdate: lastUpdate,
+            evidence: text(.evidence), region: extra(ActionBatch.region), recommendationText: extra(ActionBatch.recommendationText))
     }
+
+    /// The action table's columns, numbered as `forEachActionBatch` reads them.
+    typealias C = ActionRecord.Columns
 
     /// Strings made once for each spelling of a value that repeats from row to row (a
     /// dozen owners, a few hundred lists of themes), found again by their bytes.
@@ -614,7 +626,10 @@ extension RawStatement: ActionColumns {}
 /// that another thread can make them into actions (`ActionDecoder`).
 public struct ActionBatch: Sendable {
     static let capacity = 512
-    static let columns: Int32 = 21
+    /// The action table's columns, then the review's region and the recommendation's text.
+    static let columns = Int32(ActionRecord.Columns.allCases.count) + 2
+    static let region = columns - 2
+    static let recommendationText = columns - 1
 
     struct Cell: Sendable {
         var integer: Int
@@ -682,10 +697,10 @@ public struct ActionDecoder {
             try batch.cells.withUnsafeBufferPointer { cells in
                 for index in 0..<batch.count {
                     let row = CopiedActionRow(bytes: all, cells: UnsafeBufferPointer(rebasing: cells[(index * Int(ActionBatch.columns))...].prefix(Int(ActionBatch.columns))))
-                    let reference = batch.references[index] ?? row.text(0)
+                    let reference = batch.references[index] ?? row.text(ActionRecord.Columns.reference.rawValue)
                     let action: StoredAction
                     do throws(DamagedValue) {
-                        if !row.isText(0) {
+                        if !row.isText(ActionRecord.Columns.reference.rawValue) {
                             throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: row.storedType(0), problem: "not text")
                         }
                         action = try StoreSnapshot.action(row, reference: reference, shared: &shared)

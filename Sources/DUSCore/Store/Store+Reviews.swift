@@ -25,18 +25,10 @@ struct StoredColumns: Sendable {
     var findings: String
     var learning: String
     var recommendations: String
-    /// The review's rows of the table `action`, as text.
-    var actions: [ActionRow] = []
+    /// The review's rows of the table `action`.
+    var actions: [ActionRecord] = []
     /// The digests of the review's `imported` audit entry, when the import worked them out.
     var imported: AuditTrail.Sealed?
-
-    /// One row of the table `action` (migration v8), without the review's id.
-    struct ActionRow: Sendable {
-        var recommendationPosition: Int, recommendation: String, position: Int, label: String
-        var text: String, owner: String, targetDate: String, currentTargetDate: String, status: String
-        var completedDate: String?, withdrawnReason: String?, response: String, themes: String, revisedTargetDates: String
-        var lastUpdateDate: String?, lastUpdateNote: String?, evidence: String?
-    }
 
     init(_ review: Review, catalogue: Catalogue) {
         derived = Derived(for: review)
@@ -47,20 +39,7 @@ struct StoredColumns: Sendable {
         findings = StoredParts.json(review.findings)
         learning = StoredParts.json(review.learning)
         recommendations = StoredParts.json(review.recommendations)
-        for (recommendationIndex, recommendation) in review.recommendations.enumerated() where !recommendation.actions.isEmpty {
-            let themes = recommendation.themes.isEmpty ? "[]" : StoredParts.list(recommendation.themes)
-            for (actionIndex, action) in recommendation.actions.enumerated() {
-                actions.append(ActionRow(
-                    recommendationPosition: recommendationIndex + 1, recommendation: recommendation.id, position: actionIndex + 1, label: action.id,
-                    text: action.text, owner: action.owner, targetDate: action.targetDate.description,
-                    currentTargetDate: action.currentTargetDate.description, status: action.status.rawValue,
-                    completedDate: action.completedDate?.description, withdrawnReason: action.withdrawnReason,
-                    response: recommendation.response.rawValue, themes: themes,
-                    revisedTargetDates: action.revisedTargetDates.isEmpty ? "[]" : StoredParts.list(action.revisedTargetDates.map(\.description)),
-                    lastUpdateDate: action.updates.last?.date.description, lastUpdateNote: action.updates.last?.note,
-                    evidence: action.evidence))
-            }
-        }
+        actions = ActionRecord.records(of: review)
     }
 }
 
@@ -290,39 +269,16 @@ final class ReviewInserter {
     private let index: SearchIndexWriter
 
     init(_ db: Database, counter: WordCounter) throws {
-        review = try RawStatement(db, sql: """
-            INSERT INTO review (reference, kind, status, classification, event_date, release_date, review_date,
-              region, supervision, age, sex, ethnicity, event_place, bystander_present, naloxone_given_at_event,
-              ambulance_attended, substances, agencies, summary, answers, days_since_release, release_band, age_band,
-              created_at, updated_at, finding_themes, findings, learning, recommendations)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        action = try RawStatement(db, sql: """
-            INSERT INTO action (review_id, reference, recommendation_position, recommendation, position, label, text, owner,
-              target_date, current_target_date, status, completed_date, withdrawn_reason, response, themes,
-              revised_target_dates, last_update_date, last_update_note, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        review = try RawStatement(db, sql: ReviewRecord.insertSQL)
+        action = try RawStatement(db, sql: ActionRecord.insertSQL)
         index = try SearchIndexWriter(db, counter: counter)
     }
 
     /// Stores the review, its actions (the table `action`) and its texts in the search
     /// index. `createdAt` is when it was first stored: now, unless it replaces a review.
     func insert(_ item: Review, columns: StoredColumns, now: String, createdAt: String? = nil) throws {
-        let derived = columns.derived
-        let reviewID = try review.execute(
-            .text(item.reference), .text(item.kind.rawValue), .text(item.status.rawValue),
-            .text(item.classification.rawValue), .text(item.eventDate.description),
-            SQLValue(item.releaseDate?.description), SQLValue(item.reviewDate?.description),
-            .text(item.region), .text(item.supervision.rawValue), SQLValue(item.age), .text(item.sex.rawValue),
-            .text(item.ethnicity.rawValue), .text(item.eventPlace.rawValue), .text(item.bystanderPresent.rawValue),
-            .text(item.naloxoneGivenAtEvent.rawValue), .text(item.ambulanceAttended.rawValue),
-            .text(columns.substances), .text(columns.agencies), SQLValue(item.summary),
-            .text(columns.answers), SQLValue(derived.daysSinceRelease),
-            .text(derived.releaseBand.rawValue), .text(derived.ageBand), .text(createdAt ?? now), .text(now),
-            .text(columns.findingThemes), .text(columns.findings), .text(columns.learning),
-            .text(columns.recommendations))
-        try insertActions(columns.actions, reviewID: reviewID, reference: item.reference)
+        let reviewID = try review.execute(ReviewRecord(review: item, columns: columns, createdAt: createdAt ?? now, updatedAt: now).values)
+        try insertActions(columns.actions, reviewID: reviewID)
         // Text k of the review is row id * 2^20 + k of the index (`Schema.searchTexts`).
         try item.forEachSearchText { text in try index.add(text, reviewID: reviewID) }
         try index.finish(reviewID: reviewID)
@@ -331,14 +287,10 @@ final class ReviewInserter {
 
 extension ReviewInserter {
     /// The review's rows of the table `action`.
-    func insertActions(_ rows: [StoredColumns.ActionRow], reviewID: Int64, reference: String) throws {
-        for row in rows {
-            try action.execute(
-                .integer(Int(reviewID)), .text(reference), .integer(row.recommendationPosition), .text(row.recommendation),
-                .integer(row.position), .text(row.label), .text(row.text), .text(row.owner), .text(row.targetDate),
-                .text(row.currentTargetDate), .text(row.status), SQLValue(row.completedDate), SQLValue(row.withdrawnReason),
-                .text(row.response), .text(row.themes), .text(row.revisedTargetDates), SQLValue(row.lastUpdateDate), SQLValue(row.lastUpdateNote),
-                SQLValue(row.evidence))
+    func insertActions(_ records: [ActionRecord], reviewID: Int64) throws {
+        for var record in records {
+            record.reviewID = reviewID
+            try action.execute(record.values)
         }
     }
 }
@@ -356,7 +308,7 @@ final class AuditTrail {
     private var salts = AuditChain.SaltSource()
 
     init(_ db: Database, catalogue: Catalogue, actor: String) throws {
-        statement = try RawStatement(db, sql: "INSERT INTO audit (reference, at, event, reason, detail, content, actor, changes, salt, content_digest, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        statement = try RawStatement(db, sql: AuditRecord.insertSQL)
         self.catalogue = catalogue
         self.actor = actor
         previous = try AuditChain.head(db)
@@ -399,9 +351,9 @@ final class AuditTrail {
     private func write(reference: String, event: String, now: String, reason: String?, detail: String?, content: String?, changes: String?,
                        sealed: Sealed) throws {
         let chain = AuditChain.link(previous: previous, digest: sealed.digest)
-        try statement.execute(
-            .text(reference), .text(now), .text(event), SQLValue(reason), SQLValue(detail),
-            SQLValue(content), .text(actor), SQLValue(changes), .blob(sealed.salt), .blob(sealed.contentDigest), .blob(sealed.digest), .blob(chain))
+        try statement.execute(AuditRecord(
+            reference: reference, at: now, event: event, reason: reason, detail: detail, content: content, actor: actor, changes: changes,
+            salt: sealed.salt, contentDigest: sealed.contentDigest, digest: sealed.digest, chain: chain).values)
         previous = chain
     }
 }
