@@ -196,6 +196,15 @@ static void dus_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         if (code == SQLITE_OK) ranking->frequency[phrase] += 1.0;
     }
     sqlite3_int64 rowid = api->xRowid(fts);
+    DusRankCounts *ranked = api->xUserData(fts);
+    if (ranked != 0) {
+        ranked->texts += 1;
+        if (review_of(rowid) != ranked->last_review) {
+            if (review_of(rowid) < ranked->last_review) ranked->ordered = 0;
+            ranked->reviews += 1;
+            ranked->last_review = review_of(rowid);
+        }
+    }
     sqlite3_int64 length = 0;
     if (code == SQLITE_OK) code = text_length(ranking, rowid, &length);
     if (code == SQLITE_OK && length < 0) {
@@ -219,7 +228,7 @@ static void dus_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     }
 }
 
-int dus_search_prepare(sqlite3 *db, uint32_t *words) {
+int dus_search_prepare(sqlite3 *db, uint32_t *words, DusRankCounts *ranked) {
     fts5_api *api = fts5_of(db);
     if (api == 0) return SQLITE_ERROR;
     Counter *counter = sqlite3_malloc(sizeof *counter);
@@ -239,5 +248,5 @@ int dus_search_prepare(sqlite3 *db, uint32_t *words) {
         sqlite3_free(counter);
         return code;
     }
-    return api->xCreateFunction(api, "dus_bm25", 0, dus_bm25, 0);
+    return api->xCreateFunction(api, "dus_bm25", ranked, dus_bm25, 0);
 }

@@ -126,6 +126,41 @@ import Testing
         #expect(none.hits.isEmpty && none.matchingTexts == 0)
     }
 
+    /// A limited search counts every match as it ranks them (`DusRankCounts`); the counts
+    /// must be those of the whole list, under every filter and for every kind of query.
+    @Test func theCountsOfALimitedSearchAreThoseOfTheWholeMatch() throws {
+        let folder = Scratch.root.appendingPathComponent("dus-search-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("synthetic.jsonl").path
+        try SyntheticWriter(count: 400, seed: 11).write(to: data)
+        let store = try Store(path: folder.appendingPathComponent("dus.sqlite").path)
+        _ = try Importer(store: store, today: Day("2026-11-22")!).run(paths: [data])
+        var deaths = ReviewFilter()
+        deaths.kind = .death
+        var london = ReviewFilter()
+        london.region = "London"
+        var published = ReviewFilter()
+        published.status = .published
+        var checked = 0
+        for query in ["naloxone", "release OR prison", "\"take-home naloxone\"", "treat*", "naloxone -friday", "hostel"] {
+            for filter in [ReviewFilter(), deaths, london, published] {
+                let all = try search(store, query, filter: filter)
+                #expect(all.matchingTexts == all.hits.count)
+                #expect(all.matchingReviews == Set(all.hits.map(\.reference)).count)
+                for limit in [1, 20] {
+                    let some = try search(store, query, filter: filter, limit: limit)
+                    #expect(some.hits.count == min(limit, all.hits.count), "\(query) \(limit)")
+                    #expect(some.matchingTexts == all.matchingTexts, "\(query) \(limit)")
+                    #expect(some.matchingReviews == all.matchingReviews, "\(query) \(limit)")
+                    #expect(some.hits.map(\.item) == all.hits.prefix(limit).map(\.item), "\(query) \(limit)")
+                }
+                if all.matchingTexts > 0 { checked += 1 }
+            }
+        }
+        #expect(checked >= 16)
+    }
+
     // MARK: The index stays right
 
     /// The doctor's check: the index is whole and holds exactly the texts of `search_text`.

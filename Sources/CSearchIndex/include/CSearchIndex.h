@@ -20,7 +20,22 @@
 ///   uses) is added to `*words`. Queries and removals are split as before and not
 ///   counted. The words are FTS5's own, so the index is the same as without the counter.
 ///
-/// `words` must stay valid while the connection is open. Returns an SQLite result code.
-int dus_search_prepare(sqlite3 *db, uint32_t *words);
+/// - `dus_bm25` counts what it ranks into `*ranked`: each row it is called for adds one
+///   to `texts`, and each review met for the first time one to `reviews`. A ranking reads
+///   every matching row (to order them), so these are the counts of the match, without a
+///   second pass. Rows come in rowid order, a review's texts together; `ordered` is set
+///   to 0 should a row come before the one ranked last, and the review count is then not
+///   to be trusted. Set `*ranked` to `{0, 0, -1, 1}` before a ranking.
+///
+/// `words` and `ranked` must stay valid while the connection is open. Returns an SQLite
+/// result code.
+typedef struct {
+    int64_t texts;
+    int64_t reviews;
+    int64_t last_review;
+    int ordered;
+} DusRankCounts;
+
+int dus_search_prepare(sqlite3 *db, uint32_t *words, DusRankCounts *ranked);
 
 #endif

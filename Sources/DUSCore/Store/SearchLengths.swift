@@ -9,18 +9,26 @@ import GRDB
 /// the only thing that writes to it.
 final class WordCounter: @unchecked Sendable {
     let words: UnsafeMutablePointer<UInt32>
+    /// What `dus_bm25` counted as it ranked (`DusRankCounts`): the texts and reviews of a
+    /// match, without a second pass over it.
+    let ranked: UnsafeMutablePointer<DusRankCounts>
 
     init() {
         words = .allocate(capacity: 1)
         words.initialize(to: 0)
+        ranked = .allocate(capacity: 1)
+        ranked.initialize(to: DusRankCounts(texts: 0, reviews: 0, last_review: -1, ordered: 1))
     }
 
-    deinit { words.deallocate() }
+    deinit {
+        words.deallocate()
+        ranked.deallocate()
+    }
 
-    /// Readies `db` for the search index: the ranking function `dus_bm25` and this counter
-    /// in front of FTS5's `porter`.
+    /// Readies `db` for the search index: the ranking function `dus_bm25`, counting into
+    /// `ranked`, and this counter in front of FTS5's `porter`.
     func prepare(_ db: Database) throws {
-        let code = dus_search_prepare(db.sqliteConnection, words)
+        let code = dus_search_prepare(db.sqliteConnection, words, ranked)
         guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not ready the search index (FTS5)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import CSearchIndex
 
 /// One read transaction: what is read through one snapshot describes the same reviews,
 /// even while another command writes.
@@ -425,7 +426,9 @@ extension StoreSnapshot {
             : "FROM search JOIN review ON review.id = \(reviewOfText) WHERE search MATCH ? AND \(clause)"
         // Ranked by `dus_bm25`: FTS5's bm25 with the texts' lengths from `search_size`
         // (`Schema.keepTextLengths`). Called here rather than as FTS5's `rank`, so that its
-        // error, should a length be missing, reaches the user whole.
+        // error, should a length be missing, reaches the user whole. It counts the texts
+        // and reviews it ranks, every match (`DusRankCounts`).
+        store.words.ranked.pointee = DusRankCounts(texts: 0, reviews: 0, last_review: -1, ordered: 1)
         let ranked = try Row.fetchAll(
             db, sql: "SELECT search.rowid, dus_bm25(search) AS score \(from) ORDER BY score, search.rowid LIMIT ?",
             arguments: arguments + [limit ?? -1]).map { row in
@@ -437,9 +440,12 @@ extension StoreSnapshot {
             }
         // The texts of the hits come from their reviews' rows: the index keeps no copy.
         let reviewIDs = Set(ranked.map { $0.id >> shift }).sorted()
-        // Every match is ranked when there is no limit: the counts are those of the ranking.
+        // Every match is ranked, even for a few of them: the counts are the ranking's, unless
+        // its rows came out of order (then the reviews are counted again).
+        let counted = store.words.ranked.pointee
         let counts: (texts: Int, reviews: Int) = limit == nil
             ? (ranked.count, reviewIDs.count)
+            : counted.ordered == 1 ? (Int(counted.texts), Int(counted.reviews))
             : try Row.fetchOne(db, sql: "SELECT count(*), count(DISTINCT \(reviewOfText)) \(from)", arguments: arguments)
                 .map { (texts: $0[0] as Int? ?? 0, reviews: $0[1] as Int? ?? 0) } ?? (0, 0)
         // JSON lists of ids, for json_each (an array's description is slow for long ones).
