@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // SHA-256 for the audit trail's hash chain.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `dus serve`: the HTTP server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own: header names, and its logger, set quieter.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -49,10 +54,38 @@ let package = Package(
             // The templates of templates/ (linked here) are built in.
             resources: [.embedInCode("Resources/catalogue.json"), .embedInCode("Resources/bulletin.md.mustache"), .embedInCode("Resources/review.md.mustache")]
         ),
+        // `dus serve`: the workbench in a browser, over DUSCore (Sources/DUSWeb). Its
+        // templates and style sheet (linked from templates/web) are built in.
+        .target(
+            name: "DUSWeb",
+            dependencies: [
+                "DUSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                .embedInCode("Resources/action.mustache"),
+                .embedInCode("Resources/actions.mustache"),
+                .embedInCode("Resources/dashboard.mustache"),
+                .embedInCode("Resources/filters.mustache"),
+                .embedInCode("Resources/footer.mustache"),
+                .embedInCode("Resources/header.mustache"),
+                .embedInCode("Resources/pager.mustache"),
+                .embedInCode("Resources/problem.mustache"),
+                .embedInCode("Resources/review.mustache"),
+                .embedInCode("Resources/reviews.mustache"),
+                .embedInCode("Resources/search.mustache"),
+                .embedInCode("Resources/style.css"),
+            ]
+        ),
         .executableTarget(
             name: "dus",
             dependencies: [
                 "DUSCore",
+                "DUSWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // jemalloc (Debian's libjemalloc-dev) takes the place of glibc's malloc for the

@@ -207,3 +207,14 @@ extension ActionAddress {
         self.action = action
     }
 }
+
+extension Store {
+    /// Makes `change` on the action at `address` and records it (`Store.change`): the one
+    /// call behind `dus action` and the forms of `dus serve`.
+    @discardableResult
+    public func change(_ change: ActionChange, at address: ActionAddress, today: Day = .today()) throws -> ChangeOutcome {
+        try self.change(address.reference, event: change.event, detail: address.description, today: today) {
+            try change.apply(to: &$0, at: address, today: today)
+        }
+    }
+}

@@ -58,8 +58,10 @@ public struct SearchEngine {
     /// `limit` of them (nil for all). Without `matches`, the hits' `matches` are left
     /// empty (text output shows only snippets; working matches out is a third of the
     /// marking's work).
-    public func search(_ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil, matches: Bool = true) throws -> SearchResults {
-        let marking = HitMarking(start: Self.start, end: Self.end, snippetMarker: "**", highlights: matches)
+    public func search(
+        _ query: SearchQuery, matching filter: ReviewFilter = ReviewFilter(), limit: Int? = nil, matches: Bool = true, snippetMarker: String = "**"
+    ) throws -> SearchResults {
+        let marking = HitMarking(start: Self.start, end: Self.end, snippetMarker: snippetMarker, highlights: matches)
         let found = try store.searchHits(query.expression, matching: filter, limit: limit, marking: marking)
         let hits = found.hits
         var results = SearchResults(query: query.text, hits: hits, matchingTexts: found.matchingTexts, matchingReviews: found.matchingReviews, limit: limit)

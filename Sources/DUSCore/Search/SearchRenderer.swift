@@ -97,6 +97,13 @@ public struct SearchRenderer {
         out.append(hit.region)
     }
 
+    /// Where a hit is, in words: "finding 2", "action A1 of recommendation R2".
+    public static func place(of hit: SearchHit) -> String {
+        var out = TextBytes(capacity: 64)
+        appendPlace(of: hit, to: &out)
+        return out.text
+    }
+
     /// Where a hit is, in words, written into `out` (a search can have 160,000 hits):
     /// "summary", "finding 2", "learning point 1", "recommendation R2", "action A1 of
     /// recommendation R2", "action A1 of recommendation R2, update of 2026-02-03".

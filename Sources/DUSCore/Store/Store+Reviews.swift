@@ -109,6 +109,19 @@ extension Store {
         return try read { db in try loadReview(db, where: clause, arguments) }
     }
 
+    /// The `limit` reviews matching the filter with the latest event dates, latest first
+    /// (read through the index `review_patterns`, which begins with the event date).
+    public func newestReviews(matching filter: ReviewFilter, limit: Int) throws -> [Review] {
+        let (clause, arguments) = sqlCondition(for: filter)
+        return try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM review WHERE \(clause) ORDER BY event_date DESC, reference DESC LIMIT ?",
+                arguments: StatementArguments(arguments + [limit]))
+            let columns = rows.first.map(StoredRow.columns(of:))
+            return try rows.map { row in try review(from: row, columns: columns) }
+        }
+    }
+
     /// Calls `body` with each review matching the filter, without holding them all.
     public func forEachReview(matching filter: ReviewFilter, _ body: (Review) throws -> Void) throws {
         let (clause, arguments) = sqlCondition(for: filter)

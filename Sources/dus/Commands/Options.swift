@@ -66,34 +66,24 @@ struct FilterOptions: ParsableArguments {
     }
 
     func makeFilter(catalogue: Catalogue = .standard) throws -> ReviewFilter {
-        var filter = ReviewFilter()
-        (filter.from, filter.to) = try eventDates(period: period, from: from, to: to)
+        var text = FilterText()
+        (text.from, text.to, text.period, text.kind, text.region) = (from, to, period, kind, region)
+        (text.supervision, text.status, text.classification, text.factors) = (supervision, status, classification, factors)
         do {
-            filter.factors = try factors.map { try ReviewFilter.FactorCondition(parsing: $0, catalogue: catalogue) }
-        } catch let error as FilterError {
+            return try text.filter(catalogue: catalogue)
+        } catch {
             throw ValidationError(error.description)
         }
-        filter.kind = try choice(kind, "--kind")
-        filter.supervision = try choice(supervision, "--supervision")
-        filter.status = try choice(status, "--status")
-        filter.classification = try choice(classification, "--classification")
-        if let region {
-            guard let match = catalogue.region(matching: region) else {
-                throw ValidationError(FilterError.unknownRegion(region).description)
-            }
-            filter.region = match.name
-        }
-        return filter
     }
 }
 
 /// The value of an option that takes one of a list (`--kind death`), or nil when not given.
 func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ option: String) throws -> T? where T.RawValue == String {
-    guard let value else { return nil }
-    guard let parsed = T(rawValue: value) else {
-        throw ValidationError("\(option) '\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+    do {
+        return try FilterText.choice(value, option)
+    } catch {
+        throw ValidationError(error.description)
     }
-    return parsed
 }
 
 /// The values of one of the fixed lists as they are typed (`near-miss`), for help and completion.
@@ -121,21 +111,11 @@ func colourWanted(environment: [String: String] = ProcessInfo.processInfo.enviro
 /// `--period P`, or `--from DATE` and `--to DATE`, as the first and last days (nil where
 /// not given); shared by the filters and `dus bulletin`.
 func eventDates(period: String?, from: String?, to: String?) throws -> (from: Day?, to: Day?) {
-    if let period {
-        if from != nil || to != nil { throw ValidationError("--period cannot be combined with --from or --to") }
-        do {
-            let range = try ReviewFilter.period(period)
-            return (range.from, range.to)
-        } catch {
-            throw ValidationError(error.description)
-        }
+    do {
+        return try FilterText.eventDates(period: period, from: from, to: to)
+    } catch {
+        throw ValidationError(error.description)
     }
-    func day(_ text: String?, _ option: String) throws -> Day? {
-        guard let text else { return nil }
-        guard let day = Day(text) else { throw ValidationError("\(option) '\(text)' is not a real date YYYY-MM-DD") }
-        return day
-    }
-    return (try day(from, "--from"), try day(to, "--to"))
 }
 
 /// The text of a `--template` file, or `builtIn` when none was given.

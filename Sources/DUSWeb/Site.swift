@@ -1,0 +1,440 @@
+import Crypto
+import DUSCore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// A page's answer: HTML from a template, or a plain message.
+enum Page {
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func html(status: HTTPResponse.Status, body: String) -> Response { html(body, status: status) }
+
+    static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}
+
+/// The pages of `dus serve`, each a thin handler over the library: it reads the query
+/// with the command line's names and messages, asks the store or an engine, and fills a
+/// template. Every value from a review goes through Mustache's `{{…}}`, which escapes
+/// HTML; only marks dus makes itself (a snippet's `<mark>`) use `{{{…}}}`.
+struct Site: Sendable {
+    let store: Store
+    let library: MustacheLibrary
+    /// The token each form carries (decisions #9): a keyed digest of the session key, so
+    /// that a page of another site cannot know it.
+    let formToken: String
+
+    static let pageSize = 50
+
+    init(store: Store, key: String) throws {
+        self.store = store
+        var library = MustacheLibrary()
+        let templates: [(String, [UInt8])] = [
+            ("header", PackageResources.header_mustache), ("footer", PackageResources.footer_mustache),
+            ("filters", PackageResources.filters_mustache), ("pager", PackageResources.pager_mustache),
+            ("action", PackageResources.action_mustache), ("problem", PackageResources.problem_mustache),
+            ("dashboard", PackageResources.dashboard_mustache), ("reviews", PackageResources.reviews_mustache),
+            ("review", PackageResources.review_mustache), ("search", PackageResources.search_mustache),
+            ("actions", PackageResources.actions_mustache),
+        ]
+        for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
+        self.library = library
+        let digest = HMAC<SHA256>.authenticationCode(for: Data("dus serve forms".utf8), using: SymmetricKey(data: Data(key.utf8)))
+        formToken = Data(digest).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/style.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.style_css)))
+        }
+        router.get("/") { _, _ in self.answer { try self.dashboard() } }
+        router.get("/reviews") { request, _ in self.answer { try self.reviews(FormFields(query: request.uri.query ?? "")) } }
+        router.get("/reviews/:reference") { request, context in
+            self.answer { try self.review(context.parameters.get("reference") ?? "", FormFields(query: request.uri.query ?? "")) }
+        }
+        router.get("/search") { request, _ in self.answer { try self.search(FormFields(query: request.uri.query ?? "")) } }
+        router.get("/actions") { request, _ in self.answer { try self.actions(FormFields(query: request.uri.query ?? "")) } }
+        router.post("/actions/:reference/:recommendation/:action/:change") { request, context in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            let form = FormFields(query: String(buffer: body))
+            let parameters = context.parameters
+            return self.answer {
+                try self.changeAction(
+                    "\(parameters.get("reference") ?? "")/\(parameters.get("recommendation") ?? "")/\(parameters.get("action") ?? "")",
+                    change: parameters.get("change") ?? "", form: form)
+            }
+        }
+    }
+
+    /// Runs a page; a refusal the user can mend answers 400 with the command line's
+    /// message, an unknown reference 404, anything else 500 without detail (no case text
+    /// leaves in an error).
+    private func answer(_ page: () throws -> Response) -> Response {
+        do {
+            return try page()
+        } catch let error as PageError {
+            return problem(error.status, error.message, back: error.back)
+        } catch let error as FilterTextError {
+            return problem(.badRequest, error.description)
+        } catch let error as StoreError {
+            return problem(.internalServerError, error.errorDescription ?? "the database could not be read")
+        } catch {
+            return problem(.internalServerError, "dus could not answer this page")
+        }
+    }
+
+    private func problem(_ status: HTTPResponse.Status, _ message: String, back: String = "/") -> Response {
+        let title = status == .notFound ? "Not found" : status == .badRequest ? "Cannot show this" : "Something went wrong"
+        return Page.html(render("problem", ["title": title, "message": message, "back": back]), status: status)
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        var context = context
+        context["actor"] = store.actor
+        return library.render(context, withTemplate: template) ?? ""
+    }
+
+    // MARK: Pages
+
+    private func dashboard() throws -> Response {
+        let today = Day.today()
+        var statuses: [[String: Any]] = []
+        var total = 0
+        try store.snapshot { snapshot in
+            for status in Status.allCases {
+                var filter = ReviewFilter()
+                filter.status = status
+                let count = try snapshot.count(matching: filter)
+                total += count
+                statuses.append(["status": status.rawValue, "count": count])
+            }
+        }
+        var query = ActionQuery(asOf: today)
+        query.dueWithin = 28
+        let summary = try ActionTracker(store: store).summary(query)
+        var published = ReviewFilter()
+        published.status = .published
+        let learning = try store.newestReviews(matching: published, limit: 40).filter { !$0.learning.isEmpty }.prefix(5).map { review -> [String: Any] in
+            ["reference": review.reference, "kind": review.kind.rawValue, "month": Self.month(review.eventDate), "region": review.region,
+             "points": review.learning.map(\.text)]
+        }
+        return Page.html(render("dashboard", [
+            "title": "Learning reviews", "statuses": statuses, "total": total, "asOf": today.description,
+            "overdue": summary.overdue, "dueSoon": summary.dueSoon ?? 0, "open": summary.byStatus[.open] ?? 0, "learning": learning,
+        ]))
+    }
+
+    private func reviews(_ query: FormFields) throws -> Response {
+        let (text, filter) = try Self.filter(query)
+        let all = try store.summaries(matching: filter)
+        let (shown, pages) = try Self.page(all, query, path: "/reviews")
+        return Page.html(render("reviews", [
+            "title": "Reviews", "filter": Self.filterContext(text), "count": Self.counted(all.count, "review", "reviews"),
+            "reviews": shown.map { summary -> [String: Any] in
+                ["reference": summary.reference, "kind": summary.kind.rawValue, "status": summary.status.rawValue,
+                 "eventDate": summary.eventDate.description, "region": summary.region, "supervision": summary.supervision.rawValue]
+            },
+        ].merging(pages) { $1 }))
+    }
+
+    private func review(_ reference: String, _ query: FormFields, problem: (anchor: String, message: String)? = nil) throws -> Response {
+        guard let review = try store.review(reference.uppercased()) else {
+            throw PageError(status: .notFound, message: "No review with the reference \(reference).", back: "/reviews")
+        }
+        let derived = Derived(for: review)
+        let today = Day.today()
+        let back = "/reviews/\(review.reference)"
+        let history = try store.history(of: review.reference).map { entry -> [String: Any] in
+            ["at": entry.at, "event": entry.event, "reason": entry.reason as Any, "by": entry.actor ?? "",
+             "changes": entry.changes.map { ["path": $0.path, "old": $0.old ?? "", "new": $0.new ?? ""] }]
+        }
+        let recommendations = review.recommendations.map { recommendation -> [String: Any] in
+            ["id": recommendation.id, "text": recommendation.text, "to": recommendation.to ?? "", "response": recommendation.response.rawValue,
+             "reason": recommendation.reason as Any,
+             "actions": recommendation.actions.map { action in
+                 actionContext(reference: review.reference, recommendation: recommendation.id, action: action, today: today, back: back, problem: problem)
+             }]
+        }
+        return Page.html(status: problem == nil ? .ok : .badRequest, body: render("review", [
+            "title": review.reference, "kind": review.kind.rawValue, "status": review.status.rawValue,
+            "classification": review.classification.rawValue, "eventDate": review.eventDate.description, "region": review.region,
+            "supervision": review.supervision.rawValue, "daysSinceRelease": derived.daysSinceRelease.map(String.init) ?? "not released from custody",
+            "releaseBand": derived.releaseBand.rawValue, "ageBand": derived.ageBand, "summary": review.summary as Any,
+            "hasFindings": !review.findings.isEmpty, "findings": review.findings.map { ["text": $0.text, "themes": $0.themes.joined(separator: ", ")] },
+            "hasLearning": !review.learning.isEmpty, "learning": review.learning.map { ["text": $0.text] },
+            "hasRecommendations": !review.recommendations.isEmpty, "recommendations": recommendations, "history": history,
+        ]))
+    }
+
+    /// One action as the template `action` shows it, with its forms while it is open.
+    private func actionContext(reference: String, recommendation: String, action: Action, today: Day, back: String,
+                               problem: (anchor: String, message: String)?) -> [String: Any] {
+        let address = "\(reference)/\(recommendation)/\(action.id)"
+        let anchor = "\(recommendation)-\(action.id)"
+        let overdue = action.status == .open && action.currentTargetDate < today
+        let stateText = overdue ? "open, overdue by \(today.ordinal - action.currentTargetDate.ordinal) days" : action.status.rawValue
+        var context: [String: Any] = [
+            "reference": reference, "address": address, "anchor": anchor, "state": overdue ? "overdue" : action.status.rawValue,
+            "stateText": stateText, "text": action.text, "owner": action.owner, "target": action.currentTargetDate.description,
+            "original": action.revisedTargetDates.isEmpty ? nil as String? as Any : action.targetDate.description,
+            "completed": action.completedDate?.description as Any, "withdrawn": action.withdrawnReason as Any, "evidence": action.evidence as Any,
+            "lastUpdate": action.updates.last.map { ["date": $0.date.description, "note": $0.note] } as Any,
+        ]
+        if action.status == .open {
+            let mine = problem?.anchor == anchor ? problem?.message : nil
+            context["forms"] = ["csrf": formToken, "back": back + "#" + anchor, "today": today.description, "problem": mine as Any, "open": mine != nil]
+        }
+        return context
+    }
+
+    private func search(_ query: FormFields) throws -> Response {
+        let (text, filter) = try Self.filter(query)
+        var context: [String: Any] = ["title": "Search", "filter": Self.filterContext(text), "query": query.value("q") ?? ""]
+        guard let words = query.value("q") else { return Page.html(render("search", context)) }
+        let parsed: SearchQuery
+        do {
+            parsed = try SearchQuery(words)
+        } catch {
+            throw PageError(status: .badRequest, message: error.errorDescription ?? "\(error)", back: "/search")
+        }
+        let page = try Self.pageNumber(query)
+        let results = try SearchEngine(store: store).search(parsed, matching: filter, limit: page * Self.pageSize, matches: false,
+                                                            snippetMarker: "\u{1}")
+        let hits = Array(results.hits.dropFirst((page - 1) * Self.pageSize))
+        var groups: [[String: Any]] = []
+        var index: [String: Int] = [:]
+        for hit in hits {
+            let line: [String: Any] = ["place": SearchRenderer.place(of: hit), "snippet": Self.marked(hit.snippet)]
+            if let at = index[hit.reference] {
+                var hitsOfGroup = groups[at]["hits"] as? [[String: Any]] ?? []
+                hitsOfGroup.append(line)
+                groups[at]["hits"] = hitsOfGroup
+            } else {
+                index[hit.reference] = groups.count
+                groups.append(["reference": hit.reference, "status": hit.status.rawValue, "kind": hit.kind.rawValue,
+                               "month": Self.month(hit.eventDate), "region": hit.region, "hits": [line]])
+            }
+        }
+        context["searched"] = true
+        context["summary"] = results.matchingTexts == 0
+            ? "No text matches \(words)\(results.isFiltered ? " under these filters" : "")."
+            : "\(Self.counted(results.matchingTexts, "text", "texts")) in \(Self.counted(results.matchingReviews, "review", "reviews")) match \(words), best first."
+        if let best = results.suggestions.first, let alternative = best.alternatives.first {
+            let corrected = SearchResults.corrected(words, results.suggestions)
+            var pairs = query.pairs.filter { $0.name != "q" && $0.name != "page" }
+            pairs.insert(("q", corrected), at: 0)
+            context["suggestion"] = ["words": alternative == corrected ? alternative : corrected, "link": "/search?" + FormFields.encode(pairs)]
+        }
+        context["groups"] = groups
+        let pageCount = max(1, (results.matchingTexts + Self.pageSize - 1) / Self.pageSize)
+        context.merge(Self.pager(query, path: "/search", page: page, pageCount: pageCount)) { $1 }
+        return Page.html(render("search", context))
+    }
+
+    private func actions(_ query: FormFields) throws -> Response {
+        let (text, filter) = try Self.filter(query)
+        var actionQuery = ActionQuery(asOf: Day.today())
+        actionQuery.filter = filter
+        actionQuery.overdue = query.value("overdue") != nil
+        if let days = query.value("due-within") {
+            guard let number = Int(days), number >= 0 else { throw FilterTextError("--due-within '\(days)' is not a number of days") }
+            actionQuery.dueWithin = number
+        }
+        actionQuery.owner = query.value("owner")
+        func day(_ name: String) throws -> Day? {
+            guard let value = query.value(name) else { return nil }
+            guard let day = Day(value) else { throw FilterTextError("--\(name) '\(value)' is not a real date YYYY-MM-DD") }
+            return day
+        }
+        (actionQuery.dueFrom, actionQuery.dueTo) = (try day("due-from"), try day("due-to"))
+        // Open actions unless a status is asked for (as chase lists do).
+        if !actionQuery.overdue && actionQuery.dueWithin == nil { actionQuery.status = .open }
+        let all = try ActionTracker(store: store).actions(actionQuery)
+        let (shown, pages) = try Self.page(all, query, path: "/actions")
+        let today = actionQuery.asOf
+        // By owner, the owner of the longest-overdue action first; in the list's order within.
+        var owners: [String] = []
+        var byOwner: [String: [[String: Any]]] = [:]
+        for tracked in shown {
+            let owner = tracked.stored.owner
+            if byOwner[owner] == nil { owners.append(owner) }
+            var action = Action(id: tracked.actionID, text: tracked.stored.text, owner: owner, targetDate: tracked.originalTargetDate)
+            action.revisedTargetDates = tracked.stored.revisedTargetDates
+            action.status = tracked.stored.status
+            action.completedDate = tracked.stored.completedDate
+            action.withdrawnReason = tracked.stored.withdrawnReason
+            action.evidence = tracked.stored.evidence
+            if let update = tracked.stored.lastUpdate { action.updates = [update] }
+            byOwner[owner, default: []].append(actionContext(
+                reference: tracked.stored.reference, recommendation: tracked.recommendationID, action: action, today: today,
+                back: "/actions?" + FormFields.encode(query.pairs), problem: nil))
+        }
+        let heading = "\(Self.counted(all.count, "action", "actions")) as of \(today)" + (actionQuery.overdue ? ", overdue" : "")
+            + (actionQuery.dueWithin.map { " (overdue or due within \($0) days)" } ?? "") + "."
+        return Page.html(render("actions", [
+            "title": "Actions", "filter": Self.filterContext(text), "heading": heading, "overdue": actionQuery.overdue,
+            "dueWithin": query.value("due-within") ?? "", "owner": query.value("owner") ?? "", "dueFrom": query.value("due-from") ?? "",
+            "dueTo": query.value("due-to") ?? "",
+            "owners": owners.map { ["owner": $0, "count": Self.counted(byOwner[$0]?.count ?? 0, "action", "actions") + " on this page", "actions": byOwner[$0] ?? []] },
+        ].merging(pages) { $1 }))
+    }
+
+    // MARK: Forms
+
+    /// A change to an action from one of its forms, made by the library as `dus action`
+    /// makes it; a refusal is shown next to the form, on the review's page.
+    private func changeAction(_ path: String, change: String, form: FormFields) throws -> Response {
+        guard let token = form.value("csrf"), Gate.same(token, formToken) else {
+            return Page.text(.forbidden, "This form did not come from this server's page (its token is missing or wrong); reload the page and try again.")
+        }
+        guard let address = ActionAddress(path, wantsAction: true) else {
+            throw PageError(status: .notFound, message: "\(path) is not an action's address (REF/R1/A1).", back: "/actions")
+        }
+        let today = Day.today()
+        let anchor = "\(address.recommendation)-\(address.action ?? "")"
+        func date(_ name: String, default value: Day?) throws -> Day {
+            guard let text = form.value(name) else {
+                if let value { return value }
+                throw ActionFormError("\(address): --\(name) needs a date YYYY-MM-DD")
+            }
+            guard let day = Day(text) else { throw ActionFormError("\(address): --\(name) '\(text)' is not a real date YYYY-MM-DD") }
+            return day
+        }
+        do {
+            let made: ActionChange
+            switch change {
+            case "update":
+                guard let note = form.value("note") else { throw ActionFormError("\(address): --note needs some text") }
+                made = .update(note: note, date: try date("date", default: today))
+            case "revise":
+                made = .revise(target: try date("target", default: nil), note: form.value("note"), date: today)
+            case "complete":
+                made = .complete(date: try date("date", default: today), evidence: form.value("evidence"))
+            case "withdraw":
+                guard let reason = form.value("withdrawn-reason") else { throw ActionFormError("\(address): --withdrawn-reason needs some text") }
+                made = .withdraw(reason: reason)
+            default:
+                throw PageError(status: .notFound, message: "\(change) is not a change this server makes.", back: "/actions")
+            }
+            try store.change(made, at: address, today: today)
+        } catch let error as ActionFormError {
+            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.message))
+        } catch let error as ActionChangeError {
+            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.errorDescription ?? "\(error)"))
+        } catch let error as ProblemsError {
+            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.problems.map { "\($0)" }.joined(separator: "; ")))
+        } catch StoreError.notFound {
+            throw PageError(status: .notFound, message: "No review with the reference \(address.reference).", back: "/actions")
+        }
+        let back = form.value("back").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/reviews/\(address.reference)#\(anchor)"
+        return Response(status: .seeOther, headers: [.location: back])
+    }
+
+    // MARK: Query helpers
+
+    /// The filters of the query, by the command line's names, and the filter they make.
+    static func filter(_ query: FormFields) throws -> (FilterText, ReviewFilter) {
+        var text = FilterText()
+        (text.from, text.to, text.period, text.kind) = (query.value("from"), query.value("to"), query.value("period"), query.value("kind"))
+        (text.region, text.supervision, text.status) = (query.value("region"), query.value("supervision"), query.value("status"))
+        (text.classification, text.factors) = (query.value("classification"), query.values("factor"))
+        return (text, try text.filter())
+    }
+
+    /// The filter form's values and lists, with what was chosen.
+    static func filterContext(_ text: FilterText) -> [String: Any] {
+        func list<T: RawRepresentable & CaseIterable>(_ name: String, _ label: String, _ type: T.Type, _ chosen: String?) -> [String: Any]
+        where T.RawValue == String {
+            ["name": name, "label": label, "options": T.allCases.map { ["value": $0.rawValue, "text": $0.rawValue, "selected": $0.rawValue == chosen] }]
+        }
+        let region = text.region.flatMap { Catalogue.standard.region(matching: $0)?.name }
+        let regions: [String: Any] = ["name": "region", "label": "Region",
+                                      "options": Catalogue.standard.regions.map { ["value": $0.slug, "text": $0.name, "selected": $0.name == region] }]
+        return [
+            "period": text.period ?? "", "from": text.from ?? "", "to": text.to ?? "", "factor": text.factors.first ?? "",
+            "lists": [list("kind", "Kind", Kind.self, text.kind), list("status", "Status", Status.self, text.status), regions,
+                      list("supervision", "Supervision", Supervision.self, text.supervision),
+                      list("classification", "Classification", Classification.self, text.classification)],
+        ]
+    }
+
+    static func pageNumber(_ query: FormFields) throws -> Int {
+        guard let text = query.value("page") else { return 1 }
+        guard let page = Int(text), page >= 1 else { throw FilterTextError("page '\(text)' is not a page number") }
+        return page
+    }
+
+    /// One page of a list, and the links to the pages either side.
+    static func page<T>(_ all: [T], _ query: FormFields, path: String) throws -> ([T], [String: Any]) {
+        let page = try pageNumber(query)
+        let pageCount = max(1, (all.count + pageSize - 1) / pageSize)
+        let shown = Array(all.dropFirst((page - 1) * pageSize).prefix(pageSize))
+        return (shown, pager(query, path: path, page: page, pageCount: pageCount))
+    }
+
+    static func pager(_ query: FormFields, path: String, page: Int, pageCount: Int) -> [String: Any] {
+        func link(_ number: Int) -> String {
+            path + "?" + FormFields.encode(query.pairs.filter { $0.name != "page" && $0.name != "key" } + [("page", String(number))])
+        }
+        return [
+            "pages": pageCount > 1 ? ["page": page, "pageCount": pageCount] as [String: Any] : nil as [String: Any]? as Any,
+            "previous": page > 1 ? link(page - 1) : nil as String? as Any,
+            "next": page < pageCount ? link(page + 1) : nil as String? as Any,
+        ]
+    }
+
+    /// A snippet as HTML: its text escaped, the matched words (between `\u{1}`s) marked.
+    static func marked(_ snippet: String) -> String {
+        var out = ""
+        var isOpen = false
+        for piece in snippet.split(separator: "\u{1}", omittingEmptySubsequences: false).enumerated() {
+            if piece.offset > 0 {
+                out += isOpen ? "</mark>" : "<mark>"
+                isOpen.toggle()
+            }
+            out += escaped(String(piece.element))
+        }
+        return out + (isOpen ? "</mark>" : "")
+    }
+
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    static func month(_ day: Day) -> String { "\(months[day.month - 1]) \(day.year)" }
+
+    static func counted(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
+}
+
+/// A page that cannot be shown: its status and what to tell the user.
+struct PageError: Error {
+    var status: HTTPResponse.Status
+    var message: String
+    var back = "/"
+}
+
+/// A form value that is missing or not a date, named as the command line's option is.
+struct ActionFormError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DUSCore
+import DUSWeb
+import Foundation
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "The workbench in a browser: dashboard, reviews, search and actions, with forms to keep actions current.",
+        discussion: """
+            Serves this computer only. Open the address it prints: it holds a key that lets your browser in (another \
+            user of the machine, or another site, cannot). Changes made in the browser are recorded in the audit trail \
+            as the user who started the server. Ctrl-C stops it; requests under way finish first.
+
+            Examples:
+              dus serve
+              dus serve --db reviews.sqlite --port 8090
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The address to listen on: this computer's (127.0.0.1, ::1 or localhost).") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0: any free port).") var port = 8080
+
+    func run() throws {
+        let server = try reportingErrors {
+            var settings = WebServer.Settings(databasePath: database.path)
+            (settings.host, settings.port) = (host, port)
+            return try WebServer(settings: settings, store: try database.open(.write))
+        }
+        // The server runs on Swift's concurrency threads; this thread waits for it to stop.
+        let stopped = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        Task {
+            do {
+                try await server.run { address in
+                    // Written at once, unbuffered: a script waiting for the address reads it now.
+                    FileHandle.standardOutput.write(Data("dus serve: open \(address)\ndus serve: Ctrl-C stops the server\n".utf8))
+                }
+            } catch {
+                failure.error = error
+            }
+            stopped.signal()
+        }
+        stopped.wait()
+        if let error = failure.error { try fail("\(error.localizedDescription)") }
+    }
+}
+
+/// Where the server's task leaves an error for the waiting thread.
+private final class FailureBox: @unchecked Sendable {
+    var error: (any Error)?
+}
