@@ -103,7 +103,7 @@ let package = Package(
             name: "DUSEndToEndTests",
             // GRDB, to damage a database file the way another tool might.
             dependencies: ["DUSCore", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Browser"]
         ),
     ]
 )

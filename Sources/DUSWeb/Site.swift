@@ -97,7 +97,18 @@ struct Site: Sendable {
     func render(_ template: String, _ context: [String: Any]) -> String {
         var context = context
         context["actor"] = store.actor
-        return library.render(context, withTemplate: template) ?? ""
+        return library.render(Self.withoutNil(context) ?? [:], withTemplate: template) ?? ""
+    }
+
+    /// The context with every absent value left out, at any depth: Mustache would show
+    /// an absent value held in `Any` as "nil", where a section should simply not show.
+    static func withoutNil(_ value: Any?) -> Any? {
+        guard let value else { return nil }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional { return mirror.children.first.flatMap { withoutNil($0.value) } }
+        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues { withoutNil($0) } }
+        if let list = value as? [Any] { return list.compactMap { withoutNil($0) } }
+        return value
     }
 
     // MARK: Pages

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dus serve` started on a free port and used in a real browser (headless Chromium,
+/// driven by Selenium: `Browser/serve.py`), then stopped with SIGTERM as a service
+/// manager would.
+@Suite(.serialized) struct ServeTests {
+    /// A review whose texts look like HTML: a page must show them as text.
+    static let hostile = """
+        ---
+        reference: HX-2026-0001
+        kind: near-miss
+        status: draft
+        classification: suspected
+        event_date: 2026-03-02
+        region: Wales
+        supervision: licence
+        ---
+
+        ## Summary
+
+        Found <b>unresponsive</b> & revived; notes said "<img src=x>".
+
+        ## Findings
+
+        - <script>alert('finding')</script> was typed into the case notes.
+        """
+
+    /// Starts `dus serve` on a free port; returns the process and the address it printed.
+    static func start(_ harness: Harness, _ arguments: [String] = []) throws -> (Process, String, Pipe) {
+        let process = Process()
+        process.executableURL = Harness.binary
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = harness.environment
+        process.currentDirectoryURL = harness.folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        var printed = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !printed.contains("\n"), Date() < deadline, process.isRunning {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        guard let address = printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("http://") }) else {
+            process.terminate()
+            throw Failure(message: "dus serve printed no address: \(printed)")
+        }
+        return (process, String(address), out)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    @Test func aManagerSearchesOpensAReviewAndRecordsAnUpdateInABrowser() throws {
+        let harness = try Harness()
+        try harness.write("hostile.md", Self.hostile)
+        #expect(try harness.run("import", Harness.examples, harness.path("hostile.md")).status == 0)
+        let (server, address, _) = try Self.start(harness)
+        defer { if server.isRunning { server.terminate() } }
+        #expect(address.hasPrefix("http://127.0.0.1:") && address.contains("/?key="))
+
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        let script = Harness.packageRoot.appendingPathComponent("Tests/DUSEndToEndTests/Browser/serve.py").path
+        let shots = ProcessInfo.processInfo.environment["DUS_SCREENSHOTS"] ?? "-"
+        browser.arguments = [script, address, Harness.binary.path, harness.path("dus.sqlite"), "HX-2026-0001", shots]
+        browser.environment = harness.environment
+        let out = Pipe()
+        browser.standardOutput = out
+        browser.standardError = out
+        try browser.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        browser.waitUntilExit()
+        #expect(browser.terminationStatus == 0, "\(printed)")
+        #expect(printed.components(separatedBy: "\nok: ").count >= 20, "\(printed)")
+
+        // SIGTERM stops it cleanly, and the database is left whole.
+        kill(server.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while server.isRunning && Date() < deadline { usleep(50_000) }
+        #expect(!server.isRunning)
+        #expect(server.terminationStatus == 0)
+        let doctor = try harness.run("doctor")
+        #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
+    }
+
+    @Test func anAddressOtherThanThisComputersIsRefused() throws {
+        let harness = try Harness()
+        #expect(try harness.run("import", Harness.examples).status == 0)
+        let refused = try harness.run("serve", "--host", "0.0.0.0", "--port", "0")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--host 0.0.0.0: dus serve answers only on this computer"))
+        let missing = try harness.run(["serve", "--port", "0"], environment: ["DUS_DB": harness.path("no-such.sqlite")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no database at"))
+        #expect(!FileManager.default.fileExists(atPath: harness.path("no-such.sqlite")))
+    }
+}
