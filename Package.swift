@@ -20,6 +20,8 @@ let package = Package(
         // Hummingbird's own: header names, and its logger, set quieter.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // bcrypt, for the passwords of dus serve's users.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,6 +65,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -78,6 +81,7 @@ let package = Package(
                 .embedInCode("Resources/review.mustache"),
                 .embedInCode("Resources/reviews.mustache"),
                 .embedInCode("Resources/search.mustache"),
+                .embedInCode("Resources/sign-in.mustache"),
                 .embedInCode("Resources/style.css"),
             ]
         ),

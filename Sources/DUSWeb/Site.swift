@@ -24,14 +24,14 @@ enum Page {
 struct Site: Sendable {
     let store: Store
     let library: MustacheLibrary
-    /// The token each form carries (decisions #9): a keyed digest of the session key, so
-    /// that a page of another site cannot know it.
-    let formToken: String
+    /// Whether people sign in (`--users`): changes are then recorded as the user signed in.
+    let signsIn: Bool
 
     static let pageSize = 50
 
-    init(store: Store, key: String) throws {
+    init(store: Store, signsIn: Bool) throws {
         self.store = store
+        self.signsIn = signsIn
         var library = MustacheLibrary()
         let templates: [(String, [UInt8])] = [
             ("header", PackageResources.header_mustache), ("footer", PackageResources.footer_mustache),
@@ -39,35 +39,39 @@ struct Site: Sendable {
             ("action", PackageResources.action_mustache), ("problem", PackageResources.problem_mustache),
             ("dashboard", PackageResources.dashboard_mustache), ("reviews", PackageResources.reviews_mustache),
             ("review", PackageResources.review_mustache), ("search", PackageResources.search_mustache),
-            ("actions", PackageResources.actions_mustache),
+            ("actions", PackageResources.actions_mustache), ("sign-in", PackageResources.sign_in_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
-        let digest = HMAC<SHA256>.authenticationCode(for: Data("dus serve forms".utf8), using: SymmetricKey(data: Data(key.utf8)))
-        formToken = Data(digest).map { String(format: "%02x", $0) }.joined()
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<WebContext>) {
         router.get("/style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.style_css)))
         }
-        router.get("/") { _, _ in self.answer { try self.dashboard() } }
-        router.get("/reviews") { request, _ in self.answer { try self.reviews(FormFields(query: request.uri.query ?? "")) } }
-        router.get("/reviews/:reference") { request, context in
-            self.answer { try self.review(context.parameters.get("reference") ?? "", FormFields(query: request.uri.query ?? "")) }
+        router.get("/") { _, context in self.answer(context) { try self.dashboard(context.signedIn) } }
+        router.get("/reviews") { request, context in
+            self.answer(context) { try self.reviews(FormFields(query: request.uri.query ?? ""), context.signedIn) }
         }
-        router.get("/search") { request, _ in self.answer { try self.search(FormFields(query: request.uri.query ?? "")) } }
-        router.get("/actions") { request, _ in self.answer { try self.actions(FormFields(query: request.uri.query ?? "")) } }
+        router.get("/reviews/:reference") { request, context in
+            self.answer(context) { try self.review(context.parameters.get("reference") ?? "", context.signedIn) }
+        }
+        router.get("/search") { request, context in
+            self.answer(context) { try self.search(FormFields(query: request.uri.query ?? ""), context.signedIn) }
+        }
+        router.get("/actions") { request, context in
+            self.answer(context) { try self.actions(FormFields(query: request.uri.query ?? ""), context.signedIn) }
+        }
         router.post("/actions/:reference/:recommendation/:action/:change") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024)
             let form = FormFields(query: String(buffer: body))
             let parameters = context.parameters
-            return self.answer {
+            return self.answer(context) {
                 try self.changeAction(
                     "\(parameters.get("reference") ?? "")/\(parameters.get("recommendation") ?? "")/\(parameters.get("action") ?? "")",
-                    change: parameters.get("change") ?? "", form: form)
+                    change: parameters.get("change") ?? "", form: form, by: context.signedIn)
             }
         }
     }
@@ -75,28 +79,31 @@ struct Site: Sendable {
     /// Runs a page; a refusal the user can mend answers 400 with the command line's
     /// message, an unknown reference 404, anything else 500 without detail (no case text
     /// leaves in an error).
-    private func answer(_ page: () throws -> Response) -> Response {
+    private func answer(_ context: WebContext, _ page: () throws -> Response) -> Response {
         do {
             return try page()
         } catch let error as PageError {
-            return problem(error.status, error.message, back: error.back)
+            return problem(error.status, error.message, back: error.back, context.signedIn)
         } catch let error as FilterTextError {
-            return problem(.badRequest, error.description)
+            return problem(.badRequest, error.description, context.signedIn)
         } catch let error as StoreError {
-            return problem(.internalServerError, error.errorDescription ?? "the database could not be read")
+            return problem(.internalServerError, error.errorDescription ?? "the database could not be read", context.signedIn)
         } catch {
-            return problem(.internalServerError, "dus could not answer this page")
+            return problem(.internalServerError, "dus could not answer this page", context.signedIn)
         }
     }
 
-    private func problem(_ status: HTTPResponse.Status, _ message: String, back: String = "/") -> Response {
+    private func problem(_ status: HTTPResponse.Status, _ message: String, back: String = "/", _ who: SignedIn) -> Response {
         let title = status == .notFound ? "Not found" : status == .badRequest ? "Cannot show this" : "Something went wrong"
-        return Page.html(render("problem", ["title": title, "message": message, "back": back]), status: status)
+        return Page.html(render("problem", ["title": title, "message": message, "back": back], who), status: status)
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
+    /// The page `template` with `context`, and who is signed in for its header.
+    func render(_ template: String, _ context: [String: Any], _ who: SignedIn? = nil) -> String {
         var context = context
-        context["actor"] = store.actor
+        if let who {
+            context["who"] = ["name": who.name, "role": who.role.rawValue, "signsIn": signsIn, "csrf": who.formToken]
+        }
         return library.render(Self.withoutNil(context) ?? [:], withTemplate: template) ?? ""
     }
 
@@ -113,7 +120,7 @@ struct Site: Sendable {
 
     // MARK: Pages
 
-    private func dashboard() throws -> Response {
+    private func dashboard(_ who: SignedIn) throws -> Response {
         let today = Day.today()
         var statuses: [[String: Any]] = []
         var total = 0
@@ -138,10 +145,10 @@ struct Site: Sendable {
         return Page.html(render("dashboard", [
             "title": "Learning reviews", "statuses": statuses, "total": total, "asOf": today.description,
             "overdue": summary.overdue, "dueSoon": summary.dueSoon ?? 0, "open": summary.byStatus[.open] ?? 0, "learning": learning,
-        ]))
+        ], who))
     }
 
-    private func reviews(_ query: FormFields) throws -> Response {
+    private func reviews(_ query: FormFields, _ who: SignedIn) throws -> Response {
         let (text, filter) = try Self.filter(query)
         let all = try store.summaries(matching: filter)
         let (shown, pages) = try Self.page(all, query, path: "/reviews")
@@ -151,10 +158,10 @@ struct Site: Sendable {
                 ["reference": summary.reference, "kind": summary.kind.rawValue, "status": summary.status.rawValue,
                  "eventDate": summary.eventDate.description, "region": summary.region, "supervision": summary.supervision.rawValue]
             },
-        ].merging(pages) { $1 }))
+        ].merging(pages) { $1 }, who))
     }
 
-    private func review(_ reference: String, _ query: FormFields, problem: (anchor: String, message: String)? = nil) throws -> Response {
+    private func review(_ reference: String, _ who: SignedIn, problem: (anchor: String, message: String)? = nil) throws -> Response {
         guard let review = try store.review(reference.uppercased()) else {
             throw PageError(status: .notFound, message: "No review with the reference \(reference).", back: "/reviews")
         }
@@ -169,7 +176,8 @@ struct Site: Sendable {
             ["id": recommendation.id, "text": recommendation.text, "to": recommendation.to ?? "", "response": recommendation.response.rawValue,
              "reason": recommendation.reason as Any,
              "actions": recommendation.actions.map { action in
-                 actionContext(reference: review.reference, recommendation: recommendation.id, action: action, today: today, back: back, problem: problem)
+                 actionContext(reference: review.reference, recommendation: recommendation.id, action: action, today: today, back: back, who: who,
+                               problem: problem)
              }]
         }
         return Page.html(status: problem == nil ? .ok : .badRequest, body: render("review", [
@@ -180,11 +188,12 @@ struct Site: Sendable {
             "hasFindings": !review.findings.isEmpty, "findings": review.findings.map { ["text": $0.text, "themes": $0.themes.joined(separator: ", ")] },
             "hasLearning": !review.learning.isEmpty, "learning": review.learning.map { ["text": $0.text] },
             "hasRecommendations": !review.recommendations.isEmpty, "recommendations": recommendations, "history": history,
-        ]))
+        ], who))
     }
 
-    /// One action as the template `action` shows it, with its forms while it is open.
-    private func actionContext(reference: String, recommendation: String, action: Action, today: Day, back: String,
+    /// One action as the template `action` shows it, with its forms while it is open (for
+    /// an editor).
+    private func actionContext(reference: String, recommendation: String, action: Action, today: Day, back: String, who: SignedIn,
                                problem: (anchor: String, message: String)?) -> [String: Any] {
         let address = "\(reference)/\(recommendation)/\(action.id)"
         let anchor = "\(recommendation)-\(action.id)"
@@ -197,17 +206,17 @@ struct Site: Sendable {
             "completed": action.completedDate?.description as Any, "withdrawn": action.withdrawnReason as Any, "evidence": action.evidence as Any,
             "lastUpdate": action.updates.last.map { ["date": $0.date.description, "note": $0.note] } as Any,
         ]
-        if action.status == .open {
+        if action.status == .open && who.role == .editor {
             let mine = problem?.anchor == anchor ? problem?.message : nil
-            context["forms"] = ["csrf": formToken, "back": back + "#" + anchor, "today": today.description, "problem": mine as Any, "open": mine != nil]
+            context["forms"] = ["csrf": who.formToken, "back": back + "#" + anchor, "today": today.description, "problem": mine as Any, "open": mine != nil]
         }
         return context
     }
 
-    private func search(_ query: FormFields) throws -> Response {
+    private func search(_ query: FormFields, _ who: SignedIn) throws -> Response {
         let (text, filter) = try Self.filter(query)
         var context: [String: Any] = ["title": "Search", "filter": Self.filterContext(text), "query": query.value("q") ?? ""]
-        guard let words = query.value("q") else { return Page.html(render("search", context)) }
+        guard let words = query.value("q") else { return Page.html(render("search", context, who)) }
         let parsed: SearchQuery
         do {
             parsed = try SearchQuery(words)
@@ -245,10 +254,10 @@ struct Site: Sendable {
         context["groups"] = groups
         let pageCount = max(1, (results.matchingTexts + Self.pageSize - 1) / Self.pageSize)
         context.merge(Self.pager(query, path: "/search", page: page, pageCount: pageCount)) { $1 }
-        return Page.html(render("search", context))
+        return Page.html(render("search", context, who))
     }
 
-    private func actions(_ query: FormFields) throws -> Response {
+    private func actions(_ query: FormFields, _ who: SignedIn) throws -> Response {
         let (text, filter) = try Self.filter(query)
         var actionQuery = ActionQuery(asOf: Day.today())
         actionQuery.filter = filter
@@ -284,7 +293,7 @@ struct Site: Sendable {
             if let update = tracked.stored.lastUpdate { action.updates = [update] }
             byOwner[owner, default: []].append(actionContext(
                 reference: tracked.stored.reference, recommendation: tracked.recommendationID, action: action, today: today,
-                back: "/actions?" + FormFields.encode(query.pairs), problem: nil))
+                back: "/actions?" + FormFields.encode(query.pairs), who: who, problem: nil))
         }
         let heading = "\(Self.counted(all.count, "action", "actions")) as of \(today)" + (actionQuery.overdue ? ", overdue" : "")
             + (actionQuery.dueWithin.map { " (overdue or due within \($0) days)" } ?? "") + "."
@@ -293,17 +302,18 @@ struct Site: Sendable {
             "dueWithin": query.value("due-within") ?? "", "owner": query.value("owner") ?? "", "dueFrom": query.value("due-from") ?? "",
             "dueTo": query.value("due-to") ?? "",
             "owners": owners.map { ["owner": $0, "count": Self.counted(byOwner[$0]?.count ?? 0, "action", "actions") + " on this page", "actions": byOwner[$0] ?? []] },
-        ].merging(pages) { $1 }))
+        ].merging(pages) { $1 }, who))
     }
 
     // MARK: Forms
 
     /// A change to an action from one of its forms, made by the library as `dus action`
     /// makes it; a refusal is shown next to the form, on the review's page.
-    private func changeAction(_ path: String, change: String, form: FormFields) throws -> Response {
-        guard let token = form.value("csrf"), Gate.same(token, formToken) else {
+    private func changeAction(_ path: String, change: String, form: FormFields, by who: SignedIn) throws -> Response {
+        guard let token = form.value("csrf"), Gate.same(token, who.formToken) else {
             return Page.text(.forbidden, "This form did not come from this server's page (its token is missing or wrong); reload the page and try again.")
         }
+        guard who.role == .editor else { return Page.text(.forbidden, "\(who.name) is a reader: readers cannot change reviews.") }
         guard let address = ActionAddress(path, wantsAction: true) else {
             throw PageError(status: .notFound, message: "\(path) is not an action's address (REF/R1/A1).", back: "/actions")
         }
@@ -333,13 +343,13 @@ struct Site: Sendable {
             default:
                 throw PageError(status: .notFound, message: "\(change) is not a change this server makes.", back: "/actions")
             }
-            try store.change(made, at: address, today: today)
+            try store.change(made, at: address, today: today, actor: signsIn ? who.name : nil)
         } catch let error as ActionFormError {
-            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.message))
+            return try review(address.reference, who, problem: (anchor, error.message))
         } catch let error as ActionChangeError {
-            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.errorDescription ?? "\(error)"))
+            return try review(address.reference, who, problem: (anchor, error.errorDescription ?? "\(error)"))
         } catch let error as ProblemsError {
-            return try review(address.reference, FormFields(query: ""), problem: (anchor, error.problems.map { "\($0)" }.joined(separator: "; ")))
+            return try review(address.reference, who, problem: (anchor, error.problems.map { "\($0)" }.joined(separator: "; ")))
         } catch StoreError.notFound {
             throw PageError(status: .notFound, message: "No review with the reference \(address.reference).", back: "/actions")
         }

@@ -3,6 +3,7 @@ import DUSCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdBcrypt
 import Logging
 import Synchronization
 
@@ -10,15 +11,22 @@ import Synchronization
 /// as the command line. Pages are rendered on the server from the templates of
 /// `templates/web`, work without JavaScript, and fetch nothing from anywhere else.
 ///
-/// It serves this computer only (a loopback address). A browser is let in by the random
-/// key in the address `dus serve` prints, then by a cookie holding it; the Host header
-/// must name the loopback address, so that another site cannot reach it through DNS
-/// rebinding. Changes are recorded as the user who started the server.
+/// By default it serves this computer only (a loopback address): a browser is let in by
+/// the random key in the address `dus serve` prints, then by a cookie holding it; the Host
+/// header must name the loopback address, so that another site cannot reach it through
+/// DNS rebinding; changes are recorded as the user who started the server. With a users
+/// file, everyone signs in, readers cannot change anything, and changes are recorded as
+/// the user signed in; only then, and behind a proxy that terminates TLS, may it listen
+/// on another address.
 public struct WebServer: Sendable {
     public struct Settings: Sendable {
         public var databasePath: String
         public var host = "127.0.0.1"
         public var port = 8080
+        /// Who may sign in (`--users FILE`); nil lets in this computer's browser by the key.
+        public var users: [WebUser]?
+        /// A reverse proxy in front terminates TLS (`--behind-proxy`): cookies are Secure.
+        public var behindProxy = false
 
         public init(databasePath: String) {
             self.databasePath = databasePath
@@ -37,10 +45,11 @@ public struct WebServer: Sendable {
 
     /// Opens the database for the server; refuses an address other than this computer's.
     public init(settings: Settings, store: Store) throws {
-        guard Self.isLoopback(settings.host) else {
+        guard Self.isLoopback(settings.host) || (settings.users != nil && settings.behindProxy) else {
             throw Refusal(errorDescription: """
-                --host \(settings.host): dus serve answers only on this computer (127.0.0.1, ::1 or localhost) for now; \
-                serving other computers needs sign-in and TLS, which are not built yet
+                --host \(settings.host): serving other computers needs --users FILE (everyone signs in) and --behind-proxy \
+                (a reverse proxy in front terminates TLS; dus serve has no TLS of its own yet); without them it answers only \
+                on this computer (127.0.0.1, ::1 or localhost)
                 """)
         }
         self.settings = settings
@@ -55,10 +64,14 @@ public struct WebServer: Sendable {
     /// Runs until SIGINT or SIGTERM, then lets requests in flight finish. `announce` is
     /// called once the server listens, with the address to open.
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
-        let site = try Site(store: store, key: key)
-        let router = Router()
+        let site = try Site(store: store, signsIn: settings.users != nil)
+        let router = Router(context: WebContext.self)
         let listening = ListeningPort(settings.port)
-        router.add(middleware: Gate(key: key, port: listening))
+        let sessions = Sessions()
+        let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), users: settings.users, sessions: sessions,
+                        secureCookies: settings.behindProxy, localUser: store.actor)
+        router.add(middleware: gate)
+        gate.addSignIn(to: router, site: site)
         site.addRoutes(to: router)
         let host = settings.host == "localhost" ? "127.0.0.1" : settings.host
         var logger = Logger(label: "dus serve")
@@ -72,23 +85,51 @@ public struct WebServer: Sendable {
                 let port = channel.localAddress?.port ?? 0
                 listening.port.withLock { $0 = port }
                 let shown = host.contains(":") ? "[\(host)]" : host
-                announce("http://\(shown):\(port)/?key=\(key)")
+                announce("http://\(shown):\(port)/" + (settings.users == nil ? "?key=\(key)" : " (sign in with a name from the users file)"))
             },
             logger: logger)
         try await app.runService()
     }
 }
 
-/// Lets a request through only from this computer's browser: the Host header names the
-/// loopback address and the server's port, and the request carries the key, in the
-/// address (the first time, answered by setting the cookie) or in the cookie. Every
-/// response, refusals included, carries the security headers.
+/// The request context of `dus serve`: who is signed in, once the gate has let the
+/// request through.
+public struct WebContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    var signedIn = SignedIn(name: "", role: .reader, formToken: "", session: nil)
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// Who a request comes from: a user signed in, or (without users) this computer's user.
+struct SignedIn: Sendable {
+    var name: String
+    var role: WebUser.Role
+    /// The token every form of the session carries.
+    var formToken: String
+    /// The session's id; nil when let in by the key.
+    var session: String?
+}
+
+/// Lets a request through only from someone allowed, and adds the security headers to
+/// every response, refusals included. Without users: this computer's browser, by the key
+/// in the address (the first time, answered by setting the cookie) or in the cookie, with
+/// the Host header naming the loopback address. With users: a session cookie from signing
+/// in; other pages send the browser to sign in.
 struct Gate: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WebContext
     let key: String
     let port: ListeningPort
+    let checksHost: Bool
+    let users: [WebUser]?
+    let sessions: Sessions
+    let secureCookies: Bool
+    let localUser: String
 
-    static let cookie = "dus_key"
+    static let keyCookie = "dus_key"
+    static let sessionCookie = "dus_session"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await decide(request, context: context, next: next)
@@ -97,21 +138,87 @@ struct Gate: RouterMiddleware {
     }
 
     private func decide(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard isAllowedHost(request.head.authority) else {
-            return Page.text(.misdirectedRequest, "This server answers only at the address dus serve printed.")
+        if checksHost {
+            guard isAllowedHost(request.head.authority) else {
+                return Page.text(.misdirectedRequest, "This server answers only at the address dus serve printed.")
+            }
+        }
+        var context = context
+        let path = request.uri.path
+        if users != nil {
+            if path == "/style.css" || path == "/sign-in" { return try await next(request, context) }
+            guard let id = request.cookies[Self.sessionCookie]?.value, let signedIn = sessions.find(id) else {
+                guard request.method == .get else { return Page.text(.forbidden, "Sign in first.") }
+                let back = Self.withoutKey(path: path, query: request.uri.query)
+                return Response(status: .seeOther, headers: [.location: "/sign-in?" + FormFields.encode([("next", back)])])
+            }
+            context.signedIn = signedIn
+            return try await next(request, context)
         }
         let query = FormFields(query: request.uri.query ?? "")
         if let given = query.value("key") {
             guard Self.same(given, key) else { return Page.text(.forbidden, "This key is not the one dus serve printed.") }
             // The key goes into a cookie, and out of the address (and the browser's history).
-            var response = Response(status: .seeOther, headers: [.location: Self.withoutKey(path: request.uri.path, query: request.uri.query)])
-            response.setCookie(Cookie(name: Self.cookie, value: key, path: "/", httpOnly: true, sameSite: .strict))
+            var response = Response(status: .seeOther, headers: [.location: Self.withoutKey(path: path, query: request.uri.query)])
+            response.setCookie(Cookie(name: Self.keyCookie, value: key, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
-        guard let cookie = request.cookies[Self.cookie]?.value, Self.same(cookie, key) else {
+        guard let cookie = request.cookies[Self.keyCookie]?.value, Self.same(cookie, key) else {
             return Page.text(.forbidden, "Open the address that dus serve printed when it started (it holds a key for this browser).")
         }
+        context.signedIn = SignedIn(name: localUser, role: .editor, formToken: Self.token(from: key, for: "forms"), session: nil)
         return try await next(request, context)
+    }
+
+    /// The sign-in and sign-out pages, when there are users.
+    func addSignIn(to router: Router<WebContext>, site: Site) {
+        guard let users else { return }
+        router.get("/sign-in") { request, _ in
+            let query = FormFields(query: request.uri.query ?? "")
+            return Page.html(site.render("sign-in", ["title": "Sign in", "next": Self.safeNext(query.value("next"))]))
+        }
+        router.post("/sign-in") { request, _ in
+            var request = request
+            let form = FormFields(query: String(buffer: try await request.collectBody(upTo: 16 * 1024)))
+            let name = form.value("name") ?? ""
+            let next = Self.safeNext(form.value("next"))
+            // The same bcrypt work whether or not the name is known: the time says nothing.
+            let user = users.first { $0.name == name }
+            let accepted = (user ?? Self.nobody).accepts(form.pairs.first { $0.name == "password" }?.value ?? "") && user != nil
+            guard let user, accepted else {
+                // Each failure for a name doubles the wait before the answer, up to 16 s.
+                let wait = sessions.failed(name)
+                try await Task.sleep(for: .seconds(wait))
+                return Page.html(site.render("sign-in", ["title": "Sign in", "next": next, "problem": "That name and password do not match a user of this server."]),
+                                 status: .unauthorized)
+            }
+            sessions.succeeded(name)
+            let id = Self.randomHex()
+            sessions.open(id, SignedIn(name: user.name, role: user.role, formToken: Self.randomHex(), session: id))
+            var response = Response(status: .seeOther, headers: [.location: next])
+            response.setCookie(Cookie(name: Self.sessionCookie, value: id, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+        router.post("/sign-out") { request, context in
+            var request = request
+            let form = FormFields(query: String(buffer: try await request.collectBody(upTo: 16 * 1024)))
+            guard let token = form.value("csrf"), Self.same(token, context.signedIn.formToken) else {
+                return Page.text(.forbidden, "This form did not come from this server's page; reload the page and try again.")
+            }
+            if let id = context.signedIn.session { sessions.close(id) }
+            var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
+            response.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+    }
+
+    /// A user no name matches: a real bcrypt hash, so that an unknown name costs the same time.
+    private static let nobody = WebUser(name: "", role: .reader, hash: Bcrypt.hash(randomHex(), cost: 12))
+
+    /// Where to go after signing in: a path of this server only.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
     }
 
     private func isAllowedHost(_ authority: String?) -> Bool {
@@ -125,6 +232,17 @@ struct Gate: RouterMiddleware {
         let (x, y) = (Array(a.utf8), Array(b.utf8))
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func randomHex() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// A token made from the key for one use (the forms' token): a page of another site
+    /// cannot know it.
+    static func token(from key: String, for use: String) -> String {
+        let digest = HMAC<SHA256>.authenticationCode(for: Data(use.utf8), using: SymmetricKey(data: Data(key.utf8)))
+        return Data(digest).map { String(format: "%02x", $0) }.joined()
     }
 
     static func withoutKey(path: String, query: String?) -> String {
@@ -142,6 +260,45 @@ struct Gate: RouterMiddleware {
         headers[.referrerPolicy] = "no-referrer"
         headers[.cacheControl] = "no-store"
     }
+}
+
+/// The sessions of signed-in users, in memory (signing in again after a restart), and
+/// the failed sign-ins of each name, which slow the next answer down.
+final class Sessions: Sendable {
+    private struct Session {
+        var signedIn: SignedIn
+        var lastSeen: Date
+    }
+
+    /// A session unused for this long ends.
+    static let idle: TimeInterval = 8 * 3600
+    private let table = Mutex<[String: Session]>([:])
+    private let failures = Mutex<[String: Int]>([:])
+
+    func find(_ id: String) -> SignedIn? {
+        table.withLock { table in
+            guard let session = table[id], Date().timeIntervalSince(session.lastSeen) < Self.idle else {
+                table[id] = nil
+                return nil
+            }
+            table[id]?.lastSeen = Date()
+            return session.signedIn
+        }
+    }
+
+    func open(_ id: String, _ signedIn: SignedIn) { table.withLock { $0[id] = Session(signedIn: signedIn, lastSeen: Date()) } }
+    func close(_ id: String) { _ = table.withLock { $0.removeValue(forKey: id) } }
+
+    /// Records a failed sign-in for `name`; returns the seconds to wait before answering:
+    /// 1, 2, 4, ... up to 16.
+    func failed(_ name: String) -> Int {
+        failures.withLock { failures in
+            failures[name, default: 0] += 1
+            return min(1 << min(failures[name, default: 1] - 1, 4), 16)
+        }
+    }
+
+    func succeeded(_ name: String) { _ = failures.withLock { $0.removeValue(forKey: name) } }
 }
 
 /// The port the server listens on, known once it listens (`--port 0` takes any free one).

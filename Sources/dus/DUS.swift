@@ -19,7 +19,7 @@ struct DUS: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ImportCommand.self, ValidateCommand.self, ShowCommand.self, ListCommand.self,
-            ExportCommand.self, FactorsCommand.self, PatternsCommand.self, SearchCommand.self, SimilarCommand.self, ActionsCommand.self, ActionCommand.self, RecommendationCommand.self, ActionPlanCommand.self, BulletinCommand.self, NewCommand.self, EditCommand.self, StatusCommand.self, HistoryCommand.self, ServeCommand.self, RedactCommand.self, DeleteCommand.self, DoctorCommand.self, BackupCommand.self, GenerateCommand.self,
+            ExportCommand.self, FactorsCommand.self, PatternsCommand.self, SearchCommand.self, SimilarCommand.self, ActionsCommand.self, ActionCommand.self, RecommendationCommand.self, ActionPlanCommand.self, BulletinCommand.self, NewCommand.self, EditCommand.self, StatusCommand.self, HistoryCommand.self, ServeCommand.self, UserCommand.self, RedactCommand.self, DeleteCommand.self, DoctorCommand.self, BackupCommand.self, GenerateCommand.self,
         ]
     )
 }

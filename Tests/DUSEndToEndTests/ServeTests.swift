@@ -92,12 +92,67 @@ import Glibc
         #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
     }
 
+    @Test func withUsersEveryoneSignsInAndReadersCannotChangeAnything() throws {
+        let harness = try Harness()
+        #expect(try harness.run("import", Harness.examples).status == 0)
+        let users = harness.path("users.txt")
+        #expect(try harness.run(["user", "add", "ed", "--role", "editor", "--users", users, "--password-stdin"], input: "correct horse battery\n").status == 0)
+        #expect(try harness.run(["user", "add", "rita", "--role", "reader", "--users", users, "--password-stdin"], input: "reader password 1\n").status == 0)
+        // The file holds hashes, never the passwords, and only its owner can read it.
+        let file = try String(contentsOfFile: users, encoding: .utf8)
+        #expect(!file.contains("correct horse") && file.contains("ed:editor:$2b$"))
+        #expect((try FileManager.default.attributesOfItem(atPath: users)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let (server, address, _) = try Self.start(harness, ["--users", users])
+        defer { if server.isRunning { server.terminate() } }
+        #expect(!address.contains("key="))
+        let base = String(address.dropLast(address.hasSuffix("/") ? 1 : 0))
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        browser.arguments = [Harness.packageRoot.appendingPathComponent("Tests/DUSEndToEndTests/Browser/serve_users.py").path, base,
+                             Harness.binary.path, harness.path("dus.sqlite")]
+        browser.environment = harness.environment
+        let out = Pipe()
+        browser.standardOutput = out
+        browser.standardError = out
+        try browser.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        browser.waitUntilExit()
+        #expect(browser.terminationStatus == 0, "\(printed)")
+        #expect(printed.components(separatedBy: "ok: ").count >= 12, "\(printed)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+
+        // Behind a proxy that terminates TLS it may listen on every address, and its
+        // session cookie is marked Secure.
+        let (proxied, proxiedAddress, _) = try Self.start(harness, ["--users", users, "--behind-proxy", "--host", "0.0.0.0"])
+        defer { if proxied.isRunning { proxied.terminate() } }
+        let port = proxiedAddress.split(separator: ":").last.map { String($0.prefix { $0.isNumber }) } ?? ""
+        let cookie = try Harness.python("""
+            import urllib.request, urllib.parse
+            class Stay(urllib.request.HTTPRedirectHandler):
+                def redirect_request(self, *args): return None
+            opener = urllib.request.build_opener(Stay)
+            data = urllib.parse.urlencode({"name": "ed", "password": "correct horse battery", "next": "/"}).encode()
+            try:
+                opener.open("http://127.0.0.1:\(port)/sign-in", data=data)
+            except urllib.error.HTTPError as answer:
+                print(answer.code, answer.headers.get("Set-Cookie"))
+            """, input: "")
+        #expect(cookie.hasPrefix("303 dus_session="), "\(cookie)")
+        #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "\(cookie)")
+        kill(proxied.processIdentifier, SIGTERM)
+        proxied.waitUntilExit()
+    }
+
     @Test func anAddressOtherThanThisComputersIsRefused() throws {
         let harness = try Harness()
         #expect(try harness.run("import", Harness.examples).status == 0)
         let refused = try harness.run("serve", "--host", "0.0.0.0", "--port", "0")
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("--host 0.0.0.0: dus serve answers only on this computer"))
+        #expect(refused.stderr.contains("--host 0.0.0.0: serving other computers needs --users FILE"))
+        let short = try harness.run(["user", "add", "x", "--role", "reader", "--users", harness.path("u.txt"), "--password-stdin"], input: "short\n")
+        #expect(short.status == 1 && short.stderr.contains("at least 12 characters"))
+        #expect(!FileManager.default.fileExists(atPath: harness.path("u.txt")))
         let missing = try harness.run(["serve", "--port", "0"], environment: ["DUS_DB": harness.path("no-such.sqlite")])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no database at"))

@@ -209,11 +209,11 @@ extension ActionAddress {
 }
 
 extension Store {
-    /// Makes `change` on the action at `address` and records it (`Store.change`): the one
-    /// call behind `dus action` and the forms of `dus serve`.
+    /// Makes `change` on the action at `address` and records it (`Store.change`), as
+    /// `actor` when given: the one call behind `dus action` and the forms of `dus serve`.
     @discardableResult
-    public func change(_ change: ActionChange, at address: ActionAddress, today: Day = .today()) throws -> ChangeOutcome {
-        try self.change(address.reference, event: change.event, detail: address.description, today: today) {
+    public func change(_ change: ActionChange, at address: ActionAddress, today: Day = .today(), actor: String? = nil) throws -> ChangeOutcome {
+        try self.change(address.reference, event: change.event, detail: address.description, today: today, actor: actor) {
             try change.apply(to: &$0, at: address, today: today)
         }
     }

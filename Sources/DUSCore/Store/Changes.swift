@@ -19,10 +19,11 @@ extension Store {
     /// On a published review, a change only under `recommendations[*].actions[*]` is
     /// progress: it needs no reason and is audited as `event`. Any other change to a
     /// published review is an amendment: it needs `reason` and is audited as `amended`.
-    /// `detail` names what was changed (an address such as `REF/R1/A1`).
+    /// `detail` names what was changed (an address such as `REF/R1/A1`). `actor` is who
+    /// made it, when not the store's own (a user signed in to `dus serve`).
     public func change(
         _ reference: String, event: String, reason: String? = nil, detail: String? = nil, today: Day = .today(),
-        now: String = Store.timestamp(), _ modify: (inout Review) throws -> Void
+        now: String = Store.timestamp(), actor: String? = nil, _ modify: (inout Review) throws -> Void
     ) throws -> ChangeOutcome {
         let reason = try Self.screenedReason(reason)
         return try write { db in
@@ -42,7 +43,7 @@ extension Store {
             try replaceStored(checked, db, now: now)
             // An amendment's entry says why (its reason); the fields changed say where.
             try audit(db, reference: reference, event: recorded, now: now, reason: reason, detail: recorded == "amended" ? nil : detail,
-                      content: stored, after: checked)
+                      content: stored, after: checked, actor: actor)
             return ChangeOutcome(event: recorded, review: checked)
         }
     }

@@ -87,8 +87,8 @@ extension Store {
     }
 
     func audit(_ db: Database, reference: String, event: String, now: String, reason: String? = nil, detail: String? = nil, content: Review?,
-               after: Review? = nil, changes: [FieldChange]? = nil) throws {
-        try AuditTrail(db, catalogue: catalogue, actor: actor).record(
+               after: Review? = nil, changes: [FieldChange]? = nil, actor: String? = nil) throws {
+        try AuditTrail(db, catalogue: catalogue, actor: actor ?? self.actor).record(
             reference: reference, event: event, now: now, reason: reason, detail: detail, content: content, after: after, changes: changes)
     }
 

@@ -12,19 +12,30 @@ struct ServeCommand: ParsableCommand {
             user of the machine, or another site, cannot). Changes made in the browser are recorded in the audit trail \
             as the user who started the server. Ctrl-C stops it; requests under way finish first.
 
+            With --users FILE (written by dus user add), everyone signs in: readers see every page, editors can also \
+            keep actions current, and changes are recorded as the user signed in. To serve other computers, give \
+            --users and --behind-proxy (a reverse proxy in front terminates TLS) with --host 0.0.0.0 or the address.
+
             Examples:
               dus serve
               dus serve --db reviews.sqlite --port 8090
+              dus serve --users team-users.txt --behind-proxy --host 0.0.0.0
             """)
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "The address to listen on: this computer's (127.0.0.1, ::1 or localhost).") var host = "127.0.0.1"
+    @Option(help: "The address to listen on: this computer's (127.0.0.1, ::1 or localhost) unless --users and --behind-proxy are given.")
+    var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free port).") var port = 8080
+    @Option(help: "The users file (dus user add writes it): everyone signs in, readers cannot change anything.", completion: .file())
+    var users: String?
+    @Flag(help: "A reverse proxy in front terminates TLS (needed, with --users, to listen on another address); cookies are marked Secure.")
+    var behindProxy = false
 
     func run() throws {
         let server = try reportingErrors {
             var settings = WebServer.Settings(databasePath: database.path)
-            (settings.host, settings.port) = (host, port)
+            (settings.host, settings.port, settings.behindProxy) = (host, port, behindProxy)
+            if let users { settings.users = try UserFile.read(users) }
             return try WebServer(settings: settings, store: try database.open(.write))
         }
         // The server runs on Swift's concurrency threads; this thread waits for it to stop.

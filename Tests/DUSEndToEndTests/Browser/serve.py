@@ -12,11 +12,17 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 address, dus, database, hostile, shots = sys.argv[1:6]
 parts = urllib.parse.urlsplit(address)
 base = f"{parts.scheme}://{parts.netloc}"
 key = urllib.parse.parse_qs(parts.query)["key"][0]
+
+
+def wait_for(condition):
+    """Waits for the page a click led to (a click may return before it comes)."""
+    return WebDriverWait(driver, 60).until(condition)
 
 
 def check(condition, what):
@@ -46,13 +52,14 @@ try:
     box = driver.find_element(By.NAME, "q")
     box.send_keys("naloxone release")
     box.submit()
-    summary = driver.find_element(By.CSS_SELECTOR, "p.count").text
+    summary = wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, "p.count"))[0].text
     check("match naloxone release" in summary, f"the search says what it found: {summary}")
     marks = driver.find_elements(By.CSS_SELECTOR, "section.hit mark")
     check(len(marks) > 0 and all(m.text.lower().startswith(("naloxone", "releas")) for m in marks), "matched words are marked")
     first = driver.find_element(By.CSS_SELECTOR, "section.hit h2 a")
     reference = first.text
     first.click()
+    wait_for(lambda d: d.find_element(By.TAG_NAME, "h1").text == reference)
     check(driver.find_element(By.TAG_NAME, "h1").text == reference, f"a hit opens its review {reference}")
     check("History" in driver.page_source and "imported" in driver.page_source, "the review shows its history")
     check(" nil" not in driver.find_element(By.TAG_NAME, "main").text, "no absent value shows as nil")
@@ -65,6 +72,7 @@ try:
     form = article.find_element(By.CSS_SELECTOR, "form[action$='/update']")
     form.find_element(By.NAME, "note").send_keys("Asked the owner for a date; kits now held at the hostel.")
     form.find_element(By.CSS_SELECTOR, "button").click()
+    wait_for(lambda d: "#" in d.current_url)
     check("/actions" in driver.current_url, f"the form returns to the list ({driver.current_url})")
     if shots != "-":
         driver.get(base + "/actions?overdue=1")
@@ -88,7 +96,7 @@ try:
     date.send_keys("2031-01-01")
     form.find_element(By.NAME, "note").send_keys("A note from the future.")
     form.find_element(By.CSS_SELECTOR, "button").click()
-    problem = driver.find_element(By.CSS_SELECTOR, "article.action p.problem").text
+    problem = wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, "article.action p.problem"))[0].text
     check("is in the future" in problem, f"a date in the future is refused next to the form: {problem}")
     after = json.loads(subprocess.run([dus, "history", "--db", database, action_reference, "--format", "json"],
                                       check=True, capture_output=True, text=True).stdout)
