@@ -40,6 +40,8 @@ struct Site: Sendable {
             ("dashboard", PackageResources.dashboard_mustache), ("reviews", PackageResources.reviews_mustache),
             ("review", PackageResources.review_mustache), ("search", PackageResources.search_mustache),
             ("actions", PackageResources.actions_mustache), ("sign-in", PackageResources.sign_in_mustache),
+            ("patterns", PackageResources.patterns_mustache), ("plans", PackageResources.plans_mustache),
+            ("bulletins", PackageResources.bulletins_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -50,7 +52,10 @@ struct Site: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.style_css)))
         }
+        // The pages a bulletin or an action plan makes name no icon; the browser asks anyway.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/") { _, context in self.answer(context) { try self.dashboard(context.signedIn) } }
+        addReportRoutes(to: router)
         router.get("/reviews") { request, context in
             self.answer(context) { try self.reviews(FormFields(query: request.uri.query ?? ""), context.signedIn) }
         }
@@ -79,7 +84,7 @@ struct Site: Sendable {
     /// Runs a page; a refusal the user can mend answers 400 with the command line's
     /// message, an unknown reference 404, anything else 500 without detail (no case text
     /// leaves in an error).
-    private func answer(_ context: WebContext, _ page: () throws -> Response) -> Response {
+    func answer(_ context: WebContext, _ page: () throws -> Response) -> Response {
         do {
             return try page()
         } catch let error as PageError {
@@ -104,7 +109,8 @@ struct Site: Sendable {
         if let who {
             context["who"] = ["name": who.name, "role": who.role.rawValue, "signsIn": signsIn, "csrf": who.formToken]
         }
-        return library.render(Self.withoutNil(context) ?? [:], withTemplate: template) ?? ""
+        // Every template is built in: a name that is not is a fault of dus, said so.
+        return library.render(Self.withoutNil(context) ?? [:], withTemplate: template) ?? "dus: no page template \(template)"
     }
 
     /// The context with every absent value left out, at any depth: Mustache would show

@@ -111,6 +111,30 @@ try:
         driver.save_screenshot(f"{shots}/serve-review.png")
 
     # The refused form's page answers 400 on purpose; anything else is a fault.
+    # Patterns with slices and charts; an action plan; a bulletin prepared, previewed and
+    # downloaded, each page with its own style sheet let in by its hash (no console error).
+    driver.get(base + "/patterns?by=kind&period=2025")
+    charts = driver.find_elements(By.CSS_SELECTOR, "figure.chart svg")
+    check(len(charts) == 2 and all(c.find_element(By.TAG_NAME, "title") for c in charts), f"patterns by kind draw a chart per kind ({len(charts)})")
+    check("Risk factors" in driver.find_element(By.CSS_SELECTOR, "pre.report").text, "and show the report")
+    driver.get(base + "/action-plan")
+    driver.find_element(By.CSS_SELECTOR, "main ul li a[href^='/action-plan/']").click()
+    wait_for(lambda d: d.find_elements(By.TAG_NAME, "table"))
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Action plan"), f"a review's action plan opens ({driver.title})")
+    margin = driver.execute_script("return getComputedStyle(document.body).marginLeft")
+    check(margin == "24px", f"with its own style sheet (body margin {margin}, not the browser's 8px)")
+    driver.get(base + "/bulletins")
+    driver.find_element(By.NAME, "period").send_keys("2025")
+    driver.find_element(By.NAME, "issuer").send_keys("Example region <b>")
+    driver.find_element(By.CSS_SELECTOR, "main form button").click()
+    wait_for(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "Preview"))
+    driver.find_element(By.PARTIAL_LINK_TEXT, "Preview").click()
+    wait_for(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Learning bulletin"), "the bulletin's preview opens")
+    check("Example region <b>" in driver.find_element(By.TAG_NAME, "body").text, "its issuer shown as text")
+    margin = driver.execute_script("return getComputedStyle(document.querySelector('main') || document.body).maxWidth")
+    check(margin not in (None, "none"), f"its own style sheet applies ({margin})")
+
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
               and not ("/update - Failed to load resource" in entry["message"] and "400" in entry["message"])]
     check(errors == [], f"the browser's console is quiet ({errors[:2]})")
@@ -142,3 +166,6 @@ form = urllib.parse.urlencode({"note": "no token", "date": "2026-11-20"}).encode
 check(status("/actions/" + address_text + "/update", method="POST", data=form)[0] == 403, "a POST without the form's token is refused")
 check(status("/reviews/NO-SUCH-1")[0] == 404, "an unknown reference answers 404")
 check(status("/reviews?kind=bogus")[0] == 400, "a bad filter answers 400")
+code, headers = status("/bulletins/bulletin.md?period=2025")
+check(code == 200 and headers.get("Content-Disposition") == 'attachment; filename="bulletin-2025.md"', f"the bulletin's Markdown downloads ({headers.get('Content-Disposition')})")
+check(status("/bulletins?period=2025-Q9")[0] == 400, "a bad period answers 400")
