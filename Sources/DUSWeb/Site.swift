@@ -3,6 +3,7 @@ import DUSCore
 import Foundation
 import Hummingbird
 import Mustache
+import Synchronization
 
 /// A page's answer: HTML from a template, or a plain message.
 enum Page {
@@ -22,15 +23,24 @@ enum Page {
 /// template. Every value from a review goes through Mustache's `{{…}}`, which escapes
 /// HTML; only marks dus makes itself (a snippet's `<mark>`) use `{{{…}}}`.
 struct Site: Sendable {
-    let store: Store
+    /// Connections to the database, one for each core: pages read through them in turn,
+    /// side by side (SQLite's WAL lets readers read while another writes).
+    let stores: [Store]
+    private let turn = Turn()
+    let cache = PageCache()
     let library: MustacheLibrary
     /// Whether people sign in (`--users`): changes are then recorded as the user signed in.
     let signsIn: Bool
 
     static let pageSize = 50
 
-    init(store: Store, signsIn: Bool) throws {
-        self.store = store
+    /// The connection for the next read.
+    var store: Store { stores[turn.next() % stores.count] }
+    /// The connection every change goes through, and whose `data_version` the cache reads.
+    var writer: Store { stores[0] }
+
+    init(stores: [Store], signsIn: Bool) throws {
+        self.stores = stores
         self.signsIn = signsIn
         var library = MustacheLibrary()
         let templates: [(String, [UInt8])] = [
@@ -126,31 +136,40 @@ struct Site: Sendable {
 
     // MARK: Pages
 
+    /// What the dashboard shows, worked out once for each state of the database.
+    struct Dashboard: Sendable {
+        var statuses: [(status: String, count: Int)] = []
+        var summary: ActionSummary
+        var learning: [Review]
+    }
+
     private func dashboard(_ who: SignedIn) throws -> Response {
         let today = Day.today()
-        var statuses: [[String: Any]] = []
-        var total = 0
-        try store.snapshot { snapshot in
-            for status in Status.allCases {
-                var filter = ReviewFilter()
-                filter.status = status
-                let count = try snapshot.count(matching: filter)
-                total += count
-                statuses.append(["status": status.rawValue, "count": count])
+        let data = try cache.value("dashboard", store: writer) { () throws -> Dashboard in
+            let store = self.store
+            var statuses: [(status: String, count: Int)] = []
+            try store.snapshot { snapshot in
+                for status in Status.allCases {
+                    var filter = ReviewFilter()
+                    filter.status = status
+                    statuses.append((status.rawValue, try snapshot.count(matching: filter)))
+                }
             }
+            var query = ActionQuery(asOf: today)
+            query.dueWithin = 28
+            var published = ReviewFilter()
+            published.status = .published
+            let learning = try store.newestReviews(matching: published, limit: 40).filter { !$0.learning.isEmpty }.prefix(5)
+            return Dashboard(statuses: statuses, summary: try ActionTracker(store: store).summary(query), learning: Array(learning))
         }
-        var query = ActionQuery(asOf: today)
-        query.dueWithin = 28
-        let summary = try ActionTracker(store: store).summary(query)
-        var published = ReviewFilter()
-        published.status = .published
-        let learning = try store.newestReviews(matching: published, limit: 40).filter { !$0.learning.isEmpty }.prefix(5).map { review -> [String: Any] in
+        let learning = data.learning.map { review -> [String: Any] in
             ["reference": review.reference, "kind": review.kind.rawValue, "month": Self.month(review.eventDate), "region": review.region,
              "points": review.learning.map(\.text)]
         }
         return Page.html(render("dashboard", [
-            "title": "Learning reviews", "statuses": statuses, "total": total, "asOf": today.description,
-            "overdue": summary.overdue, "dueSoon": summary.dueSoon ?? 0, "open": summary.byStatus[.open] ?? 0, "learning": learning,
+            "title": "Learning reviews", "statuses": data.statuses.map { ["status": $0.status, "count": $0.count] },
+            "total": data.statuses.reduce(0) { $0 + $1.count }, "asOf": today.description, "overdue": data.summary.overdue,
+            "dueSoon": data.summary.dueSoon ?? 0, "open": data.summary.byStatus[.open] ?? 0, "learning": learning,
         ], who))
     }
 
@@ -230,8 +249,12 @@ struct Site: Sendable {
             throw PageError(status: .badRequest, message: error.errorDescription ?? "\(error)", back: "/search")
         }
         let page = try Self.pageNumber(query)
-        let results = try SearchEngine(store: store).search(parsed, matching: filter, limit: page * Self.pageSize, matches: false,
-                                                            snippetMarker: "\u{1}")
+        // Kept while the database stays as it is, as the list of actions is: the same search
+        // (a page of it, a search shared by link) is not ranked again.
+        let key = "search?" + FormFields.encode(query.pairs)
+        let results = try cache.value(key, store: writer) {
+            try SearchEngine(store: store).search(parsed, matching: filter, limit: page * Self.pageSize, matches: false, snippetMarker: "\u{1}")
+        }
         let hits = Array(results.hits.dropFirst((page - 1) * Self.pageSize))
         var groups: [[String: Any]] = []
         var index: [String: Int] = [:]
@@ -281,7 +304,9 @@ struct Site: Sendable {
         (actionQuery.dueFrom, actionQuery.dueTo) = (try day("due-from"), try day("due-to"))
         // Open actions unless a status is asked for (as chase lists do).
         if !actionQuery.overdue && actionQuery.dueWithin == nil { actionQuery.status = .open }
-        let all = try ActionTracker(store: store).actions(actionQuery)
+        // The whole sorted list is kept while the database stays as it is: its pages follow.
+        let listed = "actions?" + FormFields.encode(query.pairs.filter { $0.name != "page" })
+        let all = try cache.value(listed, store: writer) { try ActionTracker(store: store).actions(actionQuery) }
         let (shown, pages) = try Self.page(all, query, path: "/actions")
         let today = actionQuery.asOf
         // By owner, the owner of the longest-overdue action first; in the list's order within.
@@ -349,7 +374,8 @@ struct Site: Sendable {
             default:
                 throw PageError(status: .notFound, message: "\(change) is not a change this server makes.", back: "/actions")
             }
-            try store.change(made, at: address, today: today, actor: signsIn ? who.name : nil)
+            try writer.change(made, at: address, today: today, actor: signsIn ? who.name : nil)
+            cache.changed()
         } catch let error as ActionFormError {
             return try review(address.reference, who, problem: (anchor, error.message))
         } catch let error as ActionChangeError {
@@ -464,4 +490,11 @@ struct PageError: Error {
 struct ActionFormError: Error {
     var message: String
     init(_ message: String) { self.message = message }
+}
+
+/// Takes turns: each call gives the next number.
+final class Turn: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func next() -> Int { count.add(1, ordering: .relaxed).newValue & Int.max }
 }

@@ -39,12 +39,13 @@ public struct WebServer: Sendable {
     }
 
     public let settings: Settings
-    let store: Store
+    let stores: [Store]
     /// The key in the printed address and the session cookie: 32 random bytes, as hex.
     let key: String
 
-    /// Opens the database for the server; refuses an address other than this computer's.
-    public init(settings: Settings, store: Store) throws {
+    /// The server over the database that `open` opens (once for each core); refuses an
+    /// address other than this computer's without users and a proxy.
+    public init(settings: Settings, open: () throws -> Store) throws {
         guard Self.isLoopback(settings.host) || (settings.users != nil && settings.behindProxy) else {
             throw Refusal(errorDescription: """
                 --host \(settings.host): serving other computers needs --users FILE (everyone signs in) and --behind-proxy \
@@ -53,7 +54,7 @@ public struct WebServer: Sendable {
                 """)
         }
         self.settings = settings
-        self.store = store
+        stores = try (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map { _ in try open() }
         key = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
     }
 
@@ -64,12 +65,12 @@ public struct WebServer: Sendable {
     /// Runs until SIGINT or SIGTERM, then lets requests in flight finish. `announce` is
     /// called once the server listens, with the address to open.
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
-        let site = try Site(store: store, signsIn: settings.users != nil)
+        let site = try Site(stores: stores, signsIn: settings.users != nil)
         let router = Router(context: WebContext.self)
         let listening = ListeningPort(settings.port)
         let sessions = Sessions()
         let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), users: settings.users, sessions: sessions,
-                        secureCookies: settings.behindProxy, localUser: store.actor)
+                        secureCookies: settings.behindProxy, localUser: stores[0].actor)
         router.add(middleware: gate)
         gate.addSignIn(to: router, site: site)
         site.addRoutes(to: router)

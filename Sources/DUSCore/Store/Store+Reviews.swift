@@ -98,6 +98,12 @@ extension Store {
 
     // MARK: Reading
 
+    /// A number that changes when another connection commits a change to the database
+    /// (SQLite's `data_version`): what was worked out from an earlier one may be stale.
+    public func dataVersion() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     /// The review with this reference, or nil.
     public func review(_ reference: String) throws -> Review? {
         try read { db in try loadReview(db, where: "reference = ?", [reference]).first }

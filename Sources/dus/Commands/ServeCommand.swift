@@ -36,7 +36,7 @@ struct ServeCommand: ParsableCommand {
             var settings = WebServer.Settings(databasePath: database.path)
             (settings.host, settings.port, settings.behindProxy) = (host, port, behindProxy)
             if let users { settings.users = try UserFile.read(users) }
-            return try WebServer(settings: settings, store: try database.open(.write))
+            return try WebServer(settings: settings) { try database.open(.write) }
         }
         // The server runs on Swift's concurrency threads; this thread waits for it to stop.
         let stopped = DispatchSemaphore(value: 0)
