@@ -101,9 +101,10 @@ struct Site: Sendable {
             return problem(error.status, error.message, back: error.back, context.signedIn)
         } catch let error as FilterTextError {
             return problem(.badRequest, error.description, context.signedIn)
-        } catch let error as StoreError {
-            return problem(.internalServerError, error.errorDescription ?? "the database could not be read", context.signedIn)
+        } catch StoreError.notFound(let reference) {
+            return problem(.notFound, "No review with the reference \(reference).", context.signedIn)
         } catch {
+            // No detail: an error of the database may name its file or hold a value.
             return problem(.internalServerError, "dus could not answer this page", context.signedIn)
         }
     }
@@ -242,6 +243,10 @@ struct Site: Sendable {
         let (text, filter) = try Self.filter(query)
         var context: [String: Any] = ["title": "Search", "filter": Self.filterContext(text), "query": query.value("q") ?? ""]
         guard let words = query.value("q") else { return Page.html(render("search", context, who)) }
+        // A query of hundreds of words would keep the server busy for minutes.
+        guard words.count <= 500, words.split(separator: " ").count <= 32 else {
+            throw PageError(status: .badRequest, message: "A search takes at most 32 words and 500 characters.", back: "/search")
+        }
         let parsed: SearchQuery
         do {
             parsed = try SearchQuery(words)
@@ -292,7 +297,7 @@ struct Site: Sendable {
         actionQuery.filter = filter
         actionQuery.overdue = query.value("overdue") != nil
         if let days = query.value("due-within") {
-            guard let number = Int(days), number >= 0 else { throw FilterTextError("--due-within '\(days)' is not a number of days") }
+            guard let number = Int(days), (0...36_500).contains(number) else { throw FilterTextError("--due-within '\(days)' is not a number of days (0 to 36500)") }
             actionQuery.dueWithin = number
         }
         actionQuery.owner = query.value("owner")
@@ -385,7 +390,7 @@ struct Site: Sendable {
         } catch StoreError.notFound {
             throw PageError(status: .notFound, message: "No review with the reference \(address.reference).", back: "/actions")
         }
-        let back = form.value("back").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/reviews/\(address.reference)#\(anchor)"
+        let back = form.value("back").map { Gate.safeNext($0) } ?? "/reviews/\(address.reference)#\(anchor)"
         return Response(status: .seeOther, headers: [.location: back])
     }
 
@@ -396,7 +401,8 @@ struct Site: Sendable {
         var text = FilterText()
         (text.from, text.to, text.period, text.kind) = (query.value("from"), query.value("to"), query.value("period"), query.value("kind"))
         (text.region, text.supervision, text.status) = (query.value("region"), query.value("supervision"), query.value("status"))
-        (text.classification, text.factors) = (query.value("classification"), query.values("factor"))
+        (text.classification, text.factors) = (query.value("classification"), Array(Set(query.values("factor"))).sorted())
+        guard text.factors.count <= 50 else { throw FilterTextError("--factor: at most 50 conditions") }
         return (text, try text.filter())
     }
 
@@ -419,7 +425,7 @@ struct Site: Sendable {
 
     static func pageNumber(_ query: FormFields) throws -> Int {
         guard let text = query.value("page") else { return 1 }
-        guard let page = Int(text), page >= 1 else { throw FilterTextError("page '\(text)' is not a page number") }
+        guard let page = Int(text), (1...100_000).contains(page) else { throw FilterTextError("page '\(text)' is not a page number (1 to 100000)") }
         return page
     }
 

@@ -58,6 +58,8 @@ public enum UserFile {
     public static func add(name: String, role: WebUser.Role, password: String, to path: String, replacing: Bool) throws(Problem) {
         guard isName(name) else { throw Problem("'\(name)': a user name is 1 to 64 letters, digits, '.', '_' or '-'") }
         guard password.count >= shortestPassword else { throw Problem("the password needs at least \(shortestPassword) characters") }
+        // bcrypt reads no further than a NUL byte or the 72nd byte.
+        guard !password.contains("\u{0}"), password.utf8.count <= 72 else { throw Problem("the password must be at most 72 bytes, without a NUL character") }
         var users = FileManager.default.fileExists(atPath: path) ? try read(path) : []
         if let index = users.firstIndex(where: { $0.name == name }) {
             guard replacing else { throw Problem("\(name) is already a user in \(path); --replace sets a new role and password") }

@@ -74,7 +74,7 @@ public struct WebServer: Sendable {
         router.add(middleware: gate)
         gate.addSignIn(to: router, site: site)
         site.addRoutes(to: router)
-        let host = settings.host == "localhost" ? "127.0.0.1" : settings.host
+        let host = settings.host.lowercased() == "localhost" ? "127.0.0.1" : settings.host
         var logger = Logger(label: "dus serve")
         // Hummingbird's own lines (started, stopped); no request is logged, nor any case text.
         logger.logLevel = .notice
@@ -133,7 +133,13 @@ struct Gate: RouterMiddleware {
     static let sessionCookie = "dus_session"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await decide(request, context: context, next: next)
+        var response: Response
+        do {
+            response = try await decide(request, context: context, next: next)
+        } catch let error as any HTTPResponseError {
+            // The router's own refusals (no such route, a body too large) get the headers too.
+            response = try error.response(from: request, context: context)
+        }
         Self.secure(&response.headers)
         return response
     }
@@ -143,6 +149,11 @@ struct Gate: RouterMiddleware {
             guard isAllowedHost(request.head.authority) else {
                 return Page.text(.misdirectedRequest, "This server answers only at the address dus serve printed.")
             }
+        }
+        // A form posted from a page of another site is refused, sign-in included (a page
+        // may hide where it is with `Origin: null`: refused too).
+        if request.method == .post, let origin = request.headers[.origin], Self.host(ofOrigin: origin) != request.head.authority?.lowercased() {
+            return Page.text(.forbidden, "A form from another site is not accepted.")
         }
         var context = context
         let path = request.uri.path
@@ -183,11 +194,19 @@ struct Gate: RouterMiddleware {
             let form = FormFields(query: String(buffer: try await request.collectBody(upTo: 16 * 1024)))
             let name = form.value("name") ?? ""
             let next = Self.safeNext(form.value("next"))
+            // After a failure, any attempt for that name before its wait is over is refused
+            // without checking the password: giving up early does not make guessing quicker.
+            if let wait = sessions.wait(for: name) {
+                return Page.html(site.render("sign-in", ["title": "Sign in", "next": next,
+                                                         "problem": "Too many attempts for this name: try again in \(wait) s."]),
+                                 status: .tooManyRequests)
+            }
             // The same bcrypt work whether or not the name is known: the time says nothing.
             let user = users.first { $0.name == name }
             let accepted = (user ?? Self.nobody).accepts(form.pairs.first { $0.name == "password" }?.value ?? "") && user != nil
             guard let user, accepted else {
-                // Each failure for a name doubles the wait before the answer, up to 16 s.
+                // Each failure for a name doubles the wait before the next attempt, up to 16 s;
+                // this answer, too, comes only after it.
                 let wait = sessions.failed(name)
                 try await Task.sleep(for: .seconds(wait))
                 return Page.html(site.render("sign-in", ["title": "Sign in", "next": next, "problem": "That name and password do not match a user of this server."]),
@@ -216,10 +235,18 @@ struct Gate: RouterMiddleware {
     /// A user no name matches: a real bcrypt hash, so that an unknown name costs the same time.
     private static let nobody = WebUser(name: "", role: .reader, hash: Bcrypt.hash(randomHex(), cost: 12))
 
-    /// Where to go after signing in: a path of this server only.
+    /// Where to go after signing in (or after a form): a path of this server only. No
+    /// control character or backslash (browsers drop a tab, read `\\` as `/`), and `/`
+    /// followed by something other than `/`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }) else { return "/" }
         return next
+    }
+
+    /// `127.0.0.1:8080` of `http://127.0.0.1:8080`.
+    static func host(ofOrigin origin: String) -> String {
+        origin.lowercased().split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
     }
 
     private func isAllowedHost(_ authority: String?) -> Bool {
@@ -265,7 +292,9 @@ struct Gate: RouterMiddleware {
         if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = policy() }
         headers[.xFrameOptions] = "DENY"
         headers[.xContentTypeOptions] = "nosniff"
-        headers[.referrerPolicy] = "no-referrer"
+        // Not no-referrer: under it a browser sends even this server's own forms with
+        // `Origin: null`, which the check of a form's origin must refuse.
+        headers[.referrerPolicy] = "same-origin"
         headers[.cacheControl] = "no-store"
     }
 }
@@ -281,7 +310,7 @@ final class Sessions: Sendable {
     /// A session unused for this long ends.
     static let idle: TimeInterval = 8 * 3600
     private let table = Mutex<[String: Session]>([:])
-    private let failures = Mutex<[String: Int]>([:])
+    private let failures = Mutex<[String: (count: Int, notBefore: Date)]>([:])
 
     func find(_ id: String) -> SignedIn? {
         table.withLock { table in
@@ -297,12 +326,26 @@ final class Sessions: Sendable {
     func open(_ id: String, _ signedIn: SignedIn) { table.withLock { $0[id] = Session(signedIn: signedIn, lastSeen: Date()) } }
     func close(_ id: String) { _ = table.withLock { $0.removeValue(forKey: id) } }
 
-    /// Records a failed sign-in for `name`; returns the seconds to wait before answering:
-    /// 1, 2, 4, ... up to 16.
+    /// Records a failed sign-in for `name`; returns the seconds to wait before the next
+    /// attempt (and before this answer): 1, 2, 4, ... up to 16. Only names a user could
+    /// have are kept, at most 10,000 of them.
     func failed(_ name: String) -> Int {
-        failures.withLock { failures in
-            failures[name, default: 0] += 1
-            return min(1 << min(failures[name, default: 1] - 1, 4), 16)
+        let key = UserFile.isName(name) ? name : "(not a name)"
+        return failures.withLock { failures in
+            if failures[key] == nil && failures.count >= 10_000 { failures.removeAll() }
+            let count = (failures[key]?.count ?? 0) + 1
+            let wait = min(1 << min(count - 1, 4), 16)
+            failures[key] = (count, Date().addingTimeInterval(TimeInterval(wait)))
+            return wait
+        }
+    }
+
+    /// The seconds left before `name` may try again, or nil.
+    func wait(for name: String) -> Int? {
+        let key = UserFile.isName(name) ? name : "(not a name)"
+        return failures.withLock { failures in
+            guard let notBefore = failures[key]?.notBefore, notBefore > Date() else { return nil }
+            return Int(notBefore.timeIntervalSinceNow.rounded(.up))
         }
     }
 
@@ -342,10 +385,11 @@ struct FormFields {
     }
 
     /// The first value of `name`, nil when absent or empty (an empty field of a form is
-    /// a filter not given).
+    /// a filter not given). Control characters other than a line break are taken out.
     func value(_ name: String) -> String? {
         guard let value = pairs.first(where: { $0.name == name })?.value else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let kept = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 == "\n" || $0.value >= 0x20 && $0.value != 0x7F }))
+        let trimmed = kept.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }
 

@@ -99,7 +99,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The day `days` later (earlier when negative), kept within the years a date is
     /// written in (1 to 9999): beyond them `description` could not spell it.
     public func adding(days: Int) -> Day {
-        Day(ordinal: min(max(ordinal + days, Self.firstOrdinal), Self.lastOrdinal))
+        // Clamped before adding: any number of days (a typed one) stays within the calendar.
+        let days = min(max(days, Self.firstOrdinal - ordinal), Self.lastOrdinal - ordinal)
+        return Day(ordinal: ordinal + days)
     }
 
     private static let firstOrdinal = Day(year: 1, month: 1, day: 1)!.ordinal

@@ -173,6 +173,26 @@ check(status("/reviews?kind=bogus")[0] == 400, "a bad filter answers 400")
 code, headers = status("/bulletins/bulletin.md?period=2025")
 check(code == 200 and headers.get("Content-Disposition") == 'attachment; filename="bulletin-2025.md"', f"the bulletin's Markdown downloads ({headers.get('Content-Disposition')})")
 check(status("/bulletins?period=2025-Q9")[0] == 400, "a bad period answers 400")
+check(status("/reviews?page=9223372036854775807")[0] == 400, "a huge page number answers 400")
+check(status("/actions?due-within=9223372036854775807")[0] == 400, "a huge due-within answers 400")
+check(status("/")[0] == 200, "and the server still answers")
+code, headers = status("/no-such-page")
+check(code == 404 and headers.get("Content-Security-Policy", "").startswith("default-src 'none'"), "an unknown path answers 404 with the security headers")
+check(status("/search?q=" + "+OR+".join(["a*"] * 40))[0] == 400, "a search of 40 words is refused")
+
+
+def post_from(origin):
+    request = urllib.request.Request(base + "/actions/" + address_text + "/update", method="POST",
+                                     data=urllib.parse.urlencode({"note": "x", "csrf": "x"}).encode())
+    request.add_header("Cookie", f"dus_key={key}")
+    request.add_header("Origin", origin)
+    try:
+        return urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+check(post_from("http://evil.example") == 403, "a form posted from another site is refused")
 
 
 # A review imported by another program shows at once on the dashboard (what a page keeps

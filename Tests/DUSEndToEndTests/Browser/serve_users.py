@@ -49,6 +49,25 @@ try:
     waited = time.monotonic() - started
     check("do not match" in problem, "a wrong password is refused")
     check(waited >= 1.0, f"and the answer is slowed down ({waited:.1f} s)")
+    # Giving up on a slow answer does not help: a guess abandoned after half a second
+    # still makes the name wait, and an attempt before then is refused unchecked.
+    def attempt(password, timeout):
+        class Stay(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args):
+                return None
+        request = urllib.request.Request(base + "/sign-in", method="POST",
+                                         data=urllib.parse.urlencode({"name": "ed", "password": password, "next": "/"}).encode())
+        try:
+            return urllib.request.build_opener(Stay).open(request, timeout=timeout).status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return "gave up"
+
+    check(attempt("guess 2", 0.5) == "gave up", "a client gives up on a slow wrong guess")
+    code = attempt("correct horse battery", 60)
+    check(code == 429, f"even the right password is refused while the name must wait ({code})")
+    time.sleep(4.5)
     sign_in(driver, "rita", "reader password 1")
     WebDriverWait(driver, 60).until(lambda d: "/sign-in" not in d.current_url)
     check(driver.current_url == base + "/actions?overdue=1", f"signing in returns to the page asked for ({driver.current_url})")
@@ -74,8 +93,11 @@ try:
     driver.get(base + "/")
     check(driver.current_url.startswith(base + "/sign-in"), "and the pages need signing in again")
 
+    # A "next" that browsers would read as another site leads home instead.
+    driver.get(base + "/sign-in?next=/%09/evil.example")
     sign_in(driver, "ed", "correct horse battery")
     WebDriverWait(driver, 60).until(lambda d: "/sign-in" not in d.current_url)
+    check(driver.current_url == base + "/", f"a next page off this server is not followed ({driver.current_url})")
     driver.get(base + "/actions?overdue=1")
     article = driver.find_element(By.CSS_SELECTOR, "article.action.overdue")
     address = article.find_element(By.CSS_SELECTOR, "h3 a").text
