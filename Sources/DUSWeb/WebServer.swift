@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
+import HummingbirdTLS
 import Logging
 import Synchronization
 
@@ -27,6 +28,9 @@ public struct WebServer: Sendable {
         public var users: [WebUser]?
         /// A reverse proxy in front terminates TLS (`--behind-proxy`): cookies are Secure.
         public var behindProxy = false
+        /// The server's own TLS: a certificate chain and its private key, PEM files
+        /// (`--tls-cert`, `--tls-key`). Cookies are then Secure.
+        public var tls: (certificate: String, key: String)?
 
         public init(databasePath: String) {
             self.databasePath = databasePath
@@ -40,22 +44,42 @@ public struct WebServer: Sendable {
 
     public let settings: Settings
     let stores: [Store]
+    private let tlsConfiguration: TLSConfiguration?
     /// The key in the printed address and the session cookie: 32 random bytes, as hex.
     let key: String
 
     /// The server over the database that `open` opens (once for each core); refuses an
     /// address other than this computer's without users and a proxy.
     public init(settings: Settings, open: () throws -> Store) throws {
-        guard Self.isLoopback(settings.host) || (settings.users != nil && settings.behindProxy) else {
+        guard Self.isLoopback(settings.host) || (settings.users != nil && (settings.behindProxy || settings.tls != nil)) else {
             throw Refusal(errorDescription: """
-                --host \(settings.host): serving other computers needs --users FILE (everyone signs in) and --behind-proxy \
-                (a reverse proxy in front terminates TLS; dus serve has no TLS of its own yet); without them it answers only \
-                on this computer (127.0.0.1, ::1 or localhost)
+                --host \(settings.host): serving other computers needs --users FILE (everyone signs in) and either \
+                --tls-cert FILE --tls-key FILE or --behind-proxy (a reverse proxy in front terminates TLS); without them it \
+                answers only on this computer (127.0.0.1, ::1 or localhost)
                 """)
         }
+        if let tls = settings.tls { tlsConfiguration = try Self.tlsConfiguration(tls) } else { tlsConfiguration = nil }
         self.settings = settings
         stores = try (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map { _ in try open() }
         key = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// The TLS of `--tls-cert` and `--tls-key`, or the reason they cannot be used.
+    static func tlsConfiguration(_ files: (certificate: String, key: String)) throws -> TLSConfiguration {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(files.certificate)
+        } catch {
+            throw Refusal(errorDescription: "--tls-cert \(files.certificate): not a certificate chain in PEM (\(error))")
+        }
+        guard !certificates.isEmpty else { throw Refusal(errorDescription: "--tls-cert \(files.certificate): holds no certificate") }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: files.key, format: .pem)
+        } catch {
+            throw Refusal(errorDescription: "--tls-key \(files.key): not a private key in PEM (\(error))")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -70,7 +94,7 @@ public struct WebServer: Sendable {
         let listening = ListeningPort(settings.port)
         let sessions = Sessions()
         let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), users: settings.users, sessions: sessions,
-                        secureCookies: settings.behindProxy, localUser: stores[0].actor)
+                        secureCookies: settings.behindProxy || settings.tls != nil, localUser: stores[0].actor)
         router.add(middleware: gate)
         gate.addSignIn(to: router, site: site)
         site.addRoutes(to: router)
@@ -79,14 +103,16 @@ public struct WebServer: Sendable {
         // Hummingbird's own lines (started, stopped); no request is logged, nor any case text.
         logger.logLevel = .notice
         let key = key
+        let scheme = tlsConfiguration == nil ? "http" : "https"
         let app = Application(
             router: router,
+            server: try tlsConfiguration.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(host, port: settings.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 listening.port.withLock { $0 = port }
                 let shown = host.contains(":") ? "[\(host)]" : host
-                announce("http://\(shown):\(port)/" + (settings.users == nil ? "?key=\(key)" : " (sign in with a name from the users file)"))
+                announce("\(scheme)://\(shown):\(port)/" + (settings.users == nil ? "?key=\(key)" : " (sign in with a name from the users file)"))
             },
             logger: logger)
         try await app.runService()

@@ -47,7 +47,7 @@ import Glibc
             if data.isEmpty { break }
             printed += String(decoding: data, as: UTF8.self)
         }
-        guard let address = printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("http://") }) else {
+        guard let address = printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") }) else {
             process.terminate()
             throw Failure(message: "dus serve printed no address: \(printed)")
         }
@@ -142,6 +142,54 @@ import Glibc
         #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "\(cookie)")
         kill(proxied.processIdentifier, SIGTERM)
         proxied.waitUntilExit()
+    }
+
+    @Test func withUsersAndACertificateItServesHTTPSToOtherComputers() throws {
+        let harness = try Harness()
+        #expect(try harness.run("import", Harness.examples).status == 0)
+        let users = harness.path("users.txt")
+        #expect(try harness.run(["user", "add", "ed", "--role", "editor", "--users", users, "--password-stdin"], input: "correct horse battery\n").status == 0)
+        // A certificate for 127.0.0.1, as an operator would make one for a test server.
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", harness.path("key.pem"), "-out", harness.path("cert.pem"),
+                             "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        let halfGiven = try harness.run("serve", "--tls-cert", harness.path("cert.pem"), "--port", "0")
+        #expect(halfGiven.status == 64 && halfGiven.stderr.contains("--tls-cert and --tls-key go together"))
+        let notAKey = try harness.run("serve", "--users", users, "--tls-cert", harness.path("cert.pem"), "--tls-key", users, "--port", "0")
+        #expect(notAKey.status == 1 && notAKey.stderr.contains("--tls-key \(users): not a private key in PEM"), "\(notAKey.stderr)")
+        let (server, address, _) = try Self.start(harness, ["--users", users, "--tls-cert", harness.path("cert.pem"), "--tls-key", harness.path("key.pem"),
+                                                            "--host", "0.0.0.0"])
+        defer { if server.isRunning { server.terminate() } }
+        #expect(address.hasPrefix("https://0.0.0.0:"), "\(address)")
+        let port = address.split(separator: ":").last.map { String($0.prefix { $0.isNumber }) } ?? ""
+        // Verified against the certificate itself: the answer is HTTPS, the cookie Secure.
+        let answer = try Harness.python("""
+            import ssl, urllib.request, urllib.parse
+            context = ssl.create_default_context(cafile="\(harness.path("cert.pem"))")
+            class Stay(urllib.request.HTTPRedirectHandler):
+                def redirect_request(self, *args): return None
+            opener = urllib.request.build_opener(Stay, urllib.request.HTTPSHandler(context=context))
+            data = urllib.parse.urlencode({"name": "ed", "password": "correct horse battery", "next": "/"}).encode()
+            try:
+                opener.open("https://127.0.0.1:\(port)/sign-in", data=data)
+            except urllib.error.HTTPError as answer:
+                print(answer.code, answer.headers.get("Set-Cookie"))
+                cookie = answer.headers.get("Set-Cookie").split(";")[0]
+                request = urllib.request.Request("https://127.0.0.1:\(port)/", headers={"Cookie": cookie})
+                print(opener.open(request).status)
+            """, input: "")
+        #expect(answer.hasPrefix("303 dus_session="), "\(answer)")
+        #expect(answer.contains("Secure") && answer.contains("HttpOnly"), "\(answer)")
+        #expect(answer.hasSuffix("200\n"), "\(answer)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
     }
 
     @Test func anAddressOtherThanThisComputersIsRefused() throws {

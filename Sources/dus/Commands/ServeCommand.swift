@@ -14,12 +14,14 @@ struct ServeCommand: ParsableCommand {
 
             With --users FILE (written by dus user add), everyone signs in: readers see every page, editors can also \
             keep actions current, and changes are recorded as the user signed in. To serve other computers, give \
-            --users and --behind-proxy (a reverse proxy in front terminates TLS) with --host 0.0.0.0 or the address.
+            --users and either --tls-cert and --tls-key (HTTPS of its own) or --behind-proxy (a reverse proxy in front \
+            terminates TLS), with --host 0.0.0.0 or the address.
 
             Examples:
               dus serve
               dus serve --db reviews.sqlite --port 8090
               dus serve --users team-users.txt --behind-proxy --host 0.0.0.0
+              dus serve --users team-users.txt --tls-cert server.pem --tls-key server-key.pem --host 0.0.0.0 --port 8443
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -30,12 +32,20 @@ struct ServeCommand: ParsableCommand {
     var users: String?
     @Flag(help: "A reverse proxy in front terminates TLS (needed, with --users, to listen on another address); cookies are marked Secure.")
     var behindProxy = false
+    @Option(help: "The server's certificate chain (PEM), for HTTPS; with --tls-key.", completion: .file()) var tlsCert: String?
+    @Option(help: "The private key of --tls-cert (PEM).", completion: .file()) var tlsKey: String?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCert != nil && behindProxy { throw ValidationError("--tls-cert and --behind-proxy: give one (dus's own TLS, or the proxy's)") }
+    }
 
     func run() throws {
         let server = try reportingErrors {
             var settings = WebServer.Settings(databasePath: database.path)
             (settings.host, settings.port, settings.behindProxy) = (host, port, behindProxy)
             if let users { settings.users = try UserFile.read(users) }
+            if let tlsCert, let tlsKey { settings.tls = (tlsCert, tlsKey) }
             return try WebServer(settings: settings) { try database.open(.write) }
         }
         // The server runs on Swift's concurrency threads; this thread waits for it to stop.
