@@ -184,7 +184,7 @@ def main():
 
 def wrk(root, path, key, clients, seconds=10):
     """p50 and p99 in ms, requests per second and failed responses of one wrk run."""
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--latency", "-H", f"Cookie: dus_key={key}", root + path],
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--latency", *headers(root, key), direct(root) + path],
                          check=True, capture_output=True, text=True).stdout
 
     def ms(label):
@@ -198,6 +198,16 @@ def wrk(root, path, key, clients, seconds=10):
     return ms("50"), ms("99"), rate, failed
 
 
+def direct(root):
+    """The server's own host name (`dus-….localhost`) is known to browsers and curl, not to
+    wrk or Python: they connect to 127.0.0.1 and name the host in the Host header."""
+    return "http://127.0.0.1:" + root.rsplit(":", 1)[1]
+
+
+def headers(root, key):
+    return ["-H", f"Cookie: dus_key={key}", "-H", f"Host: {root.split('//', 1)[1]}"]
+
+
 def serve_load(dus, db):
     """dus serve on the benchmark's database: wrk on three pages with 2 and 8 clients, the
     server's peak memory, and an import into the same database under load."""
@@ -205,11 +215,12 @@ def serve_load(dus, db):
     try:
         address = re.search(r"http://\S+", server.stdout.readline()).group(0)
         root, key = address.split("/?key=")
+        host = root.split("//", 1)[1]
         pages = []
         for path in ("/", "/search?q=naloxone", "/actions"):
             # The first request works the page out; the same page is then kept until the
             # database changes (PageCache), and is timed here on its own.
-            request = urllib.request.Request(root + path, headers={"Cookie": f"dus_key={key}"})
+            request = urllib.request.Request(direct(root) + path, headers={"Cookie": f"dus_key={key}", "Host": host})
             started = time.perf_counter()
             urllib.request.urlopen(request).read()
             first = (time.perf_counter() - started) * 1000
@@ -224,7 +235,7 @@ def serve_load(dus, db):
             handle.write(text)
         with sqlite3.connect(db) as connection:
             before = connection.execute("SELECT count(*) FROM review").fetchone()[0]
-        loading = subprocess.Popen(["wrk", "-t", "2", "-c", "2", "-d", "15s", "-H", f"Cookie: dus_key={key}", root + "/actions"],
+        loading = subprocess.Popen(["wrk", "-t", "2", "-c", "2", "-d", "15s", *headers(root, key), direct(root) + "/actions"],
                                    stdout=subprocess.PIPE, text=True)
         imported = subprocess.run([dus, "import", "--db", db, extra], capture_output=True, text=True)
         out = loading.communicate()[0]

@@ -93,8 +93,12 @@ public struct WebServer: Sendable {
         let router = Router(context: WebContext.self)
         let listening = ListeningPort(settings.port)
         let sessions = Sessions()
-        let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), users: settings.users, sessions: sessions,
-                        secureCookies: settings.behindProxy || settings.tls != nil, localUser: stores[0].actor)
+        // On this computer the pages have a host name of their own for this run: a browser
+        // sends a cookie of 127.0.0.1 to every port of it (another local user's server
+        // too), but a cookie of this name only here.
+        let name = Self.isLoopback(settings.host) && !settings.host.contains(":") ? "dus-\(Gate.randomHex().prefix(12)).localhost" : nil
+        let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), hostName: name, users: settings.users,
+                        sessions: sessions, secureCookies: settings.behindProxy || settings.tls != nil, localUser: stores[0].actor)
         router.add(middleware: gate)
         gate.addSignIn(to: router, site: site)
         site.addRoutes(to: router)
@@ -111,7 +115,7 @@ public struct WebServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 listening.port.withLock { $0 = port }
-                let shown = host.contains(":") ? "[\(host)]" : host
+                let shown = name ?? (host.contains(":") ? "[\(host)]" : host)
                 announce("\(scheme)://\(shown):\(port)/" + (settings.users == nil ? "?key=\(key)" : " (sign in with a name from the users file)"))
             },
             logger: logger)
@@ -150,6 +154,8 @@ struct Gate: RouterMiddleware {
     let key: String
     let port: ListeningPort
     let checksHost: Bool
+    /// The one host name the pages answer to on this computer (`dus-….localhost`).
+    let hostName: String?
     let users: [WebUser]?
     let sessions: Sessions
     let secureCookies: Bool
@@ -278,7 +284,8 @@ struct Gate: RouterMiddleware {
     private func isAllowedHost(_ authority: String?) -> Bool {
         guard let authority else { return false }
         let port = port.port.withLock { $0 }
-        return ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"].contains(authority.lowercased())
+        if let hostName { return authority.lowercased() == "\(hostName):\(port)" }
+        return ["[::1]:\(port)", "localhost:\(port)"].contains(authority.lowercased())
     }
 
     /// Compares in time that does not depend on where the two first differ.

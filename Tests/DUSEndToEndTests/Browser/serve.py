@@ -18,6 +18,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 address, dus, database, hostile, shots = sys.argv[1:6]
 parts = urllib.parse.urlsplit(address)
 base = f"{parts.scheme}://{parts.netloc}"
+# Python does not know that a .localhost name is this computer (browsers and curl do):
+# its requests go to 127.0.0.1 and name the host in the Host header.
+direct = f"{parts.scheme}://127.0.0.1:{parts.port}"
 key = urllib.parse.parse_qs(parts.query)["key"][0]
 
 
@@ -147,11 +150,10 @@ finally:
 
 
 def status(path, method="GET", data=None, cookie=True, host=None):
-    request = urllib.request.Request(base + path, data=data, method=method)
+    request = urllib.request.Request(direct + path, data=data, method=method)
     if cookie:
         request.add_header("Cookie", f"dus_key={key}")
-    if host:
-        request.add_header("Host", host)
+    request.add_header("Host", host or parts.netloc)
     try:
         with urllib.request.urlopen(request) as response:
             return response.status, dict(response.headers)
@@ -166,6 +168,7 @@ check(headers.get("Content-Security-Policy", "").startswith("default-src 'none'"
 check(headers.get("X-Frame-Options") == "DENY" and headers.get("X-Content-Type-Options") == "nosniff", "no framing, no sniffing")
 check(status("/", cookie=False)[0] == 403, "without the key a request is refused")
 check(status("/", host=f"evil.example:{parts.port}")[0] == 421, "another Host (DNS rebinding) is refused")
+check(status("/", host=f"127.0.0.1:{parts.port}")[0] == 421, "so is 127.0.0.1, whose cookies reach every port")
 form = urllib.parse.urlencode({"note": "no token", "date": "2026-11-20"}).encode()
 check(status("/actions/" + address_text + "/update", method="POST", data=form)[0] == 403, "a POST without the form's token is refused")
 check(status("/reviews/NO-SUCH-1")[0] == 404, "an unknown reference answers 404")
@@ -182,9 +185,10 @@ check(status("/search?q=" + "+OR+".join(["a*"] * 40))[0] == 400, "a search of 40
 
 
 def post_from(origin):
-    request = urllib.request.Request(base + "/actions/" + address_text + "/update", method="POST",
+    request = urllib.request.Request(direct + "/actions/" + address_text + "/update", method="POST",
                                      data=urllib.parse.urlencode({"note": "x", "csrf": "x"}).encode())
     request.add_header("Cookie", f"dus_key={key}")
+    request.add_header("Host", parts.netloc)
     request.add_header("Origin", origin)
     try:
         return urllib.request.urlopen(request).status
@@ -198,7 +202,7 @@ check(post_from("http://evil.example") == 403, "a form posted from another site 
 # A review imported by another program shows at once on the dashboard (what a page keeps
 # is worked out again when the database changes).
 def total():
-    request = urllib.request.Request(base + "/", headers={"Cookie": f"dus_key={key}"})
+    request = urllib.request.Request(direct + "/", headers={"Cookie": f"dus_key={key}", "Host": parts.netloc})
     page = urllib.request.urlopen(request).read().decode()
     return int(re.search(r'All</th><td class="n">(\d+)<', page).group(1))
 

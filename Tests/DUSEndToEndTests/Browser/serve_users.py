@@ -16,6 +16,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, dus, database = sys.argv[1:4]
+netloc = urllib.parse.urlsplit(base).netloc
+# Python's requests go to 127.0.0.1 with the server's host name in the Host header.
+direct = "http://127.0.0.1:" + netloc.rsplit(":", 1)[1]
 
 
 def check(condition, what):
@@ -55,8 +58,9 @@ try:
         class Stay(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args):
                 return None
-        request = urllib.request.Request(base + "/sign-in", method="POST",
+        request = urllib.request.Request(direct + "/sign-in", method="POST",
                                          data=urllib.parse.urlencode({"name": "ed", "password": password, "next": "/"}).encode())
+        request.add_header("Host", netloc)
         try:
             return urllib.request.build_opener(Stay).open(request, timeout=timeout).status
         except urllib.error.HTTPError as error:
@@ -78,9 +82,10 @@ try:
     check(cookie["httpOnly"] and cookie["sameSite"] == "Strict", f"the session cookie is HttpOnly and SameSite=Strict ({cookie})")
     # A reader's own session and token cannot post either.
     token = driver.find_element(By.CSS_SELECTOR, "form.who input[name=csrf]").get_attribute("value")
-    request = urllib.request.Request(base + f"/actions/{address}/update", method="POST",
+    request = urllib.request.Request(direct + f"/actions/{address}/update", method="POST",
                                      data=urllib.parse.urlencode({"csrf": token, "note": "reader's note", "date": "2026-11-20"}).encode())
     request.add_header("Cookie", f"dus_session={cookie['value']}")
+    request.add_header("Host", netloc)
     try:
         urllib.request.urlopen(request)
         code = 200
