@@ -244,7 +244,7 @@ struct Site: Sendable {
         var context: [String: Any] = ["title": "Search", "filter": Self.filterContext(text), "query": query.value("q") ?? ""]
         guard let words = query.value("q") else { return Page.html(render("search", context, who)) }
         // A query of hundreds of words would keep the server busy for minutes.
-        guard words.count <= 500, words.split(separator: " ").count <= 32 else {
+        guard words.count <= 500, words.split(whereSeparator: \.isWhitespace).count <= 32 else {
             throw PageError(status: .badRequest, message: "A search takes at most 32 words and 500 characters.", back: "/search")
         }
         let parsed: SearchQuery

@@ -96,7 +96,7 @@ public struct WebServer: Sendable {
         // On this computer the pages have a host name of their own for this run: a browser
         // sends a cookie of 127.0.0.1 to every port of it (another local user's server
         // too), but a cookie of this name only here.
-        let name = Self.isLoopback(settings.host) && !settings.host.contains(":") ? "dus-\(Gate.randomHex().prefix(12)).localhost" : nil
+        let name = Self.isLoopback(settings.host) ? "dus-\(Gate.randomHex().prefix(12)).localhost" : nil
         let gate = Gate(key: key, port: listening, checksHost: Self.isLoopback(settings.host), hostName: name, users: settings.users,
                         sessions: sessions, secureCookies: settings.behindProxy || settings.tls != nil, localUser: stores[0].actor)
         router.add(middleware: gate)
@@ -203,7 +203,7 @@ struct Gate: RouterMiddleware {
         if let given = query.value("key") {
             guard Self.same(given, key) else { return Page.text(.forbidden, "This key is not the one dus serve printed.") }
             // The key goes into a cookie, and out of the address (and the browser's history).
-            var response = Response(status: .seeOther, headers: [.location: Self.withoutKey(path: path, query: request.uri.query)])
+            var response = Response(status: .seeOther, headers: [.location: Self.safeNext(Self.withoutKey(path: path, query: request.uri.query))])
             response.setCookie(Cookie(name: Self.keyCookie, value: key, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
@@ -227,15 +227,31 @@ struct Gate: RouterMiddleware {
             let name = form.value("name") ?? ""
             let next = Self.safeNext(form.value("next"))
             // After a failure, any attempt for that name before its wait is over is refused
-            // without checking the password: giving up early does not make guessing quicker.
-            if let wait = sessions.wait(for: name) {
+            // without checking the password (giving up early does not make guessing quicker),
+            // and so is one while another for the name is being checked; one password is
+            // checked at a time in all.
+            switch sessions.begin(name) {
+            case .wait(let seconds):
                 return Page.html(site.render("sign-in", ["title": "Sign in", "next": next,
-                                                         "problem": "Too many attempts for this name: try again in \(wait) s."]),
+                                                         "problem": "Too many attempts for this name: try again in \(seconds) s."]),
                                  status: .tooManyRequests)
+            case .busy:
+                return Page.html(site.render("sign-in", ["title": "Sign in", "next": next,
+                                                         "problem": "The server is checking another sign-in: try again in a moment."]),
+                                 status: .serviceUnavailable)
+            case .go:
+                break
             }
             // The same bcrypt work whether or not the name is known: the time says nothing.
+            // It runs on a thread of its own, off the threads that answer pages.
             let user = users.first { $0.name == name }
-            let accepted = (user ?? Self.nobody).accepts(form.pairs.first { $0.name == "password" }?.value ?? "") && user != nil
+            let password = form.pairs.first { $0.name == "password" }?.value ?? ""
+            let checked = user ?? Self.nobody
+            let matches = await withCheckedContinuation { done in
+                DispatchQueue.global().async { done.resume(returning: checked.accepts(password)) }
+            }
+            sessions.end(name)
+            let accepted = matches && user != nil
             guard let user, accepted else {
                 // Each failure for a name doubles the wait before the next attempt, up to 16 s;
                 // this answer, too, comes only after it.
@@ -335,6 +351,23 @@ struct Gate: RouterMiddleware {
 /// The sessions of signed-in users, in memory (signing in again after a restart), and
 /// the failed sign-ins of each name, which slow the next answer down.
 final class Sessions: Sendable {
+    enum Attempt { case go, wait(Int), busy }
+
+    /// Whether a sign-in for `name` may be checked now: not before its wait is over, and
+    /// only one check at a time in all (bcrypt takes a core for a quarter of a second).
+    func begin(_ name: String) -> Attempt {
+        if let seconds = wait(for: name) { return .wait(seconds) }
+        return checking.withLock { busy in
+            if busy { return .busy }
+            busy = true
+            return .go
+        }
+    }
+
+    func end(_ name: String) { checking.withLock { $0 = false } }
+
+    private let checking = Mutex(false)
+
     private struct Session {
         var signedIn: SignedIn
         var lastSeen: Date
@@ -365,7 +398,11 @@ final class Sessions: Sendable {
     func failed(_ name: String) -> Int {
         let key = UserFile.isName(name) ? name : "(not a name)"
         return failures.withLock { failures in
-            if failures[key] == nil && failures.count >= 10_000 { failures.removeAll() }
+            // Full: names whose wait is over go; a name still waiting is never forgotten.
+            if failures[key] == nil && failures.count >= 10_000 {
+                let now = Date()
+                failures = failures.filter { $0.value.notBefore > now }
+            }
             let count = (failures[key]?.count ?? 0) + 1
             let wait = min(1 << min(count - 1, 4), 16)
             failures[key] = (count, Date().addingTimeInterval(TimeInterval(wait)))

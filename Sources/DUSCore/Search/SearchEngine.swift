@@ -77,14 +77,17 @@ public struct SearchEngine {
         return results
     }
 
-    /// For each plain word of the query that matches no text under the filter, the
+    /// For each plain word of the query (each once, the first three) that matches no text
+    /// under the filter, the
     /// closest words of the index's own vocabulary that do (edit distance 1 or 2), most
     /// frequent first, at most three. The index keeps stems (`naloxon`); each is shown as
     /// the full word its texts use most (`naloxone`), and only words with hits under the
     /// same filter are suggested (decisions #10).
     public func suggestions(for query: SearchQuery, matching filter: ReviewFilter = ReviewFilter()) throws -> [(word: String, suggestions: [String])] {
         var result: [(word: String, suggestions: [String])] = []
-        for word in query.plainWords {
+        // Each costs a look through the vocabulary and a dozen searches.
+        var seen = Set<String>()
+        for word in query.plainWords.filter({ seen.insert($0.lowercased()).inserted }).prefix(3) {
             let single = try SearchQuery("\"" + word + "\"")
             guard try store.searchHits(single.expression, matching: filter, limit: 1).matchingTexts == 0 else { continue }
             let lower = word.lowercased()

@@ -182,6 +182,7 @@ check(status("/")[0] == 200, "and the server still answers")
 code, headers = status("/no-such-page")
 check(code == 404 and headers.get("Content-Security-Policy", "").startswith("default-src 'none'"), "an unknown path answers 404 with the security headers")
 check(status("/search?q=" + "+OR+".join(["a*"] * 40))[0] == 400, "a search of 40 words is refused")
+check(status("/search?q=" + "%0A".join(["t"] * 40))[0] == 400, "and so are 40 words on lines of their own")
 
 
 def post_from(origin):
