@@ -129,7 +129,10 @@ public struct BulletinRenderer {
                 if "\\`*_[]<>|~&".contains(character) || atStart { out.append("\\") }
                 out.append(character)
             }
-            return out
+            // Nor an address made a link (GFM's autolinks): a word joiner, which shows as
+            // nothing, parts `https:` from `//`, `www` from `.` and `@` from the name before.
+            return out.replacingOccurrences(of: "://", with: ":\u{2060}//").replacingOccurrences(of: "www.", with: "www\u{2060}.")
+                .replacingOccurrences(of: "@", with: "\u{2060}@")
         }
         func chart(_ name: String?, shown: Bool) -> Any {
             // Escaped as a URL path, so that a name with a space is still one Markdown link.
