@@ -57,7 +57,7 @@ extension Site {
         let (width, bar, gap, left) = (560, 22, 8, 150)
         let height = bands.count * (bar + gap) + gap
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
-        svg += "<title>Release timing: \(escaped(name))</title><desc>"
+        svg += "<title>Release timing: \(MarkdownHTML.escaped(name))</title><desc>"
         svg += zip(bands, counts).map { "\(Self.bandWords($0.0)): \($0.1)" }.joined(separator: "; ") + "</desc>"
         for (index, (band, count)) in zip(bands, counts).enumerated() {
             let y = gap + index * (bar + gap)

@@ -457,25 +457,9 @@ struct Site: Sendable {
                 out += isOpen ? "</mark>" : "<mark>"
                 isOpen.toggle()
             }
-            out += escaped(String(piece.element))
+            out += MarkdownHTML.escaped(String(piece.element))
         }
         return out + (isOpen ? "</mark>" : "")
-    }
-
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

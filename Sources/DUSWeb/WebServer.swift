@@ -21,7 +21,6 @@ import Synchronization
 /// on another address.
 public struct WebServer: Sendable {
     public struct Settings: Sendable {
-        public var databasePath: String
         public var host = "127.0.0.1"
         public var port = 8080
         /// Who may sign in (`--users FILE`); nil lets in this computer's browser by the key.
@@ -32,9 +31,7 @@ public struct WebServer: Sendable {
         /// (`--tls-cert`, `--tls-key`). Cookies are then Secure.
         public var tls: (certificate: String, key: String)?
 
-        public init(databasePath: String) {
-            self.databasePath = databasePath
-        }
+        public init() {}
     }
 
     /// Why the server will not start.

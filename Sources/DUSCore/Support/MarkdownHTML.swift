@@ -2,7 +2,7 @@ import CCmarkGFM
 import Foundation
 
 /// GitHub-flavoured Markdown to HTML through cmark-gfm: the one file that calls it.
-enum MarkdownHTML {
+public enum MarkdownHTML {
     /// Registers the GFM extensions once: cmark-gfm's own registration is not thread-safe.
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
@@ -35,7 +35,7 @@ enum MarkdownHTML {
     }
 
     /// Text for HTML or SVG: `&`, `<` and `>` escaped.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 

@@ -42,7 +42,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let server = try reportingErrors {
-            var settings = WebServer.Settings(databasePath: database.path)
+            var settings = WebServer.Settings()
             (settings.host, settings.port, settings.behindProxy) = (host, port, behindProxy)
             if let users { settings.users = try UserFile.read(users) }
             if let tlsCert, let tlsKey { settings.tls = (tlsCert, tlsKey) }
