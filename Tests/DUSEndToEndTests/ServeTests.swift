@@ -54,6 +54,22 @@ import Glibc
         return (process, String(address), out)
     }
 
+    /// Runs a script of `Browser/` (Selenium and headless Chromium, with Debian's own
+    /// Python); its exit status and what it printed, a line for each check.
+    static func browse(_ script: String, _ arguments: [String], _ harness: Harness) throws -> (status: Int32, printed: String) {
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        browser.arguments = [Harness.packageRoot.appendingPathComponent("Tests/DUSEndToEndTests/Browser/" + script).path] + arguments
+        browser.environment = harness.environment
+        let out = Pipe()
+        browser.standardOutput = out
+        browser.standardError = out
+        try browser.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        browser.waitUntilExit()
+        return (browser.terminationStatus, printed)
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var message: String
         var description: String { message }
@@ -68,19 +84,9 @@ import Glibc
         // A host name of its own on this computer (browsers send its cookie nowhere else).
         #expect(address.hasPrefix("http://dus-") && address.contains(".localhost:") && address.contains("/?key="), "\(address)")
 
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        let script = Harness.packageRoot.appendingPathComponent("Tests/DUSEndToEndTests/Browser/serve.py").path
         let shots = ProcessInfo.processInfo.environment["DUS_SCREENSHOTS"] ?? "-"
-        browser.arguments = [script, address, Harness.binary.path, harness.path("dus.sqlite"), "HX-2026-0001", shots]
-        browser.environment = harness.environment
-        let out = Pipe()
-        browser.standardOutput = out
-        browser.standardError = out
-        try browser.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
-        #expect(browser.terminationStatus == 0, "\(printed)")
+        let (status, printed) = try Self.browse("serve.py", [address, Harness.binary.path, harness.path("dus.sqlite"), "HX-2026-0001", shots], harness)
+        #expect(status == 0, "\(printed)")
         #expect(printed.components(separatedBy: "\nok: ").count >= 20, "\(printed)")
 
         // SIGTERM stops it cleanly, and the database is left whole.
@@ -107,18 +113,8 @@ import Glibc
         defer { if server.isRunning { server.terminate() } }
         #expect(!address.contains("key="))
         let base = String(address.dropLast(address.hasSuffix("/") ? 1 : 0))
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        browser.arguments = [Harness.packageRoot.appendingPathComponent("Tests/DUSEndToEndTests/Browser/serve_users.py").path, base,
-                             Harness.binary.path, harness.path("dus.sqlite")]
-        browser.environment = harness.environment
-        let out = Pipe()
-        browser.standardOutput = out
-        browser.standardError = out
-        try browser.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
-        #expect(browser.terminationStatus == 0, "\(printed)")
+        let (status, printed) = try Self.browse("serve_users.py", [base, Harness.binary.path, harness.path("dus.sqlite")], harness)
+        #expect(status == 0, "\(printed)")
         #expect(printed.components(separatedBy: "ok: ").count >= 12, "\(printed)")
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
