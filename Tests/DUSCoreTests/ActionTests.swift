@@ -132,3 +132,57 @@ import Testing
         }
     }
 }
+
+/// Long lists are read in two parts at once, each on a connection of its own
+/// (`Store.actionsInParts`): the same list, in the same order, from one state of the file.
+@Suite struct ActionPartsTests {
+    /// A file of twelve reviews, the fixture's two six times over.
+    static func fileStore() throws -> Store {
+        let store = try Store(path: Scratch.root.appendingPathComponent("dus-parts-\(UUID().uuidString).sqlite").path)
+        try store.write { db in
+            for copy in 1...6 {
+                for var review in ActionTests.fixtureReviews() {
+                    review.reference += "-\(copy)"
+                    try store.insert(review, db, now: "2026-01-01T00:00:00Z")
+                }
+            }
+        }
+        return store
+    }
+
+    static let query = ActionQuery(asOf: ActionTests.asOf)
+
+    @Test func thePartsTogetherAreTheWholeTableInItsOrder() throws {
+        let store = try Self.fileStore()
+        var whole: [StoredAction] = []
+        try store.forEachAction(matching: ReviewFilter()) { whole.append($0) }
+        let parts = try store.actionsInParts(matching: ReviewFilter(), parts: 2, start: { _ in [StoredAction]() }, add: { $0.append($1) }, end: { _ in })
+        #expect(parts.count == 2)
+        #expect(parts.allSatisfy { !$0.isEmpty })
+        #expect(parts.flatMap { $0 } == whole)
+        #expect(whole.count == 42)
+    }
+
+    @Test func theStreamedListOfAFileIsTheListOfTheActionsByteForByte() throws {
+        let tracker = ActionTracker(store: try Self.fileStore())
+        for change in [{ (_: inout ActionQuery) in }, { $0.overdue = true }, { $0.dueWithin = 30 }, { $0.owner = "temporary" }, { $0.status = .complete }] {
+            var query = Self.query
+            change(&query)
+            var streamed: [UInt8] = []
+            try tracker.writeText(query) { streamed.append(contentsOf: $0) }
+            let listed = ActionRenderer.textBytes(try tracker.actions(query), asOf: query.asOf, dueWithin: query.dueWithin)
+            #expect(streamed == listed, "\(query)")
+        }
+    }
+
+    @Test func aChangeCommittedAsThePartsBeginIsReadWholeOrNotAtAll() throws {
+        let store = try Self.fileStore()
+        let other = try Store(path: store.path!)
+        let parts = try store.actionsInParts(
+            matching: ReviewFilter(), status: nil, due: DueDates(), parts: 2, start: { _ in [String]() }, add: { $0.append($1.owner) }, end: { _ in },
+            othersBegin: { try? other.write { try $0.execute(sql: "UPDATE action SET owner = 'Another owner'") } })
+        // Read again as one part, after the change: never old owners beside new ones.
+        #expect(parts.count == 1)
+        #expect(parts.flatMap { $0 } == Array(repeating: "Another owner", count: 42))
+    }
+}

@@ -123,75 +123,73 @@ public struct ActionTracker {
     }
 
     /// The text list of the actions the query selects (as `ActionRenderer.writeText` would
-    /// write `actions(query)`), handed to `write` in pieces of about 64 KB. This thread
-    /// reads the rows out of SQLite; a second makes them into actions and writes each
-    /// entry into one buffer as it comes, keeping only a small key to sort by. (A list of
-    /// 80,000 actions never holds them all as values, and on two cores takes about half
-    /// the time of one.)
+    /// write `actions(query)`), handed to `write` in pieces of about 64 KB. The store reads
+    /// the actions in two parts at once (`Store.actionsInParts`); each part writes its
+    /// entries into a buffer of its own as they come and sorts small keys, which are then
+    /// merged. (A list of 80,000 actions never holds them all as values.)
     public func writeText(_ query: ActionQuery, to write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         struct Key {
             var order: ListingKey
+            var part: Int32, chunk: Int32
             var bytes: Range<Int>
         }
-        struct Listing: @unchecked Sendable {
-            var entries = TextBytes(capacity: 1 << 20)
+        // Entries go into chunks of 1 MB that are never moved: a buffer that grows as it
+        // fills would copy them again and again.
+        struct Listing {
+            static let chunkSize = 1 << 20
+            var part: Int
+            var chunks = [TextBytes(capacity: chunkSize)]
+            var entry = TextBytes(capacity: 4096)
             var keys: [Key] = []
             var overdue = 0, dueSoon = 0
         }
-        let batches = Channel<ActionBatch>()
-        // Batches made into actions go back to be filled again.
-        let spent = Channel<ActionBatch>(capacity: 4)
-        let listing = BackgroundWork { () -> Result<Listing, any Error> in
-            var decoder = ActionDecoder()
-            var listing = Listing()
-            do {
-                while var batch = batches.take() {
-                    defer {
-                        batch.clear()
-                        spent.offer(batch)
-                    }
-                    try decoder.forEach(in: batch) { stored in
-                        guard let action = Self.tracked(stored, query) else { return }
-                        if action.isOverdue { listing.overdue += 1 }
-                        if let days = query.dueWithin, action.isDue(within: days) { listing.dueSoon += 1 }
-                        let start = listing.entries.bytes.count
-                        ActionRenderer.entry(action, into: &listing.entries)
-                        listing.keys.append(Key(order: ListingKey(stored), bytes: start..<listing.entries.bytes.count))
-                    }
+        let listings = try store.actionsInParts(
+            matching: query.filter, status: storeStatus(query), due: storeDue(query), parts: 2, start: { Listing(part: $0) },
+            add: { listing, stored in
+                guard let action = Self.tracked(stored, query) else { return }
+                if action.isOverdue { listing.overdue += 1 }
+                if let days = query.dueWithin, action.isDue(within: days) { listing.dueSoon += 1 }
+                listing.entry.clear()
+                ActionRenderer.entry(action, into: &listing.entry)
+                if listing.chunks[listing.chunks.count - 1].bytes.count + listing.entry.bytes.count > Listing.chunkSize {
+                    listing.chunks.append(TextBytes(capacity: max(Listing.chunkSize, listing.entry.bytes.count)))
                 }
-                return .success(listing)
-            } catch {
-                // Stops the reading side too.
-                batches.close()
-                return .failure(error)
-            }
-        }
-        do {
-            try store.snapshot { snapshot in
-                try snapshot.forEachActionBatch(matching: query.filter, status: storeStatus(query), due: storeDue(query), reused: { spent.poll() }) {
-                    batches.put($0)
-                }
-            }
-        } catch {
-            batches.close()
-            _ = listing.wait()
-            throw error
-        }
-        batches.finish()
-        var result = try listing.wait().get()
-        result.keys.sort { $0.order < $1.order }
+                let chunk = listing.chunks.count - 1
+                let start = listing.chunks[chunk].bytes.count
+                listing.entry.bytes.withUnsafeBufferPointer { listing.chunks[chunk].append(bytes: $0) }
+                listing.keys.append(Key(
+                    order: ListingKey(stored), part: Int32(listing.part), chunk: Int32(chunk), bytes: start..<listing.chunks[chunk].bytes.count))
+            },
+            end: { $0.keys.sort { $0.order < $1.order } })
+        let keys = listings.dropFirst().reduce(listings[0].keys) { Self.merged($0, $1.keys) { $0.order < $1.order } }
+        let overdue = listings.reduce(0) { $0 + $1.overdue }, dueSoon = listings.reduce(0) { $0 + $1.dueSoon }
         var out = TextBytes(capacity: 80 * 1024)
         out.append(ActionRenderer.heading(
-            count: result.keys.count, overdue: result.overdue, dueSoon: query.dueWithin.map { _ in result.dueSoon },
+            count: keys.count, overdue: overdue, dueSoon: query.dueWithin.map { _ in dueSoon },
             asOf: query.asOf, dueWithin: query.dueWithin))
-        try result.entries.bytes.withUnsafeBufferPointer { bytes in
-            for key in result.keys {
-                out.append(bytes: UnsafeBufferPointer(rebasing: bytes[key.bytes]))
-                if out.bytes.count >= 64 * 1024 { try out.flush(to: write) }
-            }
+        for key in keys {
+            listings[Int(key.part)].chunks[Int(key.chunk)].bytes.withUnsafeBufferPointer { out.append(bytes: UnsafeBufferPointer(rebasing: $0[key.bytes])) }
+            if out.bytes.count >= 64 * 1024 { try out.flush(to: write) }
         }
         out.append(ActionRenderer.footing(asOf: query.asOf, dueWithin: query.dueWithin))
         try out.flush(to: write)
+    }
+
+    /// Two sorted lists as one sorted list.
+    private static func merged<Element>(_ first: [Element], _ second: [Element], by less: (Element, Element) -> Bool) -> [Element] {
+        var merged: [Element] = []
+        merged.reserveCapacity(first.count + second.count)
+        var (i, j) = (0, 0)
+        while i < first.count && j < second.count {
+            if less(second[j], first[i]) {
+                merged.append(second[j]); j += 1
+            } else {
+                merged.append(first[i]); i += 1
+            }
+        }
+        merged += first[i...]
+        merged += second[j...]
+        return merged
     }
 
     /// Counts over the actions the query selects, without `--overdue` and `--due-within`

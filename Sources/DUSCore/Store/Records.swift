@@ -108,7 +108,7 @@ struct ReviewRecord: StoredRecord {
 struct ActionRecord: StoredRecord, Sendable {
     static let table = "action"
 
-    /// The columns, numbered in the order `forEachActionBatch` reads them.
+    /// The columns, numbered in the order `forEachAction` reads them.
     enum Columns: Int32, StoredColumn {
         case reviewID, reference, recommendationPosition, recommendation, position, label, text, owner, targetDate
         case currentTargetDate, status, completedDate, withdrawnReason, response, themes, revisedTargetDates

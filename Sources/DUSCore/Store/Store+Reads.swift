@@ -281,22 +281,27 @@ extension StoreSnapshot {
         matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
         _ body: (StoredAction) throws -> Void
     ) throws {
-        var decoder = ActionDecoder()
-        try forEachActionBatch(matching: filter, status: status, due: due, withRegion: withRegion) { try decoder.forEach(in: $0, body) }
+        try forEachAction(matching: filter, status: status, due: due, withRegion: withRegion, reviewIDs: ReviewIDs(), body)
     }
 
-    /// Calls `body` with the actions of the reviews the filter selects (as `forEachAction`)
-    /// in batches of rows copied out of SQLite, not yet made into actions: another thread
-    /// can make them (`ActionDecoder`) while this one reads on. A batch that `reused`
-    /// gives back (emptied by `ActionBatch.clear`) is filled again rather than a new one
-    /// made: fresh memory costs a page fault for every page.
-    public func forEachActionBatch(
-        matching filter: ReviewFilter, status: ActionStatus? = nil, due: DueDates = DueDates(), withRegion: Bool = false,
-        reused: () -> ActionBatch? = { nil }, _ body: (ActionBatch) throws -> Void
+    /// A range of the reviews' row ids: from `lower`, before `upper`. A stored id that is
+    /// not a number sorts after every number in SQLite, so it is in a range without `upper`.
+    struct ReviewIDs: Sendable {
+        var lower: Int?
+        var upper: Int?
+    }
+
+    /// `forEachAction` over the actions of the reviews whose row ids are in `reviewIDs`, in
+    /// the table's order, each made into an action straight from SQLite's row.
+    func forEachAction(
+        matching filter: ReviewFilter, status: ActionStatus?, due: DueDates, withRegion: Bool, reviewIDs: ReviewIDs,
+        _ body: (StoredAction) throws -> Void
     ) throws {
-        let (terms, arguments) = store.actionConditions(filter, status: status, due: due)
+        var (terms, arguments) = store.actionConditions(filter, status: status, due: due)
+        if let lower = reviewIDs.lower { terms.append("review_id >= ?"); arguments.append(lower) }
+        if let upper = reviewIDs.upper { terms.append("review_id < ?"); arguments.append(upper) }
         // Every column in `ActionRecord.Columns` order, then the region and the
-        // recommendation's text (`ActionBatch.region`, `.recommendationText`).
+        // recommendation's text (`regionColumn`, `recommendationTextColumn`).
         let rows = try RawStatement(db, sql: """
             SELECT \(ActionRecord.Columns.allCases.map(\.name).joined(separator: ", ")),
               \(withRegion ? "(SELECT CAST(region AS TEXT) FROM review WHERE review.id = review_id)" : "NULL"),
@@ -304,17 +309,25 @@ extension StoreSnapshot {
             FROM action WHERE \(terms.joined(separator: " AND "))
             """)
         try rows.start(arguments: StatementArguments(arguments))
-        var batch = ActionBatch()
+        var shared = SharedTexts()
         while try rows.step() {
-            // A reference that is not text is named by its review's row, looked up here,
-            // where the database is.
-            batch.append(rows, reference: rows.isText(C.reference.rawValue) ? nil : try Self.reference(ofReview: rows.integer(C.reviewID.rawValue), db))
-            if batch.count == ActionBatch.capacity {
-                try body(batch)
-                batch = reused() ?? ActionBatch()
+            let action: StoredAction
+            var reference = "?"
+            do throws(DamagedValue) {
+                // Types first: reading a value's bytes converts it to text. A reference that
+                // is not text is named by its review's row.
+                guard rows.isText(C.reference.rawValue) else {
+                    let damage = DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: rows.storedType(C.reference.rawValue), problem: "not text")
+                    reference = (try? Self.reference(ofReview: rows.integer(C.reviewID.rawValue), db)) ?? "review row ?"
+                    throw damage
+                }
+                reference = rows.text(C.reference.rawValue)
+                action = try Self.action(rows, reference: reference, shared: &shared)
+            } catch {
+                throw StoreError.damaged(error, reference: reference)
             }
+            try body(action)
         }
-        if batch.count > 0 { try body(batch) }
     }
 
     /// The reference of the review with this id, to name it in an error.
@@ -323,7 +336,7 @@ extension StoreSnapshot {
     }
 
     /// One row of `action`, each value checked.
-    fileprivate static func action<Row: ActionColumns>(_ rows: Row, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
+    private static func action(_ rows: RawStatement, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
         func text(_ column: C) -> String? { rows.isText(column.rawValue) ? rows.text(column.rawValue) : nil }
         let recommendation = text(.recommendation) ?? "?"
         let label = text(.label) ?? "?"
@@ -375,11 +388,14 @@ extension StoreSnapshot {
             text: try required(.text, "text"), owner: rows.isText(C.owner.rawValue) ? shared.owner(rows.bytes(C.owner.rawValue)) : try required(.owner, "owner"),
             targetDate: target, revisedTargetDates: revisedDates,
             status: status, completedDate: try day(.completedDate, "completed_date"), withdrawnReason: text(.withdrawnReason), lastUpdate: lastUpdate,
-            evidence: text(.evidence), region: extra(ActionBatch.region), recommendationText: extra(ActionBatch.recommendationText))
+            evidence: text(.evidence), region: extra(Self.regionColumn), recommendationText: extra(Self.recommendationTextColumn))
     }
 
-    /// The action table's columns, numbered as `forEachActionBatch` reads them.
+    /// The action table's columns, numbered as `forEachAction` reads them, then the
+    /// review's region and the recommendation's text.
     typealias C = ActionRecord.Columns
+    static let regionColumn = Int32(C.allCases.count)
+    static let recommendationTextColumn = regionColumn + 1
 
     /// Strings made once for each spelling of a value that repeats from row to row (a
     /// dozen owners, a few hundred lists of themes), found again by their bytes.
@@ -610,140 +626,6 @@ extension Store {
                 marked[row[0]] = (row[1], row[2])
             }
             return marked
-        }
-    }
-}
-
-/// What reading an action row needs of it: `RawStatement`'s reading methods, for a row
-/// still in SQLite or one copied out (`ActionBatch`).
-protocol ActionColumns {
-    func isText(_ column: Int32) -> Bool
-    func isInteger(_ column: Int32) -> Bool
-    func isNull(_ column: Int32) -> Bool
-    func integer(_ column: Int32) -> Int
-    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>
-    func text(_ column: Int32) -> String
-    func storedType(_ column: Int32) -> String
-}
-
-extension RawStatement: ActionColumns {}
-
-/// Rows of the action table copied out of SQLite, each value with how it was stored, so
-/// that another thread can make them into actions (`ActionDecoder`).
-public struct ActionBatch: Sendable {
-    static let capacity = 512
-    /// The action table's columns, then the review's region and the recommendation's text.
-    static let columns = Int32(ActionRecord.Columns.allCases.count) + 2
-    static let region = columns - 2
-    static let recommendationText = columns - 1
-
-    struct Cell: Sendable {
-        var integer: Int
-        var start: UInt32
-        var count: UInt32
-        var type: Int32
-    }
-
-    fileprivate var bytes: [UInt8] = []
-    fileprivate var cells: [Cell] = []
-    /// Per row: the review's reference when the row's own is not text (looked up).
-    fileprivate var references: [String?] = []
-
-    var count: Int { references.count }
-
-    init() {
-        bytes.reserveCapacity(Self.capacity * 256)
-        cells.reserveCapacity(Self.capacity * Int(Self.columns))
-    }
-
-    /// Empties the batch, keeping its memory, to be filled again.
-    public mutating func clear() {
-        bytes.removeAll(keepingCapacity: true)
-        cells.removeAll(keepingCapacity: true)
-        references.removeAll(keepingCapacity: true)
-    }
-
-    fileprivate mutating func append(_ rows: RawStatement, reference: String?) {
-        for column in 0..<Self.columns {
-            let type = rows.storage(column)
-            // Types first: reading a value's bytes converts it to text.
-            let stored = type == 4 ? rows.storedType(column) : ""
-            if type == 1 {
-                cells.append(Cell(integer: rows.integer(column), start: 0, count: 0, type: type))
-            } else if type == 3 {
-                let value = rows.bytes(column)
-                cells.append(Cell(integer: 0, start: UInt32(bytes.count), count: UInt32(value.count), type: type))
-                bytes.append(contentsOf: value)
-            } else if type == 4 {
-                // Anything else (a blob, a real number): only how it is stored is kept, for
-                // naming it.
-                let name = Array(stored.utf8)
-                cells.append(Cell(integer: 0, start: UInt32(bytes.count), count: UInt32(name.count), type: type))
-                bytes.append(contentsOf: name)
-            } else {
-                cells.append(Cell(integer: 0, start: 0, count: 0, type: 0))
-            }
-        }
-        references.append(reference)
-    }
-}
-
-/// Makes the rows of `ActionBatch`es into actions, checking each value, on whatever thread
-/// calls it. Owners and themes repeat across thousands of actions: each spelling is made
-/// into a string once and shared, batch after batch.
-public struct ActionDecoder {
-    fileprivate var shared = StoreSnapshot.SharedTexts()
-
-    public init() {}
-
-    /// Calls `body` with each action of the batch, in order; a damaged value throws
-    /// `StoreError.damaged`, naming the review and the field.
-    public mutating func forEach(in batch: ActionBatch, _ body: (StoredAction) throws -> Void) throws {
-        try batch.bytes.withUnsafeBufferPointer { all in
-            try batch.cells.withUnsafeBufferPointer { cells in
-                for index in 0..<batch.count {
-                    let row = CopiedActionRow(bytes: all, cells: UnsafeBufferPointer(rebasing: cells[(index * Int(ActionBatch.columns))...].prefix(Int(ActionBatch.columns))))
-                    let reference = batch.references[index] ?? row.text(ActionRecord.Columns.reference.rawValue)
-                    let action: StoredAction
-                    do throws(DamagedValue) {
-                        if !row.isText(ActionRecord.Columns.reference.rawValue) {
-                            throw DamagedValue(field: "recommendations[?].actions[?].reference (table action)", stored: row.storedType(0), problem: "not text")
-                        }
-                        action = try StoreSnapshot.action(row, reference: reference, shared: &shared)
-                    } catch {
-                        throw StoreError.damaged(error, reference: reference)
-                    }
-                    try body(action)
-                }
-            }
-        }
-    }
-}
-
-/// One copied row, read as `RawStatement` reads a row in SQLite.
-private struct CopiedActionRow: ActionColumns {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let cells: UnsafeBufferPointer<ActionBatch.Cell>
-
-    func isText(_ column: Int32) -> Bool { cells[Int(column)].type == 3 }
-    func isInteger(_ column: Int32) -> Bool { cells[Int(column)].type == 1 }
-    func isNull(_ column: Int32) -> Bool { cells[Int(column)].type == 0 }
-    func integer(_ column: Int32) -> Int { cells[Int(column)].integer }
-
-    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
-        let cell = cells[Int(column)]
-        return cell.type == 3 ? UnsafeBufferPointer(rebasing: bytes[Int(cell.start)..<Int(cell.start + cell.count)]) : UnsafeBufferPointer(start: nil, count: 0)
-    }
-
-    func text(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
-
-    func storedType(_ column: Int32) -> String {
-        let cell = cells[Int(column)]
-        switch cell.type {
-        case 0: return "NULL"
-        case 1: return "an integer"
-        case 3: return "text of \(cell.count) byte\(cell.count == 1 ? "" : "s")"
-        default: return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(cell.start)..<Int(cell.start + cell.count)]), as: UTF8.self)
         }
     }
 }

@@ -16,6 +16,9 @@ public final class Store: Sendable {
     let words: WordCounter
     /// Opens the append-only audit table to `dus redact` and `dus delete` (`AuditChain`).
     let auditDoor: AuditDoor
+    /// The name the file was opened by (with `immutable=1` in a folder dus cannot write
+    /// to), for more connections that read it (`actionsInParts`); nil in memory.
+    let openedPath: String?
 
     /// How long a command waits for another writer before giving up: 10 s unless told.
     public static let defaultBusyTimeout: TimeInterval = 10
@@ -108,6 +111,7 @@ public final class Store: Sendable {
             auditDoor.prepare(db)
             try Schema.prepareSearchVocabulary(db)
         }
+        openedPath = openPath
         do {
             writer = try DatabaseQueue(path: openPath, configuration: configuration)
             // Migrate only when needed: a migration pass writes to the file even when it
@@ -133,6 +137,7 @@ public final class Store: Sendable {
         self.catalogue = catalogue
         self.actor = actor
         isNewFile = true
+        openedPath = nil
         let words = WordCounter()
         self.words = words
         let auditDoor = AuditDoor()

@@ -9,6 +9,11 @@ struct TextBytes {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Empties the buffer, keeping its memory.
+    mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Hands the bytes so far to `write` and starts again, keeping the buffer.
     mutating func flush(to write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer(write)
