@@ -14,4 +14,9 @@ int dus_sqlite_turn_off_memory_statistics(void);
 /// write to); plain paths keep their meaning. Like the setting above, it must run first.
 int dus_sqlite_accept_uri_file_names(void);
 
+/// Asks the kernel to start writing the file's changed pages to the disk, without waiting
+/// for them (Linux's `sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so that a later
+/// `fdatasync` has less left to wait for. Returns 0, or -1 with `errno` set.
+int dus_start_writeback(int fd);
+
 #endif

@@ -338,8 +338,15 @@ extension StoreSnapshot {
     /// One row of `action`, each value checked.
     private static func action(_ rows: RawStatement, reference: String, shared: inout SharedTexts) throws(DamagedValue) -> StoredAction {
         func text(_ column: C) -> String? { rows.isText(column.rawValue) ? rows.text(column.rawValue) : nil }
-        let recommendation = text(.recommendation) ?? "?"
-        let label = text(.label) ?? "?"
+        /// A controlled value read from its bytes, without making a string of them.
+        func spelled<Value: RawRepresentable & CaseIterable>(_ column: C) -> Value? where Value.RawValue == String {
+            guard rows.isText(column.rawValue) else { return nil }
+            let bytes = rows.bytes(column.rawValue)
+            return Value.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+        }
+        let recommendationID = text(.recommendation), labelID = text(.label)
+        let recommendation = recommendationID ?? "?"
+        let label = labelID ?? "?"
         func damaged(_ column: C, _ name: String, _ problem: String) -> DamagedValue {
             DamagedValue(field: "recommendations[\(recommendation)].actions[\(label)].\(name)", stored: rows.storedType(column.rawValue), problem: problem)
         }
@@ -352,9 +359,9 @@ extension StoreSnapshot {
             guard rows.isText(column.rawValue), let day = Day(utf8: rows.bytes(column.rawValue)) else { throw damaged(column, name, "not a date") }
             return day
         }
-        guard text(.recommendation) != nil, text(.label) != nil else { throw damaged(text(.recommendation) == nil ? .recommendation : .label, "id", "not text") }
-        guard let response = text(.response).flatMap(Response.init(rawValue:)) else { throw damaged(.response, "response", "not a value dus knows") }
-        guard let status = text(.status).flatMap(ActionStatus.init(rawValue:)) else { throw damaged(.status, "status", "not a value dus knows") }
+        guard recommendationID != nil, labelID != nil else { throw damaged(recommendationID == nil ? .recommendation : .label, "id", "not text") }
+        guard let response: Response = spelled(.response) else { throw damaged(.response, "response", "not a value dus knows") }
+        guard let status: ActionStatus = spelled(.status) else { throw damaged(.status, "status", "not a value dus knows") }
         guard let target = try day(.targetDate, "target_date") else { throw damaged(.targetDate, "target_date", "not a date") }
         guard rows.isText(C.revisedTargetDates.rawValue), let revised = StoredParts.texts(inList: rows.bytes(C.revisedTargetDates.rawValue)) else {
             throw damaged(.revisedTargetDates, "revised_target_dates", "not a JSON list of texts")
@@ -401,9 +408,10 @@ extension StoreSnapshot {
     /// dozen owners, a few hundred lists of themes), found again by their bytes.
     struct SharedTexts {
         private var owners: [(bytes: [UInt8], text: String)] = []
-        private var themeLists: [[UInt8]: [String]] = [:]
-        /// The last list read: the actions of a recommendation come one after another.
-        private var lastThemes: (bytes: [UInt8], themes: [String]) = ([], [])
+        /// Lists of themes by a hash of their bytes (FNV-1a), each with its bytes to tell
+        /// lists of one hash apart: found without making an array of the row's bytes.
+        private var themeLists: [UInt64: [(bytes: [UInt8], themes: [String])]] = [:]
+        private var themeListCount = 0
 
         mutating func owner(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
             if let known = owners.first(where: { bytes.elementsEqual($0.bytes) }) { return known.text }
@@ -414,15 +422,14 @@ extension StoreSnapshot {
         }
 
         mutating func themes(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
-            if bytes.elementsEqual(lastThemes.bytes) { return lastThemes.themes }
-            let key = Array(bytes)
-            if let known = themeLists[key] {
-                lastThemes = (key, known)
-                return known
-            }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            if let known = themeLists[hash]?.first(where: { bytes.elementsEqual($0.bytes) }) { return known.themes }
             guard let themes = StoredParts.texts(inList: bytes) else { return nil }
-            if themeLists.count < 4096 { themeLists[key] = themes }
-            lastThemes = (key, themes)
+            if themeListCount < 4096 {
+                themeLists[hash, default: []].append((Array(bytes), themes))
+                themeListCount += 1
+            }
             return themes
         }
     }

@@ -238,6 +238,10 @@ public final class Store: Sendable {
                     if isJournalled { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
                 }
                 var result: T?
+                // The pages SQLite writes as the load goes on are sent to the disk as they
+                // come, so that the commit's fdatasync does not wait for all of them.
+                let writeback = path.flatMap(Writeback.init(path:))
+                defer { writeback?.stop() }
                 try db.inTransaction {
                     result = try body(db)
                     return .commit
@@ -263,6 +267,31 @@ public final class Store: Sendable {
         return result!
     }
 
+}
+
+/// Starts the kernel writing a file's changed pages to the disk four times a second, on a
+/// thread of its own, until stopped; it never waits for the disk.
+private final class Writeback: @unchecked Sendable {
+    private let descriptor: Int32
+    private let stopped = DispatchSemaphore(value: 0)
+    private let ended = DispatchSemaphore(value: 0)
+
+    init?(path: String) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        Thread { [self] in
+            while stopped.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                _ = dus_start_writeback(descriptor)
+            }
+            ended.signal()
+        }.start()
+    }
+
+    func stop() {
+        stopped.signal()
+        ended.wait()
+        close(descriptor)
+    }
 }
 
 public enum StoreError: LocalizedError, Equatable {
