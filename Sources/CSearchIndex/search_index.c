@@ -87,9 +87,10 @@ typedef struct {
     double average_length; /* words per text, over the whole index */
     double *idf;           /* per phrase */
     double *frequency;     /* per phrase, for the current row */
-    sqlite3_stmt *sizes;   /* SELECT sizes FROM search_size WHERE review_id = ? */
-    sqlite3_int64 review;  /* the review `sizes` stands on, or -1 */
-    int has_sizes;         /* whether `sizes` stands on a row */
+    sqlite3_stmt *sizes;   /* SELECT review_id, sizes FROM search_size WHERE review_id >= ?, in order */
+    sqlite3_int64 row;     /* the review id of the row `sizes` stands on, or -1 when on none */
+    sqlite3_int64 review;  /* the review last asked for, or -1 */
+    int has_sizes;         /* whether `sizes` stands on that review's row */
 } Ranking;
 
 static void ranking_free(void *pointer) {
@@ -120,6 +121,7 @@ static int ranking_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
     ranking->idf = (double *)&ranking[1];
     ranking->frequency = &ranking->idf[phrases];
     ranking->review = -1;
+    ranking->row = -1;
 
     sqlite3_int64 rows = 0;
     sqlite3_int64 words = 0;
@@ -137,7 +139,7 @@ static int ranking_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
         }
     }
     if (code == SQLITE_OK) {
-        code = sqlite3_prepare_v2(sqlite3_context_db_handle(result), "SELECT sizes FROM search_size WHERE review_id = ?1", -1,
+        code = sqlite3_prepare_v2(sqlite3_context_db_handle(result), "SELECT review_id, sizes FROM search_size WHERE review_id >= ?1 ORDER BY review_id", -1,
                                   &ranking->sizes, 0);
     }
     if (code == SQLITE_OK) {
@@ -153,22 +155,45 @@ static int ranking_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
 static sqlite3_int64 review_of(sqlite3_int64 rowid) { return rowid >> DUS_SEARCH_TEXT_ID_BITS; }
 static sqlite3_int64 text_of(sqlite3_int64 rowid) { return rowid & (((sqlite3_int64)1 << DUS_SEARCH_TEXT_ID_BITS) - 1); }
 
+/* Puts `sizes` on the first row of search_size from `review` on: a few rows on by
+   stepping (hits come in order of their row ids, so the next review with a hit is
+   usually close), else by a new search of the table. */
+static int move_sizes(Ranking *ranking, sqlite3_int64 review) {
+    if (ranking->row < 0 || review < ranking->row || review - ranking->row > 16) {
+        sqlite3_reset(ranking->sizes);
+        sqlite3_bind_int64(ranking->sizes, 1, review);
+        ranking->row = -1;
+    }
+    while (ranking->row < review) {
+        int code = sqlite3_step(ranking->sizes);
+        if (code == SQLITE_DONE) {
+            ranking->row = -1;
+            return SQLITE_OK;
+        }
+        if (code != SQLITE_ROW) {
+            ranking->row = -1;
+            return code;
+        }
+        /* The table's row id: it only grows along the walk. */
+        ranking->row = sqlite3_column_int64(ranking->sizes, 0);
+    }
+    return SQLITE_OK;
+}
+
 /* The number of words of the row's text, from search_size; -1 when missing. */
 static int text_length(Ranking *ranking, sqlite3_int64 rowid, sqlite3_int64 *length) {
     sqlite3_int64 review = review_of(rowid);
     sqlite3_int64 text = text_of(rowid);
     if (review != ranking->review) {
-        sqlite3_reset(ranking->sizes);
-        sqlite3_bind_int64(ranking->sizes, 1, review);
-        int code = sqlite3_step(ranking->sizes);
-        if (code != SQLITE_ROW && code != SQLITE_DONE) return code;
+        int code = move_sizes(ranking, review);
+        if (code != SQLITE_OK) return code;
         ranking->review = review;
-        ranking->has_sizes = code == SQLITE_ROW;
+        ranking->has_sizes = ranking->row == review;
     }
     *length = -1;
     if (!ranking->has_sizes) return SQLITE_OK;
-    const unsigned char *sizes = sqlite3_column_blob(ranking->sizes, 0);
-    int bytes = sqlite3_column_bytes(ranking->sizes, 0);
+    const unsigned char *sizes = sqlite3_column_blob(ranking->sizes, 1);
+    int bytes = sqlite3_column_bytes(ranking->sizes, 1);
     if (sizes == 0 || (text + 1) * 4 > bytes) return SQLITE_OK;
     const unsigned char *at = sizes + text * 4;
     *length = (sqlite3_int64)at[0] | (sqlite3_int64)at[1] << 8 | (sqlite3_int64)at[2] << 16 | (sqlite3_int64)at[3] << 24;

@@ -70,6 +70,29 @@ import Testing
         }
     }
 
+    /// `dus_bm25` finds each review's lengths by stepping on through `search_size` when the
+    /// next review with a hit is close, and by a new search of it when far: both the same.
+    @Test func scoresOfHitsFarApartAndCloseTogetherAreBM25s() throws {
+        let store = try Store(inMemory: .standard)
+        try store.write { db in
+            for number in 1...60 {
+                var review = ActionTests.fixtureReviews()[1]
+                review.reference = "G-\(number)"
+                if [1, 2, 20, 21, 23, 45, 60].contains(number) { review.summary = "A zebrafinch was seen \(String(repeating: "again ", count: number % 7))." }
+                try store.insert(review, db, now: "2026-01-01T00:00:00Z")
+            }
+            try Self.addReference(db)
+            for text in ["zebrafinch", "zebrafinch OR accommodation", "accommodation -zebrafinch"] {
+                let expression = try SearchQuery(text).expression
+                let ours = try Row.fetchAll(db, sql: "SELECT rowid, dus_bm25(search) AS score FROM search WHERE search MATCH ? ORDER BY score, rowid",
+                                            arguments: [expression]).map { [$0[0] as Double, $0[1] as Double] }
+                let theirs = try Row.fetchAll(db, sql: "SELECT rowid, bm25(reference) FROM temp.reference WHERE reference MATCH ? ORDER BY bm25(reference), rowid",
+                                              arguments: [expression]).map { [$0[0] as Double, $0[1] as Double] }
+                #expect(!ours.isEmpty && ours == theirs, "\(text)")
+            }
+        }
+    }
+
     @Test func aRemovedOrReplacedReviewTakesItsLengthsWithIt() throws {
         let store = try Self.store()
         func rows() throws -> Int { try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_size")! } }
