@@ -129,6 +129,12 @@ import Testing
             return problems.map(\.line) == [300, 300, 900] && problems[0].field == "knid" && problems[1].field == "kind" && problems[2].message.hasPrefix("is not valid JSON")
         }
         #expect(try store.summaries(matching: ReviewFilter()).isEmpty)
+        // A first load makes the patterns' covering index at its end: the rollback keeps it.
+        func patternsIndex() throws -> String? {
+            try store.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'review_patterns'") }
+        }
+        let index = try patternsIndex()
+        #expect(index?.hasPrefix("CREATE INDEX review_patterns ON review") == true)
 
         let goodPath = folder.appendingPathComponent("good.jsonl").path
         try good.write(toFile: goodPath, atomically: true, encoding: .utf8)
@@ -140,6 +146,8 @@ import Testing
         #expect(report.added.count == 1_000)
         #expect(calls == 1_000)
         #expect(try store.summaries(matching: ReviewFilter()).count == 1_000)
+        #expect(try patternsIndex() == index)
+        #expect(try store.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 
     @Test func aReferenceTwiceInOneImportNamesWhereItFirstCame() throws {

@@ -61,11 +61,15 @@ public struct Importer {
         let now = Store.timestamp()
         let files = self.files
         func load(_ db: Database) throws -> ImportReport {
-            let inserter = try ReviewInserter(db, counter: store.words)
-            let audit = try AuditTrail(db, catalogue: store.catalogue, actor: store.actor)
             // Into a database with no reviews, only this import's own references can clash,
             // and `seen` catches those: no need to look each one up.
             let startsEmpty = try store.holdsNoReviews(db)
+            // The covering index of the patterns is made once the reviews are in, in the
+            // same transaction: sorting them all at the end costs less than placing each
+            // in it as it comes.
+            let deferred = startsEmpty ? try store.dropIndexForLoad("review_patterns", db) : nil
+            let inserter = try ReviewInserter(db, counter: store.words)
+            let audit = try AuditTrail(db, catalogue: store.catalogue, actor: store.actor)
             // Reviews are parsed and checked on other threads, a few hundred ahead of the
             // writing here (`ReadingThreads`).
             let (catalogue, actor) = (store.catalogue, store.actor)
@@ -99,6 +103,11 @@ public struct Importer {
                 reading.free(batch)
             }
             if !problems.isEmpty { throw ProblemsError(problems) }
+            if let deferred {
+                // The parsing threads are done: SQLite may sort on a second thread.
+                try db.execute(sql: "PRAGMA threads = 2")
+                try db.execute(sql: deferred)
+            }
             return report
         }
         let body = { (db: Database) throws -> ImportReport in

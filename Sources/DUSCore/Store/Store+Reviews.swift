@@ -56,6 +56,15 @@ extension Store {
         try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review)") ?? false)
     }
 
+    /// Drops the index named, in the transaction `db` is in, and returns the SQL that makes
+    /// it again as it was (nil when there is no such index): for a load that makes it at
+    /// the end. Should the load fail, the rollback brings the index back.
+    func dropIndexForLoad(_ name: String, _ db: Database) throws -> String? {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name]) else { return nil }
+        try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+        return sql
+    }
+
     /// Whether a review with this reference is stored.
     public func contains(_ reference: String) throws -> Bool {
         try read { db in try contains(reference, db) }
