@@ -104,8 +104,10 @@ public struct Importer {
             }
             if !problems.isEmpty { throw ProblemsError(problems) }
             if let deferred {
-                // The parsing threads are done: SQLite may sort on a second thread.
-                try db.execute(sql: "PRAGMA threads = 2")
+                // The parsing threads are done: SQLite may sort on a second thread. Each
+                // sorting thread may hold as much as the page cache; a smaller cache keeps
+                // a load of 1,000,000 reviews within its memory (the sort spills to files).
+                try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA threads = 2")
                 try db.execute(sql: deferred)
             }
             return report
